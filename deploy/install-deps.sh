@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs everything Gangway needs to build, run and test, from Debian packages.
+# Idempotent: a machine that already has them spends a second here.
+set -euo pipefail
+packages=(
+  g++ cmake make pkg-config
+  libboost-dev libboost-system-dev        # Beast + Asio
+  libcpp-httplib-dev                       # backend callouts, demo backend
+  nlohmann-json3-dev
+  libnats-dev nats-server                  # the bus, and the real server tests run against
+  libjwt-dev libssl-dev                    # JWT verification (libjwt) pinned by our own alg checks
+  libgtest-dev libgmock-dev
+  python3 python3-jsonschema               # contract validation in tests
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo_cmd=""
+  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi

@@ -1,0 +1,67 @@
+#pragma once
+// Verifies JWTs (HS256, RS256, ES256) against configured keys.
+//
+// The algorithm is pinned per key: a token whose header `alg` differs from the
+// key's is refused before any signature check, so `alg: none` and algorithm
+// confusion (an HS256 token "signed" with an RSA public key as the HMAC secret,
+// which libjwt 1.10's jwt_decode accepts) never verify. Thread-safe: one
+// instance is shared by every loop; verify() does no I/O.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "gateway/core/model.hpp"
+#include "gateway/core/result.hpp"
+
+namespace gangway::auth {
+
+struct JwtKey {
+  std::string alg;       // "HS256", "RS256" or "ES256"
+  std::string kid;       // optional; if set, only tokens with this `kid` use the key
+  std::string material;  // HS256: the shared secret; RS256/ES256: a PEM public key
+};
+
+struct JwtPolicy {
+  std::vector<JwtKey> keys;
+  std::string issuer;                  // required `iss` if non-empty
+  std::vector<std::string> audiences;  // `aud` must contain one of these if non-empty
+  std::int64_t leeway_s = 30;          // clock skew allowed on exp/nbf
+  bool require_exp = true;
+  std::string user_claim = "sub";      // claim holding the user id (string or integer)
+  std::vector<std::string> name_claims = {"name", "full_name", "username"};  // first present wins
+};
+
+enum class JwtError {
+  missing,        // no token at all
+  malformed,      // not three base64url parts of JSON
+  alg_refused,    // none, unknown, or not the key's algorithm
+  no_key,         // no key for this alg/kid
+  bad_signature,
+  expired,
+  not_yet_valid,
+  bad_issuer,
+  bad_audience,
+  no_subject,     // the user claim is absent or not a string/integer
+};
+std::string_view to_string(JwtError e);
+
+class JwtVerifier {
+ public:
+  // Throws std::invalid_argument at startup for an unusable key (bad PEM, unknown alg).
+  explicit JwtVerifier(JwtPolicy policy);
+  ~JwtVerifier();
+  JwtVerifier(const JwtVerifier&) = delete;
+  JwtVerifier& operator=(const JwtVerifier&) = delete;
+
+  // `now` is Unix seconds. On success the Principal's id is the user claim as a
+  // string, name the first name claim present, claims the whole payload.
+  Result<Principal, JwtError> verify(std::string_view token, std::int64_t now) const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace gangway::auth

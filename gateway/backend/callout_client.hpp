@@ -1,0 +1,61 @@
+#pragma once
+// Calls the backend's HTTP endpoints (authorization, membership, session
+// lookup, message storage) off the gateway's I/O loops, with timeouts, a TTL
+// cache of answers, and fail-closed results. No httplib types appear here.
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "gateway/core/model.hpp"
+
+namespace gangway::backend {
+
+// One callout as configured under an app's "callouts".
+struct CalloutSpec {
+  std::string method = "GET";   // GET or POST
+  std::string path;             // "/internal/conversations/{conversation_id}/participants/{user_id}"
+  std::string body;             // POST body template; "{data}" is replaced by the request's JSON body
+  bool forward_bearer = false;  // send the client's token as Authorization: Bearer
+  bool forward_cookie = false;  // send the client's Cookie header
+  std::chrono::milliseconds timeout{2000};
+  std::chrono::milliseconds cache_ttl{0};  // 0: never cached; only allowed answers are cached
+  std::string allow_pointer;               // JSON pointer into the 2xx body that must equal allow_equals
+  Json allow_equals;                       // (if allow_pointer is non-empty)
+};
+
+struct CalloutRequest {
+  Params params;      // substituted into path and body; values are URL-encoded in the path
+  std::string bearer; // the client's token, if forward_bearer
+  std::string cookie; // the client's Cookie header, if forward_cookie
+  Json body;          // for POST: replaces "{data}" in the body template (or is the body if no template)
+};
+
+struct CalloutResult {
+  enum class Outcome { allowed, denied, unavailable };  // unavailable: timeout, refused, 5xx, bad body
+  Outcome outcome = Outcome::unavailable;
+  int status = 0;  // HTTP status, 0 if none
+  Json body;       // parsed response body (null if not JSON)
+  bool allowed() const { return outcome == Outcome::allowed; }
+};
+
+class CalloutClient {
+ public:
+  // base_url like "http://127.0.0.1:8001". `threads` worker threads make the calls.
+  CalloutClient(std::string base_url, unsigned threads);
+  ~CalloutClient();  // joins the workers; pending calls complete as unavailable
+  CalloutClient(const CalloutClient&) = delete;
+  CalloutClient& operator=(const CalloutClient&) = delete;
+
+  // Never blocks. `done` runs exactly once on a worker thread (or inline on a
+  // cache hit); the caller posts it back to its own executor.
+  void call(const CalloutSpec& spec, CalloutRequest request, std::function<void(CalloutResult)> done);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace gangway::backend

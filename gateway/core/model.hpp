@@ -1,0 +1,108 @@
+#pragma once
+// The dialect-neutral model that adapters translate to and from.
+// Actions flow client -> core; Events flow core/NATS -> clients.
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gateway/core/room.hpp"
+
+namespace gangway {
+
+using Json = nlohmann::json;
+using Params = std::map<std::string, std::string, std::less<>>;
+
+// Who is on the socket, after authentication.
+struct Principal {
+  std::string id;    // user id, the token's subject (or what the session callout returned)
+  std::string name;  // display name if the credentials carry one, else empty
+  Json claims;       // verified claims (JWT payload) or the session callout's body
+};
+
+// Read-only view of one session, handed to the adapter on its loop.
+struct SessionInfo {
+  std::string app;
+  std::string conn_id;
+  Principal user;
+  Params params;  // from the route template, e.g. {"thread_id": "2"}
+  Json context;   // bodies returned by the open callouts, keyed by callout name
+};
+
+// Who must not receive an event (seed 002's "excludes the sender").
+struct Exclude {
+  std::string user;
+  std::string conn;
+  bool empty() const { return user.empty() && conn.empty(); }
+};
+
+// One event to deliver to a room. The NATS body on gw.out.… is
+// {"event": name, "data": {...}, "exclude": {"user": …, "conn": …}}
+// or {"frame": {...}} which is forwarded unchanged.
+struct Event {
+  std::string name;  // message.new, typing, presence, read, reaction, deleted, notification, ...
+  Json data = Json::object();
+  Exclude exclude;
+  std::optional<Json> frame;
+};
+
+// Parses a gw.out body; nullopt if it is not a JSON object of either shape.
+std::optional<Event> parse_event(std::string_view body);
+std::string serialize_event(const Event& e);
+
+// The errors an adapter renders in its own dialect.
+enum class ErrorCode {
+  invalid_json,         // not JSON, or not an object
+  unknown_type,         // event/type the dialect does not know
+  missing_field,        // a required field is absent
+  invalid_field,        // wrong type or value
+  invalid_id,           // an id with characters outside [A-Za-z0-9_-] or too long
+  too_large,            // frame or content over the limit
+  binary_frame,         // binary where the dialect speaks text
+  invalid_utf8,         // text frame that is not UTF-8
+  forbidden,            // the backend said no
+  not_joined,           // acting on a room the socket has not joined
+  rate_limited,         // a per-user limit was hit
+  unavailable,          // backend or NATS down / timed out (fail closed)
+  store_failed,         // a persisted message could not be stored
+  internal,
+};
+std::string_view to_string(ErrorCode c);
+
+struct DialectError {
+  ErrorCode code;
+  std::string detail;         // human-readable, never contains secrets
+  std::string field;          // the offending field, if any
+  std::string request_event;  // the client's event/type, if known
+};
+
+// A backend (or NATS) check, named in the app's config under "callouts".
+struct CalloutCall {
+  std::string name;  // e.g. "conversation_participant"
+  Params params;     // template parameters; user_id is always added by the core
+};
+
+// What a client frame asks for.
+struct Action {
+  enum class Type {
+    reply,        // only send `reply` back (ping/pong)
+    subscribe,    // join `room` (after `authorize`), then send `reply`
+    unsubscribe,  // leave `room`, then send `reply`
+    publish,      // send `kind`+`data` on gw.in, and/or fan `fanout` out to `room`
+    query,        // ask the core (`kind`, e.g. "online_users"); the adapter renders the answer
+    ignore,       // nothing to do (the dialect says to drop it silently)
+  };
+  Type type = Type::ignore;
+  std::string request_event;  // the client's event name, echoed in errors
+  std::string kind;           // publish/query kind: message, typing, read, reaction, presence, …
+  RoomKey room;
+  Json data = Json::object();           // normalised payload for the gw.in envelope
+  std::optional<CalloutCall> authorize;  // must allow before anything happens
+  bool require_joined = false;           // the socket must already be in `room`
+  bool persist = false;                  // store per the app's config before fanning out
+  std::optional<Event> fanout;           // delivered to `room` through gw.out (ephemeral path)
+  std::string reply;                     // frame sent to this socket on success
+};
+
+}  // namespace gangway

@@ -1,0 +1,7 @@
+#pragma once
+// Precompiled once for gateway/ sources that use Beast; keeps -j2 builds short.
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
+#include <nlohmann/json.hpp>

@@ -1,0 +1,64 @@
+#pragma once
+// Child processes for integration tests: started with fork/exec, stopped by
+// their PID (SIGTERM, then SIGKILL) when the handle is destroyed.
+#include <sys/types.h>
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+namespace gangway::test {
+
+// A loopback TCP port that was free a moment ago (bind to 0, read, close).
+int free_port();
+
+// Blocks until something accepts TCP connections on 127.0.0.1:port, or the timeout.
+bool wait_for_port(int port, std::chrono::milliseconds timeout = std::chrono::seconds(10));
+
+class ChildProcess {
+ public:
+  ChildProcess() = default;
+  // argv[0] is the executable path. Output goes to `log_path` (or /dev/null).
+  ChildProcess(std::vector<std::string> argv, const std::string& log_path = "");
+  ~ChildProcess();
+  ChildProcess(ChildProcess&& o) noexcept;
+  ChildProcess& operator=(ChildProcess&& o) noexcept;
+
+  pid_t pid() const { return pid_; }
+  bool running();
+  // SIGTERM, wait up to `grace`, then SIGKILL. Returns the exit status (or -1).
+  int stop(std::chrono::milliseconds grace = std::chrono::seconds(5));
+  void kill_hard();  // SIGKILL, for crash tests
+
+ private:
+  pid_t pid_ = -1;
+};
+
+// A temporary directory removed (recursively) on destruction.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+// A real nats-server with JetStream on a free loopback port.
+class NatsServer {
+ public:
+  NatsServer();  // starts and waits until it accepts connections (fails the test otherwise)
+  int port() const { return port_; }
+  std::string url() const { return "nats://127.0.0.1:" + std::to_string(port_); }
+  ChildProcess& process() { return proc_; }
+  void restart();  // stop and start again on the same port (reconnect tests)
+
+ private:
+  void start();
+  TempDir dir_;
+  int port_ = 0;
+  ChildProcess proc_;
+};
+
+}  // namespace gangway::test
