@@ -35,8 +35,11 @@ enum class BusError {
 };
 std::string_view to_string(BusError e);
 
-// Unsubscribes when destroyed. After the destructor returns the handler is not
-// running and will never run again, so captured state may be freed.
+// Unsubscribes when destroyed, from any thread (even inside a handler). As in
+// nats.c, the handler may still run once more, concurrently, after the
+// destructor returns; the handler object (and what it captures, e.g. a
+// shared_ptr) is destroyed only after its last run. So capture shared or
+// weak pointers, never raw ones to state that dies with the Subscription.
 class Subscription {
  public:
   virtual ~Subscription() = default;
