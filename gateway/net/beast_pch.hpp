@@ -1,5 +1,6 @@
 #pragma once
 // Precompiled once for gateway/ sources that use Beast; keeps -j2 builds short.
+#include <utility>  // Boost 1.74 asio/awaitable.hpp uses std::exchange without it
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>

@@ -1,0 +1,47 @@
+#include "gateway/admin/admin_server.hpp"
+
+#include <httplib.h>
+
+#include <stdexcept>
+#include <thread>
+
+namespace gangway {
+
+struct AdminServer::Impl {
+  Metrics& metrics;
+  std::function<bool()> ready;
+  httplib::Server server;
+  std::thread thread;
+};
+
+AdminServer::AdminServer(Metrics& metrics, std::function<bool()> ready)
+    : impl_(new Impl{metrics, std::move(ready), {}, {}}) {
+  auto& s = impl_->server;
+  s.new_task_queue = [] { return new httplib::ThreadPool(1); };
+  s.Get("/healthz", [](const httplib::Request&, httplib::Response& res) { res.set_content("ok\n", "text/plain"); });
+  s.Get("/readyz", [this](const httplib::Request&, httplib::Response& res) {
+    bool up = impl_->ready();
+    res.status = up ? 200 : 503;
+    res.set_content(up ? "ready\n" : "not ready: NATS is not connected\n", "text/plain");
+  });
+  s.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
+    res.set_content(impl_->metrics.render(), "text/plain; version=0.0.4");
+  });
+}
+
+AdminServer::~AdminServer() { stop(); }
+
+std::uint16_t AdminServer::start(const std::string& host, std::uint16_t port) {
+  int bound = port ? (impl_->server.bind_to_port(host.c_str(), port) ? port : -1)
+                   : impl_->server.bind_to_any_port(host.c_str());
+  if (bound <= 0) throw std::runtime_error("admin: cannot listen on " + host + ":" + std::to_string(port));
+  impl_->thread = std::thread([this] { impl_->server.listen_after_bind(); });
+  return static_cast<std::uint16_t>(bound);
+}
+
+void AdminServer::stop() {
+  impl_->server.stop();
+  if (impl_->thread.joinable()) impl_->thread.join();
+}
+
+}  // namespace gangway

@@ -1,0 +1,68 @@
+#include "gateway/admin/metrics.hpp"
+
+#include <sstream>
+#include <tuple>
+
+namespace gangway {
+
+AppMetrics& Metrics::app(const std::string& name) {
+  std::lock_guard lock(mu_);
+  auto& slot = apps_[name];
+  if (!slot) slot = std::make_unique<AppMetrics>();
+  return *slot;
+}
+
+void Metrics::error(const std::string& app, std::string_view code) {
+  std::lock_guard lock(mu_);
+  auto& slot = errors_[{app, std::string(code)}];
+  if (!slot) slot = std::make_unique<std::atomic<std::uint64_t>>(0);
+  slot->fetch_add(1, std::memory_order_relaxed);
+}
+
+void Metrics::callout(const std::string& app, const std::string& name, std::string_view outcome) {
+  std::lock_guard lock(mu_);
+  auto& slot = callouts_[{app, name, std::string(outcome)}];
+  if (!slot) slot = std::make_unique<std::atomic<std::uint64_t>>(0);
+  slot->fetch_add(1, std::memory_order_relaxed);
+}
+
+std::string Metrics::render() const {
+  std::ostringstream out;
+  std::lock_guard lock(mu_);
+  auto family = [&](const char* name, const char* type, const char* help, auto value_of) {
+    out << "# HELP " << name << ' ' << help << "\n# TYPE " << name << ' ' << type << '\n';
+    for (const auto& [app, m] : apps_) out << name << "{app=\"" << app << "\"} " << value_of(*m) << '\n';
+  };
+  auto load = [](const auto& a) { return a.load(std::memory_order_relaxed); };
+  family("gangway_connections", "gauge", "Open WebSocket connections.",
+         [&](const AppMetrics& m) { return load(m.connections); });
+  family("gangway_connections_total", "counter", "WebSocket connections accepted.",
+         [&](const AppMetrics& m) { return load(m.connections_total); });
+  family("gangway_upgrades_refused_total", "counter", "Upgrades refused by authentication or authorization.",
+         [&](const AppMetrics& m) { return load(m.upgrades_refused); });
+  family("gangway_frames_in_total", "counter", "Frames received from clients.",
+         [&](const AppMetrics& m) { return load(m.frames_in); });
+  family("gangway_frames_out_total", "counter", "Frames written to clients.",
+         [&](const AppMetrics& m) { return load(m.frames_out); });
+  family("gangway_bytes_out_total", "counter", "Bytes of frames written to clients.",
+         [&](const AppMetrics& m) { return load(m.bytes_out); });
+  family("gangway_slow_consumers_total", "counter", "Sockets dropped because their write queue was full.",
+         [&](const AppMetrics& m) { return load(m.slow_consumers); });
+  family("gangway_bus_messages_total", "counter", "Messages received on gw.out subjects.",
+         [&](const AppMetrics& m) { return load(m.bus_messages); });
+  family("gangway_bus_bad_messages_total", "counter", "gw.out messages whose body did not parse.",
+         [&](const AppMetrics& m) { return load(m.bus_bad_messages); });
+  out << "# HELP gangway_errors_total Error frames and refusals sent to clients, by code.\n"
+         "# TYPE gangway_errors_total counter\n";
+  for (const auto& [key, v] : errors_)
+    out << "gangway_errors_total{app=\"" << key.first << "\",code=\"" << key.second << "\"} " << load(*v) << '\n';
+  out << "# HELP gangway_callouts_total Backend callouts by outcome.\n# TYPE gangway_callouts_total counter\n";
+  for (const auto& [key, v] : callouts_)
+    out << "gangway_callouts_total{app=\"" << std::get<0>(key) << "\",callout=\"" << std::get<1>(key)
+        << "\",outcome=\"" << std::get<2>(key) << "\"} " << load(*v) << '\n';
+  out << "# HELP gangway_nats_connected 1 while the NATS connection is up.\n# TYPE gangway_nats_connected gauge\n"
+      << "gangway_nats_connected " << (nats_connected() ? 1 : 0) << '\n';
+  return out.str();
+}
+
+}  // namespace gangway

@@ -1,0 +1,140 @@
+#include "gateway/app/gateway.hpp"
+
+#include <condition_variable>
+#include <stdexcept>
+#include <thread>
+
+#include "adapters/registry.hpp"
+#include "gateway/admin/admin_server.hpp"
+#include "gateway/app/runtime.hpp"
+#include "gateway/bus/local_bus.hpp"
+#include "gateway/bus/nats_bus.hpp"
+#include "gateway/net/listener.hpp"
+#include "gateway/net/loop_pool.hpp"
+
+namespace gangway {
+
+struct Gateway::Impl {
+  Config config;
+  Metrics metrics;
+  std::unique_ptr<bus::Bus> bus;
+  net::LoopPool loops;
+  std::unique_ptr<Fanout> fanout;
+  Services services;
+  std::vector<std::unique_ptr<AppRuntime>> apps;
+  std::vector<std::shared_ptr<net::Listener>> listeners;
+  std::unique_ptr<AdminServer> admin;
+  std::uint16_t admin_port = 0;
+
+  explicit Impl(Config c) : config(std::move(c)), loops(config.threads) {}
+};
+
+std::string Gateway::check(const Config& config) {
+  std::string problems;
+  for (const auto& app : config.apps) {
+    const Adapter* adapter = find_adapter(app.dialect);
+    if (!adapter) {
+      problems += "app " + app.name + ": unknown dialect '" + app.dialect + "'\n";
+      continue;
+    }
+    for (const auto& name : adapter->required_callouts())
+      if (!app.callouts.count(name))
+        problems += "app " + app.name + ": dialect " + app.dialect + " needs callout '" + name + "'\n";
+    if (adapter->credential() != Credential::cookie && app.jwt.keys.empty())
+      problems += "app " + app.name + ": dialect " + app.dialect + " authenticates with JWTs; add jwt.keys\n";
+    try {
+      if (!app.jwt.keys.empty()) auth::JwtVerifier verifier(app.jwt);
+    } catch (const std::exception& e) {
+      problems += "app " + app.name + ": " + e.what() + "\n";
+    }
+  }
+  return problems;
+}
+
+Gateway::Gateway(Config config) : impl_(std::make_unique<Impl>(std::move(config))) {
+  if (auto problems = check(impl_->config); !problems.empty()) throw std::runtime_error(problems);
+  auto& d = *impl_;
+  if (d.config.nats.enabled) {
+    bus::NatsOptions opts;
+    opts.url = d.config.nats.url;
+    opts.name = "gangway-" + d.config.gateway_id;
+    std::string error;
+    d.bus = bus::NatsBus::create(opts, &error);
+    if (!d.bus) throw std::runtime_error("nats: " + error);
+  } else {
+    d.bus = std::make_unique<bus::LocalBus>();
+  }
+  d.metrics.set_nats_connected(d.bus->connected());
+  d.bus->on_state_change([m = &d.metrics](bool up) { m->set_nats_connected(up); });
+  d.fanout = std::make_unique<Fanout>(*d.bus, d.loops.size(),
+                                      [loops = &d.loops](std::size_t i, std::function<void()> fn) {
+                                        loops->post(i, std::move(fn));
+                                      });
+  d.services.gateway_id = d.config.gateway_id;
+  d.services.subjects = Subjects(d.config.nats.subject_prefix);
+  d.services.bus = d.bus.get();
+  d.services.fanout = d.fanout.get();
+  d.services.metrics = &d.metrics;
+  d.services.loops = &d.loops;
+  d.services.sessions.resize(d.loops.size());
+  for (const auto& app_config : d.config.apps) {
+    auto app = std::make_unique<AppRuntime>();
+    app->config = app_config;
+    app->adapter = find_adapter(app_config.dialect);
+    if (!app_config.jwt.keys.empty()) app->jwt = std::make_unique<auth::JwtVerifier>(app_config.jwt);
+    if (!app_config.backend_url.empty())
+      app->callouts = std::make_unique<backend::CalloutClient>(app_config.backend_url, app_config.backend_threads);
+    for (const auto& r : app_config.routes) app->routes.emplace_back(r);
+    app->metrics = &d.metrics.app(app_config.name);
+    d.listeners.push_back(std::make_shared<net::Listener>(d.loops, *app, d.services));
+    d.apps.push_back(std::move(app));
+  }
+}
+
+Gateway::~Gateway() {
+  auto& d = *impl_;
+  if (d.admin) d.admin->stop();
+  d.loops.stop();
+  d.listeners.clear();  // acceptors close while their io_context exists
+  // Sessions still held by pending handlers die here, while the fan-out, the
+  // apps and the bus they reference are still alive.
+  d.loops.destroy();
+}
+
+void Gateway::start() {
+  auto& d = *impl_;
+  for (auto& l : d.listeners) l->start();
+  d.loops.start();
+  if (d.config.admin_port || !d.config.admin_host.empty()) {
+    bool nats = d.config.nats.enabled;
+    d.admin = std::make_unique<AdminServer>(d.metrics, [bus = d.bus.get(), nats] { return !nats || bus->connected(); });
+    if (d.config.admin_port) d.admin_port = d.admin->start(d.config.admin_host, d.config.admin_port);
+  }
+}
+
+void Gateway::drain(std::chrono::milliseconds grace) {
+  auto& d = *impl_;
+  for (auto& l : d.listeners) l->stop();
+  for (std::size_t i = 0; i < d.loops.size(); ++i)
+    d.loops.post(i, [&d, i] {
+      std::vector<Connection*> open(d.services.sessions[i].begin(), d.services.sessions[i].end());
+      for (auto* c : open) c->close(1001, "going away");
+    });
+  auto deadline = std::chrono::steady_clock::now() + grace;
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::int64_t open = 0;
+    for (const auto& app : d.apps) open += app->metrics->connections.load();
+    if (open == 0) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
+std::vector<std::uint16_t> Gateway::app_ports() const {
+  std::vector<std::uint16_t> ports;
+  for (const auto& l : impl_->listeners) ports.push_back(l->port());
+  return ports;
+}
+
+std::uint16_t Gateway::admin_port() const { return impl_->admin_port; }
+
+}  // namespace gangway

@@ -1,0 +1,38 @@
+#pragma once
+// The whole process: loops, bus, fan-out, apps and their listeners, admin.
+// main() only parses arguments and calls run().
+#include <atomic>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "gateway/config/config.hpp"
+
+namespace gangway {
+
+class Gateway {
+ public:
+  // Throws std::runtime_error with a clear message if the config cannot be
+  // served (unknown dialect, missing callout, bad key, port in use).
+  explicit Gateway(Config config);
+  ~Gateway();
+
+  // Starts listening; returns at once.
+  void start();
+  // Stops accepting, closes every socket with 1001 so clients reconnect
+  // elsewhere, waits up to `grace` for the close handshakes, then stops.
+  void drain(std::chrono::milliseconds grace);
+
+  // Actual listening ports (after start), in config order; the admin port.
+  std::vector<std::uint16_t> app_ports() const;
+  std::uint16_t admin_port() const;
+
+  // Checks a config without serving it: dialects, callouts, keys. Empty if fine.
+  static std::string check(const Config& config);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace gangway

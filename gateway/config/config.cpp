@@ -1,0 +1,209 @@
+#include "gateway/config/config.hpp"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+#include "gateway/core/route.hpp"
+#include "gateway/core/subject.hpp"
+
+namespace gangway {
+namespace {
+
+// Config errors are collected as exceptions inside this file only (startup, not data plane).
+struct ConfigError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+template <class T>
+T get_or(const Json& j, const char* key, T fallback, const std::string& where) {
+  auto it = j.find(key);
+  if (it == j.end() || it->is_null()) return fallback;
+  try {
+    return it->get<T>();
+  } catch (const Json::exception&) {
+    throw ConfigError(where + "." + key + " has the wrong type");
+  }
+}
+
+std::string read_file(const std::string& path, const std::string& where) {
+  std::ifstream in(path);
+  if (!in) throw ConfigError(where + ": cannot read " + path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// "127.0.0.1:8000" -> host, port
+void parse_listen(const std::string& s, std::string& host, std::uint16_t& port, const std::string& where) {
+  auto colon = s.rfind(':');
+  if (colon == std::string::npos) throw ConfigError(where + " must be HOST:PORT");
+  host = s.substr(0, colon);
+  int p = std::atoi(s.c_str() + colon + 1);
+  if (p < 0 || p > 65535) throw ConfigError(where + " has a bad port");
+  port = static_cast<std::uint16_t>(p);
+}
+
+std::string secret_from(const Json& k, const std::string& where) {
+  if (auto env = get_or<std::string>(k, "secret_env", "", where); !env.empty()) {
+    const char* v = std::getenv(env.c_str());
+    if (!v || !*v) throw ConfigError(where + ": environment variable " + env + " is not set");
+    return v;
+  }
+  if (auto file = get_or<std::string>(k, "public_key_file", "", where); !file.empty()) return read_file(file, where);
+  if (auto pem = get_or<std::string>(k, "public_key", "", where); !pem.empty()) return pem;
+  auto secret = get_or<std::string>(k, "secret", "", where);
+  if (secret.empty()) throw ConfigError(where + " needs secret, secret_env, public_key or public_key_file");
+  return secret;
+}
+
+auth::JwtPolicy parse_jwt(const Json& j, const std::string& where) {
+  auth::JwtPolicy p;
+  p.issuer = get_or<std::string>(j, "issuer", "", where);
+  if (auto a = j.find("audience"); a != j.end()) {
+    if (a->is_string()) p.audiences = {a->get<std::string>()};
+    else p.audiences = get_or<std::vector<std::string>>(j, "audience", {}, where);
+  }
+  p.leeway_s = get_or<std::int64_t>(j, "leeway_s", 30, where);
+  p.require_exp = get_or<bool>(j, "require_exp", true, where);
+  p.user_claim = get_or<std::string>(j, "user_claim", "sub", where);
+  p.name_claims = get_or<std::vector<std::string>>(j, "name_claims", p.name_claims, where);
+  auto keys = j.find("keys");
+  if (keys == j.end() || !keys->is_array() || keys->empty()) throw ConfigError(where + ".keys must list keys");
+  int i = 0;
+  for (const auto& k : *keys) {
+    auto kw = where + ".keys[" + std::to_string(i++) + "]";
+    auth::JwtKey key;
+    key.alg = get_or<std::string>(k, "alg", "", kw);
+    if (key.alg != "HS256" && key.alg != "RS256" && key.alg != "ES256")
+      throw ConfigError(kw + ".alg must be HS256, RS256 or ES256");
+    key.kid = get_or<std::string>(k, "kid", "", kw);
+    key.material = secret_from(k, kw);
+    p.keys.push_back(std::move(key));
+  }
+  return p;
+}
+
+backend::CalloutSpec parse_callout(const Json& j, const std::string& where) {
+  backend::CalloutSpec c;
+  c.method = get_or<std::string>(j, "method", "GET", where);
+  if (c.method != "GET" && c.method != "POST") throw ConfigError(where + ".method must be GET or POST");
+  c.path = get_or<std::string>(j, "path", "", where);
+  if (c.path.empty() || c.path.front() != '/') throw ConfigError(where + ".path must start with '/'");
+  c.body = get_or<std::string>(j, "body", "", where);
+  auto forward = get_or<std::vector<std::string>>(j, "forward", {}, where);
+  for (const auto& f : forward) {
+    if (f == "bearer") c.forward_bearer = true;
+    else if (f == "cookie") c.forward_cookie = true;
+    else throw ConfigError(where + ".forward accepts \"bearer\" and \"cookie\"");
+  }
+  c.timeout = std::chrono::milliseconds(get_or<int>(j, "timeout_ms", 2000, where));
+  c.cache_ttl = std::chrono::milliseconds(get_or<int>(j, "cache_ttl_ms", 0, where));
+  c.allow_pointer = get_or<std::string>(j, "allow_pointer", "", where);
+  if (auto eq = j.find("allow_equals"); eq != j.end()) c.allow_equals = *eq;
+  return c;
+}
+
+Limits parse_limits(const Json& j, const std::string& where) {
+  Limits l;
+  l.max_frame_bytes = get_or<std::size_t>(j, "max_frame_bytes", l.max_frame_bytes, where);
+  l.max_queued_bytes = get_or<std::size_t>(j, "max_queued_bytes", l.max_queued_bytes, where);
+  l.idle_timeout_s = get_or<int>(j, "idle_timeout_s", l.idle_timeout_s, where);
+  l.handshake_timeout_s = get_or<int>(j, "handshake_timeout_s", l.handshake_timeout_s, where);
+  if (l.max_frame_bytes < 128 || l.idle_timeout_s < 2 || l.handshake_timeout_s < 1)
+    throw ConfigError(where + " has a limit that is too small");
+  return l;
+}
+
+AppConfig parse_app(const Json& j, const std::string& where) {
+  AppConfig a;
+  a.name = get_or<std::string>(j, "name", "", where);
+  if (!is_valid_name(a.name)) throw ConfigError(where + ".name must be [a-z0-9_-]");
+  a.dialect = get_or<std::string>(j, "dialect", "", where);
+  parse_listen(get_or<std::string>(j, "listen", "", where), a.host, a.port, where + ".listen");
+  a.routes = get_or<std::vector<std::string>>(j, "routes", {}, where);
+  if (a.routes.empty()) throw ConfigError(where + ".routes must list at least one path");
+  for (const auto& r : a.routes) {
+    try {
+      RouteTemplate t(r);
+    } catch (const std::invalid_argument& e) {
+      throw ConfigError(where + ".routes: " + e.what());
+    }
+  }
+  if (auto jwt = j.find("jwt"); jwt != j.end()) a.jwt = parse_jwt(*jwt, where + ".jwt");
+  a.token_sources = get_or<std::vector<std::string>>(j, "token_sources", {}, where);
+  a.allowed_origins = get_or<std::vector<std::string>>(j, "allowed_origins", {}, where);
+  if (auto b = j.find("backend"); b != j.end()) {
+    a.backend_url = get_or<std::string>(*b, "url", "", where + ".backend");
+    a.backend_threads = get_or<unsigned>(*b, "threads", 4, where + ".backend");
+  }
+  if (auto cs = j.find("callouts"); cs != j.end()) {
+    if (!cs->is_object()) throw ConfigError(where + ".callouts must be an object");
+    for (auto it = cs->begin(); it != cs->end(); ++it)
+      a.callouts.emplace(it.key(), parse_callout(it.value(), where + ".callouts." + it.key()));
+  }
+  if (!a.callouts.empty() && a.backend_url.empty()) throw ConfigError(where + ".backend.url is needed for callouts");
+  if (auto l = j.find("limits"); l != j.end()) a.limits = parse_limits(*l, where + ".limits");
+  return a;
+}
+
+std::string default_gateway_id() {
+  char host[64] = {0};
+  ::gethostname(host, sizeof host - 1);
+  std::string id = "gw-";
+  for (const char* c = host; *c; ++c) id += is_valid_id(std::string_view(c, 1)) ? *c : '-';
+  return id + "-" + std::to_string(::getpid());
+}
+
+}  // namespace
+
+Result<Config, std::string> parse_config(std::string_view text) {
+  Json j = Json::parse(text, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return Failure{std::string("config is not a JSON object")};
+  try {
+    Config c;
+    c.gateway_id = get_or<std::string>(j, "gateway_id", default_gateway_id(), "config");
+    if (!is_valid_id(c.gateway_id)) throw ConfigError("config.gateway_id must be [A-Za-z0-9_-]");
+    c.threads = get_or<unsigned>(j, "threads", 0, "config");
+    if (auto n = j.find("nats"); n != j.end()) {
+      c.nats.enabled = get_or<bool>(*n, "enabled", true, "config.nats");
+      c.nats.url = get_or<std::string>(*n, "url", c.nats.url, "config.nats");
+      c.nats.subject_prefix = get_or<std::string>(*n, "subject_prefix", "gw", "config.nats");
+      if (!is_valid_name(c.nats.subject_prefix)) throw ConfigError("config.nats.subject_prefix must be [a-z0-9_-]");
+    }
+    if (auto a = j.find("admin"); a != j.end())
+      parse_listen(get_or<std::string>(*a, "listen", "", "config.admin"), c.admin_host, c.admin_port,
+                   "config.admin.listen");
+    auto apps = j.find("apps");
+    if (apps == j.end() || !apps->is_array() || apps->empty()) throw ConfigError("config.apps must list apps");
+    for (std::size_t i = 0; i < apps->size(); ++i)
+      c.apps.push_back(parse_app((*apps)[i], "config.apps[" + std::to_string(i) + "]"));
+    for (std::size_t i = 0; i < c.apps.size(); ++i)
+      for (std::size_t k = 0; k < i; ++k)
+        if (c.apps[i].name == c.apps[k].name) throw ConfigError("config.apps: duplicate name " + c.apps[i].name);
+    return c;
+  } catch (const ConfigError& e) {
+    return Failure{std::string(e.what())};
+  }
+}
+
+Result<Config, std::string> load_config(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return Failure{"cannot read config file " + path};
+  std::stringstream ss;
+  ss << in.rdbuf();
+  auto c = parse_config(ss.str());
+  if (c) apply_env_overrides(*c);
+  return c;
+}
+
+void apply_env_overrides(Config& c) {
+  if (const char* v = std::getenv("GANGWAY_NATS_URL"); v && *v) c.nats.url = v;
+  if (const char* v = std::getenv("GANGWAY_GATEWAY_ID"); v && *v && is_valid_id(v)) c.gateway_id = v;
+  if (const char* v = std::getenv("GANGWAY_THREADS"); v && *v) c.threads = static_cast<unsigned>(std::atoi(v));
+}
+
+}  // namespace gangway

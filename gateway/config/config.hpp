@@ -1,0 +1,60 @@
+#pragma once
+// The gateway's configuration: a JSON file (docs/configuration.md), with a few
+// environment overrides for container deployments. Loading validates
+// everything; a bad config is a clear startup error, never a runtime surprise.
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "gateway/auth/jwt_verifier.hpp"
+#include "gateway/backend/callout_client.hpp"
+#include "gateway/core/result.hpp"
+
+namespace gangway {
+
+struct Limits {
+  std::size_t max_frame_bytes = 64 * 1024;      // larger client frames close the socket with 1009
+  std::size_t max_queued_bytes = 1024 * 1024;   // per-socket write queue; overflow drops the slow consumer
+  int idle_timeout_s = 60;                      // no traffic for this long closes; a ping goes out at half
+  int handshake_timeout_s = 30;                 // HTTP upgrade + authentication must finish within this
+};
+
+struct AppConfig {
+  std::string name;     // subject token: [a-z0-9_-]
+  std::string dialect;  // a name in adapters/registry.cpp
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 0;
+  std::vector<std::string> routes;  // path templates, e.g. "/api/v1/ws"
+  auth::JwtPolicy jwt;
+  std::vector<std::string> token_sources;  // "query:<name>", "bearer"; defaults from the dialect
+  std::vector<std::string> allowed_origins;  // empty: any Origin (token auth); "*" explicitly any
+  std::string backend_url;
+  unsigned backend_threads = 4;
+  std::map<std::string, backend::CalloutSpec, std::less<>> callouts;
+  Limits limits;
+};
+
+struct NatsConfig {
+  bool enabled = true;  // false: an in-process bus (single node, no NATS)
+  std::string url = "nats://127.0.0.1:4222";
+  std::string subject_prefix = "gw";
+};
+
+struct Config {
+  std::string gateway_id;  // defaults to "gw-<hostname>-<pid>" (sanitised to a subject token)
+  unsigned threads = 0;    // I/O loops; 0 = one per core
+  NatsConfig nats;
+  std::string admin_host = "127.0.0.1";
+  std::uint16_t admin_port = 0;  // 0: no admin listener
+  std::vector<AppConfig> apps;
+};
+
+// Parses and validates; the error names the offending key.
+Result<Config, std::string> parse_config(std::string_view json_text);
+Result<Config, std::string> load_config(const std::string& path);
+
+// GANGWAY_NATS_URL, GANGWAY_GATEWAY_ID, GANGWAY_THREADS override the file.
+void apply_env_overrides(Config& c);
+
+}  // namespace gangway

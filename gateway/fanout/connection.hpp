@@ -1,0 +1,25 @@
+#pragma once
+// What the fan-out needs of a socket. Implemented by net::WsSession; every
+// method runs on the connection's own loop.
+#include <memory>
+#include <string>
+
+#include "gateway/core/model.hpp"
+
+namespace gangway {
+
+// Encoded once per dialect, shared by every recipient.
+using Frame = std::shared_ptr<const std::string>;
+
+class Connection {
+ public:
+  virtual ~Connection() = default;
+  // Queues a frame; a full queue drops this (slow) consumer, never the room.
+  // Must not join or leave rooms synchronously (the fan-out is iterating).
+  virtual void send(const Frame& frame) = 0;
+  // Starts a close handshake with this code (1001 on drain).
+  virtual void close(int code, std::string_view reason) = 0;
+  virtual const SessionInfo& info() const = 0;
+};
+
+}  // namespace gangway

@@ -1,0 +1,112 @@
+#include "gateway/fanout/fanout.hpp"
+
+#include <algorithm>
+#include <atomic>
+
+#include "adapters/adapter.hpp"
+#include "gateway/admin/metrics.hpp"
+
+namespace gangway {
+
+// One subscribed subject. Shared by the bus handler, so it outlives a late message.
+struct Fanout::Room {
+  std::string subject;
+  RoomKey key;
+  const Adapter* adapter;
+  AppMetrics* metrics;
+  std::atomic<std::uint64_t> loop_mask{0};  // bit i: loop i has members (read lock-free by the bus thread)
+  std::vector<int> loop_members;            // guarded by Fanout::mu_
+  std::unique_ptr<bus::Subscription> subscription;
+};
+
+Fanout::Fanout(bus::Bus& bus, std::size_t loops, PostFn post) : bus_(bus), post_(std::move(post)), loops_(loops) {}
+
+Fanout::~Fanout() {
+  std::lock_guard lock(mu_);
+  rooms_.clear();
+}
+
+void Fanout::join(std::size_t loop, const std::string& subject, const RoomKey& key, const Adapter& adapter,
+                  AppMetrics& metrics, Connection* c, std::function<void()> ready) {
+  auto& members = loops_[loop].members[subject];
+  if (std::find(members.begin(), members.end(), c) != members.end()) return ready();
+  members.push_back(c);
+  if (members.size() == 1) {
+    std::lock_guard lock(mu_);
+    auto& room = rooms_[subject];
+    if (!room) {
+      room = std::make_shared<Room>();
+      room->subject = subject;
+      room->key = key;
+      room->adapter = &adapter;
+      room->metrics = &metrics;
+      room->loop_members.assign(loops_.size(), 0);
+      std::weak_ptr<Room> weak = room;
+      room->subscription = bus_.subscribe(subject, [this, weak](bus::Message&& m) {
+        if (auto r = weak.lock()) on_bus_message(r, std::move(m));
+      });
+    }
+    if (room->loop_members[loop]++ == 0) room->loop_mask.fetch_or(1ULL << loop);
+  }
+  ready();
+}
+
+void Fanout::leave(std::size_t loop, const std::string& subject, Connection* c) {
+  auto it = loops_[loop].members.find(subject);
+  if (it == loops_[loop].members.end()) return;
+  auto& members = it->second;
+  auto pos = std::find(members.begin(), members.end(), c);
+  if (pos == members.end()) return;
+  *pos = members.back();
+  members.pop_back();
+  if (!members.empty()) return;
+  loops_[loop].members.erase(it);
+  std::unique_ptr<bus::Subscription> doomed;  // unsubscribed outside the lock
+  {
+    std::lock_guard lock(mu_);
+    auto r = rooms_.find(subject);
+    if (r == rooms_.end()) return;
+    if (--r->second->loop_members[loop] == 0) r->second->loop_mask.fetch_and(~(1ULL << loop));
+    if (r->second->loop_mask.load() == 0) {
+      doomed = std::move(r->second->subscription);
+      rooms_.erase(r);
+    }
+  }
+}
+
+std::size_t Fanout::subscribed_subjects() const {
+  std::lock_guard lock(mu_);
+  return rooms_.size();
+}
+
+void Fanout::on_bus_message(const std::shared_ptr<Room>& room, bus::Message&& msg) {
+  room->metrics->bus_messages.fetch_add(1, std::memory_order_relaxed);
+  auto event = parse_event(msg.data);
+  if (!event) {
+    room->metrics->bus_bad_messages.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
+  auto bytes = room->adapter->encode(*event, room->key);
+  if (!bytes) return;
+  auto frame = std::make_shared<const std::string>(std::move(*bytes));
+  auto exclude = std::make_shared<const Exclude>(std::move(event->exclude));
+  std::uint64_t mask = room->loop_mask.load(std::memory_order_acquire);
+  for (std::size_t i = 0; mask; ++i, mask >>= 1) {
+    if (!(mask & 1)) continue;
+    post_(i, [this, i, room, frame, exclude] { deliver(i, room->subject, frame, *exclude); });
+  }
+}
+
+void Fanout::deliver(std::size_t loop, const std::string& subject, const Frame& frame, const Exclude& exclude) {
+  auto it = loops_[loop].members.find(subject);
+  if (it == loops_[loop].members.end()) return;
+  // Connection::send never joins or leaves synchronously, so the list is stable here.
+  for (Connection* c : it->second) {
+    const auto& info = c->info();
+    if (!exclude.user.empty() && info.user.id == exclude.user) continue;
+    if (!exclude.conn.empty() && info.conn_id == exclude.conn) continue;
+    c->send(frame);
+  }
+}
+
+}  // namespace gangway

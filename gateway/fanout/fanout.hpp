@@ -1,0 +1,55 @@
+#pragma once
+// Interest-based fan-out of gw.out.… subjects to local sockets.
+//
+// A subject is subscribed on the bus when the first local socket (on any loop)
+// joins its room and unsubscribed when the last leaves. A bus message is
+// parsed and encoded once (by the app's adapter), then posted once to each
+// loop that has members; each loop queues the same bytes on its sockets.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "gateway/bus/bus.hpp"
+#include "gateway/fanout/connection.hpp"
+
+namespace gangway {
+
+class Adapter;
+struct AppMetrics;
+
+class Fanout {
+ public:
+  using PostFn = std::function<void(std::size_t loop, std::function<void()>)>;
+  Fanout(bus::Bus& bus, std::size_t loops, PostFn post);
+  ~Fanout();
+
+  // On loop `loop`. `ready` runs on that loop once the bus delivers the
+  // subject's messages to this gateway (at once if it already did).
+  void join(std::size_t loop, const std::string& subject, const RoomKey& room, const Adapter& adapter,
+            AppMetrics& metrics, Connection* c, std::function<void()> ready);
+  // On loop `loop`. Idempotent.
+  void leave(std::size_t loop, const std::string& subject, Connection* c);
+
+  // Subjects with a live bus subscription (for tests and /metrics).
+  std::size_t subscribed_subjects() const;
+
+ private:
+  struct Room;
+  struct LoopRooms {
+    std::unordered_map<std::string, std::vector<Connection*>> members;
+  };
+  void deliver(std::size_t loop, const std::string& subject, const Frame& frame, const Exclude& exclude);
+  void on_bus_message(const std::shared_ptr<Room>& room, bus::Message&& msg);
+
+  bus::Bus& bus_;
+  PostFn post_;
+  std::vector<LoopRooms> loops_;  // loops_[i] is touched only on loop i
+  mutable std::mutex mu_;         // guards rooms_ (join/leave of a loop's first/last member only)
+  std::unordered_map<std::string, std::shared_ptr<Room>> rooms_;
+};
+
+}  // namespace gangway

@@ -1,0 +1,40 @@
+#pragma once
+// One io_context per core, one thread each. A session is pinned to one loop
+// for its whole life; cross-thread work reaches it only through post().
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <functional>
+#include <memory>
+#include <thread>
+#include <vector>
+
+namespace gangway::net {
+
+class LoopPool {
+ public:
+  explicit LoopPool(unsigned count);  // 0: one per hardware thread
+  ~LoopPool();
+
+  std::size_t size() const { return loops_.size(); }
+  boost::asio::io_context& loop(std::size_t i) { return *loops_[i]; }
+  // Round-robin choice for a new session.
+  std::size_t next() { return next_++ % loops_.size(); }
+  void post(std::size_t i, std::function<void()> fn);
+
+  void start();
+  void stop();  // stops the loops and joins their threads
+  // After stop(): destroys the io_contexts, and with them the handlers (and
+  // sessions) still pending, while everything they reference is alive.
+  void destroy();
+  // Index of the loop running the calling thread, or size() if none.
+  std::size_t current() const;
+
+ private:
+  using Guard = boost::asio::executor_work_guard<boost::asio::io_context::executor_type>;
+  std::vector<std::unique_ptr<boost::asio::io_context>> loops_;
+  std::vector<Guard> guards_;
+  std::vector<std::thread> threads_;
+  std::size_t next_ = 0;
+};
+
+}  // namespace gangway::net

@@ -1,0 +1,127 @@
+// What a session does with a decoded Action: the dialect-neutral core of the gateway.
+#include <boost/asio/post.hpp>
+
+#include "gateway/core/clock.hpp"
+#include "gateway/core/ids.hpp"
+#include "gateway/net/loop_pool.hpp"
+#include "gateway/net/ws_session.hpp"
+
+namespace gangway::net {
+
+void WsSession::execute(Action&& action) {
+  using Type = Action::Type;
+  switch (action.type) {
+    case Type::ignore:
+      return;
+    case Type::reply:
+      return send_text(std::move(action.reply));
+    case Type::subscribe: {
+      auto a = std::make_shared<Action>(std::move(action));
+      return authorize_then(*a, [this, a] { join(a->room, [this, a] { send_text(std::move(a->reply)); }); });
+    }
+    case Type::unsubscribe:
+      leave(action.room);
+      return send_text(std::move(action.reply));
+    case Type::publish: {
+      if (action.require_joined && !in_room(action.room))
+        return send_error({ErrorCode::not_joined, "subscribe to " + action.room.kind + " " + action.room.id + " first",
+                           "", action.request_event});
+      auto a = std::make_shared<Action>(std::move(action));
+      return authorize_then(*a, [this, a] { publish(*a); });
+    }
+    case Type::query:
+      return send_error({ErrorCode::unknown_type, "this query is not supported", "", action.request_event});
+  }
+}
+
+void WsSession::send_error(DialectError error) {
+  services_.metrics->error(info_.app, to_string(error.code));
+  if (auto frame = app_.adapter->encode_error(error)) send_text(std::move(*frame));
+}
+
+void WsSession::authorize_then(const Action& action, std::function<void()> next) {
+  if (!action.authorize) return next();
+  call(*action.authorize, [this, request = action.request_event, next = std::move(next)](backend::CalloutResult r) {
+    using Outcome = backend::CalloutResult::Outcome;
+    if (r.outcome == Outcome::allowed) return next();
+    if (r.outcome == Outcome::denied) return send_error({ErrorCode::forbidden, "not allowed", "", request});
+    send_error({ErrorCode::unavailable, "authorization is unavailable, try again", "", request});
+  });
+}
+
+void WsSession::call(const CalloutCall& c, std::function<void(backend::CalloutResult)> done) {
+  auto spec = app_.config.callouts.find(c.name);
+  if (spec == app_.config.callouts.end() || !app_.callouts) {
+    // --check-config refuses this; fail closed if it happens anyway.
+    return done(backend::CalloutResult{backend::CalloutResult::Outcome::unavailable, 0, nullptr});
+  }
+  backend::CalloutRequest req;
+  req.params = info_.params;
+  for (const auto& [k, v] : c.params) req.params[k] = v;
+  req.params["user_id"] = info_.user.id;
+  req.bearer = token_;
+  req.cookie = cookie_;
+  std::weak_ptr<WsSession> weak = shared_from_this();
+  auto* metrics = services_.metrics;
+  auto app = info_.app, name = c.name;
+  app_.callouts->call(spec->second, std::move(req),
+                      [weak, done = std::move(done), metrics, app, name](backend::CalloutResult r) mutable {
+                        static constexpr std::string_view names[] = {"allowed", "denied", "unavailable"};
+                        metrics->callout(app, name, names[static_cast<int>(r.outcome)]);
+                        auto self = weak.lock();
+                        if (!self) return;
+                        auto& ws = self->ws_;
+                        boost::asio::post(ws.get_executor(), [self, done = std::move(done), r = std::move(r)]() mutable {
+                          if (!self->closing_) done(std::move(r));
+                        });
+                      });
+}
+
+void WsSession::join(const RoomKey& room, std::function<void()> ready) {
+  if (!in_room(room)) rooms_.push_back(room);
+  services_.fanout->join(loop_, services_.subjects.outbound(info_.app, room), room, *app_.adapter, *app_.metrics,
+                         this, std::move(ready));
+}
+
+void WsSession::leave(const RoomKey& room) {
+  auto it = std::find(rooms_.begin(), rooms_.end(), room);
+  if (it == rooms_.end()) return;
+  rooms_.erase(it);
+  services_.fanout->leave(loop_, services_.subjects.outbound(info_.app, room), this);
+}
+
+bool WsSession::in_room(const RoomKey& room) const {
+  return std::find(rooms_.begin(), rooms_.end(), room) != rooms_.end();
+}
+
+void WsSession::publish(const Action& a) {
+  auto id = new_uuid();
+  Json envelope = {{"id", id},
+                   {"app", info_.app},
+                   {"kind", a.kind},
+                   {"room", {{"kind", a.room.kind}, {"id", a.room.id}}},
+                   {"user", {{"id", info_.user.id}, {"name", info_.user.name}}},
+                   {"conn", info_.conn_id},
+                   {"gateway", services_.gateway_id},
+                   {"received_at", iso8601_now()},
+                   {"data", a.data}};
+  auto& bus = *services_.bus;
+  if (bus.publish(services_.subjects.inbound(info_.app, a.kind, a.room), envelope.dump(), {{"Nats-Msg-Id", id}}) !=
+      bus::BusError::ok)
+    return send_error({ErrorCode::unavailable, "the message bus is unavailable, try again", "", a.request_event});
+  if (a.fanout) bus.publish(services_.subjects.outbound(info_.app, a.room), serialize_event(*a.fanout));
+  send_text(a.reply);
+}
+
+void WsSession::publish_lifecycle(std::string_view what, Json extra) {
+  Json body = {{"id", new_uuid()},
+               {"app", info_.app},
+               {"user", {{"id", info_.user.id}, {"name", info_.user.name}}},
+               {"conn", info_.conn_id},
+               {"gateway", services_.gateway_id},
+               {"at", iso8601_now()}};
+  body.update(extra);
+  services_.bus->publish(services_.subjects.lifecycle(info_.app, what), body.dump());
+}
+
+}  // namespace gangway::net

@@ -1,0 +1,245 @@
+#include "gateway/net/ws_session.hpp"
+
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
+
+#include "gateway/core/clock.hpp"
+#include "gateway/core/ids.hpp"
+#include "gateway/net/loop_pool.hpp"
+
+namespace gangway::net {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace websocket = beast::websocket;
+
+WsSession::WsSession(boost::asio::ip::tcp::socket&& socket, std::size_t loop, AppRuntime& app, Services& services)
+    : ws_(std::move(socket)), loop_(loop), app_(app), services_(services) {
+  info_.app = app.config.name;
+  info_.conn_id = new_short_id('c');
+}
+
+WsSession::~WsSession() { shutdown("gone"); }
+
+void WsSession::start() {
+  parser_.emplace();
+  parser_->header_limit(16 * 1024);
+  beast::get_lowest_layer(ws_).expires_after(std::chrono::seconds(app_.config.limits.handshake_timeout_s));
+  http::async_read(ws_.next_layer(), buffer_, *parser_,
+                   [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_request(ec); });
+}
+
+void WsSession::on_request(beast::error_code ec) {
+  if (ec) return;  // the client went away or timed out before finishing its request
+  request_ = parser_->release();
+  parser_.reset();
+  auto raw_target = request_.target();
+  Target target = parse_target(std::string_view(raw_target.data(), raw_target.size()));
+  std::optional<Params> params;
+  for (const auto& route : app_.routes)
+    if ((params = route.match(target.path))) break;
+  if (!params) return refuse(404, "not_found");
+  if (!websocket::is_upgrade(request_)) return refuse(426, "upgrade_required");
+  if (!app_.config.allowed_origins.empty()) {
+    auto raw_origin = request_[http::field::origin];
+    std::string origin(raw_origin.data(), raw_origin.size());
+    const auto& allowed = app_.config.allowed_origins;
+    bool ok = origin.empty() || std::find(allowed.begin(), allowed.end(), "*") != allowed.end() ||
+              std::find(allowed.begin(), allowed.end(), origin) != allowed.end();
+    if (!ok) return refuse(403, "origin_refused");
+  }
+  info_.params = std::move(*params);
+  auto raw_cookie = request_[http::field::cookie];
+  cookie_.assign(raw_cookie.data(), raw_cookie.size());
+
+  if (!authenticate(request_, target)) {
+    auto failure = app_.adapter->auth_failure();
+    services_.metrics->error(info_.app, "unauthorized");
+    app_.metrics->upgrades_refused.fetch_add(1, std::memory_order_relaxed);
+    if (failure.close_code == 0) return refuse(failure.http_status, "");
+    return accept_then([this, code = failure.close_code] { close(code, "Unauthorized"); });
+  }
+
+  auto plan = app_.adapter->plan_open(info_);
+  auto checks = std::make_shared<std::vector<CalloutCall>>(std::move(plan.checks));
+  int close_code = plan.forbidden_close_code;
+  auto on_checked = [this, close_code](backend::CalloutResult::Outcome outcome) {
+    using Outcome = backend::CalloutResult::Outcome;
+    if (outcome == Outcome::allowed) return close_code ? opened() : accept_then([this] { opened(); });
+    services_.metrics->error(info_.app, outcome == Outcome::denied ? "forbidden" : "unavailable");
+    app_.metrics->upgrades_refused.fetch_add(1, std::memory_order_relaxed);
+    if (close_code == 0) return refuse(outcome == Outcome::denied ? 403 : 503, "");
+    // Fail closed: an unreachable backend is not permission, but it is not "forbidden" either.
+    close(outcome == Outcome::denied ? close_code : 1011,
+          outcome == Outcome::denied ? "Forbidden" : "Authorization unavailable");
+  };
+  if (close_code) return accept_then([this, checks, on_checked] { run_checks(checks, 0, on_checked); });
+  run_checks(checks, 0, on_checked);
+}
+
+bool WsSession::authenticate(const Request& req, const Target& target) {
+  if (!app_.jwt) return false;
+  std::vector<std::string> sources = app_.config.token_sources;
+  if (sources.empty())
+    sources = {app_.adapter->credential() == Credential::bearer ? "bearer" : "query:token"};
+  for (const auto& source : sources) {
+    if (source == "bearer") {
+      auto h = req[http::field::authorization];
+      if (h.size() > 7 && beast::iequals(h.substr(0, 7), "Bearer ")) token_.assign(h.data() + 7, h.size() - 7);
+    } else if (source.rfind("query:", 0) == 0) {
+      if (auto it = target.query.find(source.substr(6)); it != target.query.end()) token_ = it->second;
+    }
+    if (!token_.empty()) break;
+  }
+  if (token_.empty()) return false;
+  auto principal = app_.jwt->verify(token_, unix_now());
+  if (!principal) return false;
+  info_.user = std::move(*principal);
+  return is_valid_id(info_.user.id);  // the user id becomes a subject token
+}
+
+void WsSession::refuse(unsigned status, std::string_view code) {
+  // Says only what the status says: no reason a token failed, no internals.
+  auto res = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(status), 11);
+  res->set(http::field::content_type, "text/plain");
+  res->set(http::field::connection, "close");
+  res->body() = std::string(http::obsolete_reason(static_cast<http::status>(status))) + "\n";
+  res->prepare_payload();
+  if (!code.empty()) services_.metrics->error(info_.app, code);
+  http::async_write(ws_.next_layer(), *res, [self = shared_from_this(), res](beast::error_code, std::size_t) {
+    beast::error_code ignored;
+    beast::get_lowest_layer(self->ws_).socket().shutdown(boost::asio::ip::tcp::socket::shutdown_send, ignored);
+  });
+}
+
+void WsSession::accept_then(std::function<void()> next) {
+  beast::get_lowest_layer(ws_).expires_never();
+  const auto& limits = app_.config.limits;
+  websocket::stream_base::timeout timeouts;
+  timeouts.handshake_timeout = std::chrono::seconds(limits.handshake_timeout_s);
+  timeouts.idle_timeout = std::chrono::seconds(limits.idle_timeout_s);
+  timeouts.keep_alive_pings = true;  // a ping at half the idle timeout; no pong by the end closes
+  ws_.set_option(timeouts);
+  ws_.read_message_max(limits.max_frame_bytes);
+  ws_.set_option(websocket::stream_base::decorator(
+      [](websocket::response_type& res) { res.set(http::field::server, "gangway"); }));
+  ws_.async_accept(request_, [self = shared_from_this(), next = std::move(next)](beast::error_code ec) {
+    self->request_ = {};
+    if (ec) return;
+    self->app_.metrics->connections_total.fetch_add(1, std::memory_order_relaxed);
+    next();
+  });
+}
+
+void WsSession::run_checks(std::shared_ptr<std::vector<CalloutCall>> checks, std::size_t i,
+                           std::function<void(backend::CalloutResult::Outcome)> done) {
+  if (i == checks->size()) return done(backend::CalloutResult::Outcome::allowed);
+  call((*checks)[i], [this, checks, i, done](backend::CalloutResult r) {
+    if (!r.allowed()) return done(r.outcome);
+    info_.context[(*checks)[i].name] = std::move(r.body);
+    run_checks(checks, i + 1, done);
+  });
+}
+
+void WsSession::opened() {
+  if (closing_) return;
+  open_ = true;
+  opened_at_ = std::chrono::steady_clock::now();
+  services_.sessions[loop_].insert(this);
+  app_.metrics->connections.fetch_add(1, std::memory_order_relaxed);
+  auto plan = app_.adapter->on_open(info_);
+  for (auto& f : plan.frames) send_text(std::move(f));
+  join({"user", info_.user.id}, [] {});
+  join({"conn", info_.conn_id}, [] {});
+  join({"all", ""}, [] {});
+  for (const auto& room : plan.rooms) join(room, [] {});
+  publish_lifecycle("connect", Json::object());
+  do_read();
+}
+
+void WsSession::do_read() {
+  ws_.async_read(buffer_, [self = shared_from_this()](beast::error_code ec, std::size_t n) { self->on_read(ec, n); });
+}
+
+void WsSession::on_read(beast::error_code ec, std::size_t) {
+  if (ec) {
+    // message_too_big: Beast has already closed with 1009 ("message too big"), as RFC 6455 asks.
+    if (ec == websocket::error::message_too_big) services_.metrics->error(info_.app, "too_large");
+    return shutdown(ec == websocket::error::closed ? "client_closed" : ec.message());
+  }
+  app_.metrics->frames_in.fetch_add(1, std::memory_order_relaxed);
+  if (!ws_.got_text()) {
+    buffer_.consume(buffer_.size());
+    send_error({ErrorCode::binary_frame, "binary frames are not accepted; send JSON text", "", ""});
+    return do_read();
+  }
+  std::string_view frame(static_cast<const char*>(buffer_.data().data()), buffer_.size());
+  auto action = app_.adapter->decode(frame, info_);
+  buffer_.consume(buffer_.size());
+  if (!action) send_error(action.error());
+  else execute(std::move(*action));
+  do_read();
+}
+
+void WsSession::send_text(std::string text) {
+  if (text.empty()) return;
+  send(std::make_shared<const std::string>(std::move(text)));
+}
+
+void WsSession::send(const Frame& frame) {
+  if (closing_ || !open_) return;
+  if (queued_bytes_ + frame->size() > app_.config.limits.max_queued_bytes) {
+    app_.metrics->slow_consumers.fetch_add(1, std::memory_order_relaxed);
+    services_.metrics->error(info_.app, "slow_consumer");
+    // Deferred: the fan-out may be iterating the room this session is in.
+    boost::asio::post(ws_.get_executor(), [self = shared_from_this()] { self->close(1008, "slow consumer"); });
+    closing_ = true;
+    return;
+  }
+  queued_bytes_ += frame->size();
+  queue_.push_back(frame);
+  if (queue_.size() == 1) write_front();
+}
+
+void WsSession::write_front() {
+  ws_.text(true);
+  ws_.async_write(boost::asio::buffer(*queue_.front()), [self = shared_from_this()](beast::error_code ec,
+                                                                                    std::size_t n) {
+    self->on_write(ec, n);
+  });
+}
+
+void WsSession::on_write(beast::error_code ec, std::size_t) {
+  queued_bytes_ -= queue_.front()->size();
+  app_.metrics->frames_out.fetch_add(1, std::memory_order_relaxed);
+  app_.metrics->bytes_out.fetch_add(queue_.front()->size(), std::memory_order_relaxed);
+  queue_.pop_front();
+  if (ec) {
+    queue_.clear();
+    queued_bytes_ = 0;
+    return;
+  }
+  if (!queue_.empty()) write_front();
+}
+
+void WsSession::close(int code, std::string_view reason) {
+  if (!ws_.is_open()) return;
+  closing_ = true;
+  websocket::close_reason cr(static_cast<websocket::close_code>(code), websocket::reason_string(reason.substr(0, 120).data(), std::min<std::size_t>(reason.size(), 120)));
+  ws_.async_close(cr, [self = shared_from_this()](beast::error_code) { self->shutdown("server_closed"); });
+}
+
+void WsSession::shutdown(std::string_view reason) {
+  if (!open_) return;
+  open_ = false;
+  closing_ = true;
+  for (const auto& room : rooms_)
+    services_.fanout->leave(loop_, services_.subjects.outbound(info_.app, room), this);
+  rooms_.clear();
+  services_.sessions[loop_].erase(this);
+  app_.metrics->connections.fetch_sub(1, std::memory_order_relaxed);
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - opened_at_);
+  publish_lifecycle("disconnect", {{"reason", reason}, {"duration_ms", ms.count()}});
+}
+
+}  // namespace gangway::net
