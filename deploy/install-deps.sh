@@ -11,6 +11,7 @@ packages=(
   libjwt-dev libssl-dev                    # JWT verification (libjwt) pinned by our own alg checks
   libgtest-dev libgmock-dev
   python3 python3-jsonschema               # contract validation in tests
+  python3-websockets curl                  # the demo: a ready-to-paste client, logging in
 )
 missing=()
 for p in "${packages[@]}"; do

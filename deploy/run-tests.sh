@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds everything with -j2 and runs every test (unit and
+# integration: the integration tests start their own nats-server, demo backend and
+# gateways on free loopback ports).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash deploy/install-deps.sh
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo
+cmake --build build -j2
+cd build && ctest --output-on-failure -j2 --timeout 300
