@@ -1,0 +1,99 @@
+#pragma once
+// The production Bus: a nats.c connection (no nats.c types in this header).
+//
+// Threads: subscription handlers run on nats.c's per-subscription delivery
+// threads; request/publish_durable `done` callbacks run on the reply
+// subscription's delivery thread or on the bus's dispatcher thread; state
+// callbacks run on nats.c's connection-callback thread. None of them is a
+// gateway loop, and none runs inline in the calling method.
+//
+// While the connection is down, publish() returns not_connected and
+// request()/publish_durable() complete with not_connected, instead of letting
+// nats.c buffer the bytes until a reconnect: the gateway must tell a client
+// now that its frame did not go out, not deliver it minutes later. (A publish
+// racing with a disconnect may still land in nats.c's reconnect buffer.)
+//
+// The stream and key-value methods block the caller on a JetStream API round
+// trip (up to `js_timeout`): call them at startup or from a worker, never
+// from a gateway loop.
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gateway/bus/bus.hpp"
+
+namespace gangway::bus {
+
+struct NatsOptions {
+  std::string url = "nats://127.0.0.1:4222";  // comma-separated list allowed
+  std::string name = "gangway";               // connection name shown by the server
+  int max_reconnect = -1;                     // -1: retry forever
+  std::chrono::milliseconds reconnect_wait{500};
+  int pending_msgs_limit = 1'000'000;            // per subscription, then slow consumer
+  int pending_bytes_limit = 512 * 1024 * 1024;   // per subscription, then slow consumer
+  std::chrono::milliseconds js_timeout{5000};    // JetStream/KV management calls
+};
+
+class NatsBus final : public Bus {
+ public:
+  // Starts connecting. The first connect attempt is made before returning; if
+  // it fails the bus keeps retrying in the background (connected() is false
+  // until it succeeds), so the gateway can start before NATS. nullptr (and
+  // `error` set) only for unusable options, e.g. a malformed URL.
+  static std::unique_ptr<NatsBus> create(const NatsOptions& opts, std::string* error = nullptr);
+
+  // Closes the connection and waits (bounded) for nats.c's callbacks into the
+  // bus to finish; outstanding requests complete with not_connected. Must not
+  // be called from one of the bus's own callbacks. Subscriptions may outlive it.
+  ~NatsBus() override;
+  NatsBus(const NatsBus&) = delete;
+  NatsBus& operator=(const NatsBus&) = delete;
+
+  // Also works while disconnected: nats.c sends the interest on (re)connect.
+  // nullptr for an invalid pattern.
+  std::unique_ptr<Subscription> subscribe(const std::string& subject, Handler handler) override;
+  BusError publish(const std::string& subject, std::string_view data, const Headers& headers = {}) override;
+  void request(const std::string& subject, std::string_view data, std::chrono::milliseconds timeout,
+               ReplyFn done) override;
+  // ok after the stream's PubAck (also for a duplicate the stream dropped);
+  // rejected when no stream captures the subject or the stream refuses.
+  void publish_durable(const std::string& subject, std::string_view data, const std::string& msg_id,
+                       std::chrono::milliseconds timeout, AckFn done) override;
+  bool connected() const override;
+  void on_state_change(std::function<void(bool connected)> fn) override;
+
+  // Times a subscription crossed its pending limit (nats.c reports each episode once).
+  std::uint64_t slow_consumer_events() const;
+  // Messages nats.c dropped for slow subscriptions, over the bus's lifetime.
+  std::uint64_t dropped_messages() const;
+
+  // Creates the stream (file storage) or, if it exists, sets its subjects,
+  // keeping the rest of its configuration. Blocking.
+  BusError ensure_stream(const std::string& name, const std::vector<std::string>& subjects);
+  // The number of messages the stream holds; nullopt on error. Blocking.
+  std::optional<std::uint64_t> stream_messages(const std::string& name);
+
+  // Creates a key-value bucket (history 1, file storage) whose entries expire
+  // after `ttl` (0: never), or updates an existing bucket's ttl. Blocking.
+  BusError ensure_kv_bucket(const std::string& bucket, std::chrono::milliseconds ttl);
+  // Keys: [A-Za-z0-9_-/=.], no empty token. All blocking.
+  BusError kv_put(const std::string& bucket, const std::string& key, std::string_view value);
+  // nullopt when the key is absent or deleted, or on error (then `error` says which).
+  std::optional<std::string> kv_get(const std::string& bucket, const std::string& key,
+                                    BusError* error = nullptr);
+  BusError kv_delete(const std::string& bucket, const std::string& key);
+  // Live keys starting with `prefix` (all keys for ""), unordered.
+  std::vector<std::string> kv_keys(const std::string& bucket, const std::string& prefix,
+                                   BusError* error = nullptr);
+
+  struct Impl;  // nats_internal.hpp
+
+ private:
+  explicit NatsBus(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace gangway::bus
