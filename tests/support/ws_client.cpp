@@ -57,6 +57,31 @@ struct WsClient::Impl : std::enable_shared_from_this<Impl> {
   }
 };
 
+namespace {
+
+Handshake probe_refusal(int port, const std::string& target, const WsClient::Headers& headers) {
+  boost::asio::io_context ioc;
+  tcp::socket sock(ioc);
+  beast::error_code ec;
+  sock.connect(tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)), ec);
+  if (ec) return {-1, ""};
+  http::request<http::empty_body> req(http::verb::get, target, 11);
+  req.set(http::field::host, "127.0.0.1");
+  req.set(http::field::upgrade, "websocket");
+  req.set(http::field::connection, "Upgrade");
+  req.set(http::field::sec_websocket_version, "13");
+  req.set(http::field::sec_websocket_key, "dGhlIHNhbXBsZSBub25jZQ==");
+  for (const auto& [k, v] : headers) req.set(k, v);
+  http::write(sock, req, ec);
+  beast::flat_buffer buf;
+  http::response<http::string_body> res;
+  http::read(sock, buf, res, ec);
+  if (ec && ec != http::error::end_of_stream) return {-1, ""};
+  return {static_cast<int>(res.result_int()), res.body()};
+}
+
+}  // namespace
+
 WsClient::WsClient(int port, const std::string& target, const Headers& headers, const std::string& source) {
   impl_ = std::make_shared<Impl>();
   auto& sock = impl_->ws.next_layer();
@@ -74,13 +99,14 @@ WsClient::WsClient(int port, const std::string& target, const Headers& headers, 
   }));
   websocket::response_type res;
   impl_->ws.handshake(res, "127.0.0.1:" + std::to_string(port), target, ec);
-  impl_->handshake.http_status = static_cast<int>(res.result_int());
-  impl_->handshake.body = res.body();
-  if (ec || res.result_int() != 101) {
+  if (ec) {
+    // Beast 1.74 does not hand back a declined upgrade's status, so ask again
+    // with a plain HTTP upgrade request and read the refusal ourselves.
     impl_->closed = true;
-    if (impl_->handshake.http_status == 0) impl_->handshake.http_status = -1;
+    impl_->handshake = probe_refusal(port, target, headers);
     return;
   }
+  impl_->handshake.http_status = 101;
   impl_->read();
   impl_->thread = std::thread([impl = impl_] { impl->ioc.run(); });
 }

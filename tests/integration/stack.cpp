@@ -1,0 +1,109 @@
+#include "tests/integration/stack.hpp"
+
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <jwt.h>
+
+#include <fstream>
+#include <sstream>
+
+namespace gangway::test {
+
+DemoBackend::DemoBackend(const std::string& nats_url) : port_(free_port()) {
+  proc_ = ChildProcess({DEMO_BACKEND_BIN, "--listen", "127.0.0.1:" + std::to_string(port_), "--nats", nats_url,
+                        "--jwt-secret", kSecret, "--issuer", "gangway-demo", "--audience", "gangway"},
+                       dir_.path() + "/backend.log");
+  if (!wait_for_port(port_)) ADD_FAILURE() << "demo backend did not start";
+}
+
+std::string DemoBackend::login(const std::string& username) {
+  httplib::Client cli("127.0.0.1", port_);
+  nlohmann::json body = {{"username", username}, {"password", "password"}};
+  auto res = cli.Post("/api/v1/auth/login", body.dump(), "application/json");
+  if (!res || res->status != 200) {
+    ADD_FAILURE() << "login failed for " << username;
+    return "";
+  }
+  return nlohmann::json::parse(res->body)["access_token"].get<std::string>();
+}
+
+int DemoBackend::post_message(const std::string& token, const std::string& conversation,
+                              const std::string& content) {
+  httplib::Client cli("127.0.0.1", port_);
+  httplib::Headers headers = {{"Authorization", "Bearer " + token}};
+  nlohmann::json body = {{"content", content}};
+  auto res = cli.Post(("/api/v1/conversations/" + conversation + "/messages").c_str(), headers, body.dump(),
+                      "application/json");
+  return res ? res->status : -1;
+}
+
+GatewayProcess::GatewayProcess(const nlohmann::json& config) {
+  auto path = dir_.path() + "/gangway.json";
+  std::ofstream(path) << config.dump(2);
+  std::string listen = config["apps"][0]["listen"];
+  port_ = std::stoi(listen.substr(listen.rfind(':') + 1));
+  std::string admin = config.value("/admin/listen"_json_pointer, std::string("127.0.0.1:0"));
+  admin_port_ = std::stoi(admin.substr(admin.rfind(':') + 1));
+  proc_ = ChildProcess({GANGWAY_BIN, "--config", path}, dir_.path() + "/gangway.log");
+  if (!wait_for_port(port_)) ADD_FAILURE() << "gateway did not start:\n" << log();
+}
+
+std::string GatewayProcess::log() const {
+  std::ifstream in(dir_.path() + "/gangway.log");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+nlohmann::json tribe_config(const std::string& nats_url, int backend_port, const std::string& gateway_id) {
+  return {
+      {"gateway_id", gateway_id},
+      {"threads", 2},
+      {"nats", {{"url", nats_url}}},
+      {"admin", {{"listen", "127.0.0.1:" + std::to_string(free_port())}}},
+      {"apps",
+       {{{"name", "tribe"},
+         {"dialect", "tribe"},
+         {"listen", "127.0.0.1:" + std::to_string(free_port())},
+         {"routes", {"/api/v1/ws"}},
+         {"jwt", {{"keys", {{{"alg", "HS256"}, {"secret", kSecret}}}}, {"issuer", "gangway-demo"}, {"audience", "gangway"}}},
+         {"backend", {{"url", "http://127.0.0.1:" + std::to_string(backend_port)}, {"threads", 2}}},
+         {"callouts",
+          {{"conversation_participant",
+            {{"path", "/internal/tribe/conversations/{conversation_id}/participants/{user_id}"},
+             {"timeout_ms", 1000}}}}},
+         {"limits", {{"max_frame_bytes", 4096}, {"max_queued_bytes", 1 << 20}}}}}}};
+}
+
+std::string mint_token(const nlohmann::json& claims, const std::string& secret) {
+  jwt_t* jwt = nullptr;
+  jwt_new(&jwt);
+  jwt_add_grants_json(jwt, claims.dump().c_str());
+  jwt_set_alg(jwt, JWT_ALG_HS256, reinterpret_cast<const unsigned char*>(secret.data()),
+              static_cast<int>(secret.size()));
+  char* out = jwt_encode_str(jwt);
+  std::string token = out ? out : "";
+  free(out);
+  jwt_free(jwt);
+  return token;
+}
+
+std::pair<int, std::string> http_get(int port, const std::string& path) {
+  httplib::Client cli("127.0.0.1", port);
+  auto res = cli.Get(path.c_str());
+  if (!res) return {-1, ""};
+  return {res->status, res->body};
+}
+
+std::unique_ptr<WsClient> tribe_connect(int port, const std::string& token) {
+  auto c = std::make_unique<WsClient>(port, "/api/v1/ws?token=" + token);
+  EXPECT_EQ(c->handshake().http_status, 101);
+  auto hello = c->next();
+  EXPECT_TRUE(hello.has_value());
+  if (hello) {
+    EXPECT_EQ(*hello, R"({"event":"connected","message":"WebSocket connection established"})");
+  }
+  return c;
+}
+
+}  // namespace gangway::test

@@ -1,0 +1,58 @@
+#pragma once
+// The real processes an integration test runs against, each on free loopback
+// ports and stopped by PID: nats-server, the demo backend, gateways.
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "tests/support/process.hpp"
+#include "tests/support/ws_client.hpp"
+
+namespace gangway::test {
+
+inline constexpr const char* kSecret = "integration-test-secret-0123456789";
+
+class DemoBackend {
+ public:
+  explicit DemoBackend(const std::string& nats_url);
+  int port() const { return port_; }
+  std::string login(const std::string& username);  // the access token
+  // POST /api/v1/conversations/{id}/messages as the token's user; the HTTP status.
+  int post_message(const std::string& token, const std::string& conversation, const std::string& content);
+  ChildProcess& process() { return proc_; }
+
+ private:
+  TempDir dir_;
+  int port_;
+  ChildProcess proc_;
+};
+
+class GatewayProcess {
+ public:
+  // Starts `gangway --config` with `config`; waits for its first app port.
+  explicit GatewayProcess(const nlohmann::json& config);
+  int port() const { return port_; }
+  int admin_port() const { return admin_port_; }
+  ChildProcess& process() { return proc_; }
+  std::string log() const;
+
+ private:
+  TempDir dir_;
+  int port_;
+  int admin_port_;
+  ChildProcess proc_;
+};
+
+// A tribe app config like deploy/gangway.demo.json, on free ports.
+nlohmann::json tribe_config(const std::string& nats_url, int backend_port, const std::string& gateway_id = "gw-test");
+
+// HS256 tokens signed with kSecret (or `secret`) for the bad-token cases.
+std::string mint_token(const nlohmann::json& claims, const std::string& secret = kSecret);
+
+// An HTTP GET to 127.0.0.1:port; status and body.
+std::pair<int, std::string> http_get(int port, const std::string& path);
+
+// Opens a tribe socket for `token` and reads the `connected` frame.
+std::unique_ptr<WsClient> tribe_connect(int port, const std::string& token);
+
+}  // namespace gangway::test

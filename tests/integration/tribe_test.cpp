@@ -1,0 +1,222 @@
+// The tribe dialect end to end: a real nats-server, the demo backend, the
+// gangway binary and real WebSocket clients, all on free loopback ports.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "gateway/bus/nats_bus.hpp"
+#include "tests/integration/stack.hpp"
+
+namespace gangway::test {
+namespace {
+
+using nlohmann::json;
+using namespace std::chrono_literals;
+
+class TribeTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    nats_ = new NatsServer();
+    backend_ = new DemoBackend(nats_->url());
+    gateway_ = new GatewayProcess(tribe_config(nats_->url(), backend_->port()));
+  }
+  static void TearDownTestSuite() {
+    delete gateway_;
+    delete backend_;
+    delete nats_;
+  }
+  static int port() { return gateway_->port(); }
+  static std::string token(const std::string& user) { return backend_->login(user); }
+
+  // Subscribes and waits for the confirmation.
+  static void subscribe(WsClient& c, const std::string& conversation) {
+    c.send(json{{"event", "subscribe"}, {"channel", "conversation"}, {"conversation_id", conversation}}.dump());
+    auto f = c.next();
+    ASSERT_TRUE(f);
+    EXPECT_EQ(*f, R"({"event":"subscribed","conversation_id":")" + conversation + "\"}");
+  }
+
+  static NatsServer* nats_;
+  static DemoBackend* backend_;
+  static GatewayProcess* gateway_;
+};
+NatsServer* TribeTest::nats_;
+DemoBackend* TribeTest::backend_;
+GatewayProcess* TribeTest::gateway_;
+
+TEST_F(TribeTest, ConnectedOnConnectAndPingPong) {
+  auto c = tribe_connect(port(), token("alice"));
+  c->send(R"({"event":"ping"})");
+  EXPECT_EQ(c->next(), R"({"event":"pong"})");
+}
+
+TEST_F(TribeTest, RefusesUpgradeWithout401DetailsForBadTokens) {
+  std::int64_t now = std::time(nullptr);
+  json good = {{"sub", "u-alice"}, {"iss", "gangway-demo"}, {"aud", "gangway"}, {"exp", now + 600}};
+  json expired = good;
+  expired["exp"] = now - 3600;
+  json wrong_iss = good;
+  wrong_iss["iss"] = "someone-else";
+  for (const std::string& target :
+       {std::string("/api/v1/ws"), std::string("/api/v1/ws?token="), std::string("/api/v1/ws?token=garbage"),
+        "/api/v1/ws?token=" + mint_token(expired), "/api/v1/ws?token=" + mint_token(wrong_iss),
+        "/api/v1/ws?token=" + mint_token(good, "not-the-secret")}) {
+    WsClient c(port(), target);
+    EXPECT_EQ(c.handshake().http_status, 401) << target;
+    EXPECT_EQ(c.handshake().body.find("token"), std::string::npos) << "the refusal must not explain itself";
+  }
+  // The same claims with the right secret are accepted.
+  WsClient ok(port(), "/api/v1/ws?token=" + mint_token(good));
+  EXPECT_EQ(ok.handshake().http_status, 101);
+}
+
+TEST_F(TribeTest, UnknownPathIs404AndPlainHttpIs426) {
+  WsClient c(port(), "/nope?token=" + token("alice"));
+  EXPECT_EQ(c.handshake().http_status, 404);
+  EXPECT_EQ(http_get(port(), "/api/v1/ws").first, 426);
+}
+
+TEST_F(TribeTest, MessageNewReachesSubscribersButNotTheSender) {
+  auto alice = tribe_connect(port(), token("alice"));
+  auto alice_phone = tribe_connect(port(), token("alice"));
+  auto bob_token = token("bob");
+  auto bob = tribe_connect(port(), bob_token);
+  subscribe(*alice, "c-general");
+  subscribe(*alice_phone, "c-general");
+  subscribe(*bob, "c-general");
+
+  ASSERT_EQ(backend_->post_message(bob_token, "c-general", "hello from bob"), 201);
+  for (auto* c : {alice.get(), alice_phone.get()}) {
+    auto f = c->next();
+    ASSERT_TRUE(f);
+    auto j = json::parse(*f);
+    EXPECT_EQ(j["event"], "message.new");
+    EXPECT_EQ(j["conversation_id"], "c-general");
+    EXPECT_EQ(j["data"]["content"], "hello from bob");
+    EXPECT_EQ(j["data"]["conversation_id"], "c-general");
+    EXPECT_EQ(j["data"]["sender"]["id"], "u-bob");
+    EXPECT_TRUE(j["data"].contains("id"));
+    EXPECT_TRUE(j["data"].contains("created_at"));
+    EXPECT_EQ(f->find(R"({"event":"message.new","conversation_id":"c-general","data":{)"), 0u) << *f;
+  }
+  EXPECT_TRUE(bob->silent_for(300ms)) << "the sender is excluded";
+}
+
+TEST_F(TribeTest, UnsubscribedSocketsReceiveNothing) {
+  auto alice = tribe_connect(port(), token("alice"));
+  auto bob_token = token("bob");
+  subscribe(*alice, "c-ab");
+  alice->send(R"({"event":"unsubscribe","conversation_id":"c-ab"})");
+  alice->send(R"({"event":"ping"})");
+  EXPECT_EQ(alice->next(), R"({"event":"pong"})") << "unsubscribe has no confirmation frame in the seed";
+  ASSERT_EQ(backend_->post_message(bob_token, "c-ab", "anyone?"), 201);
+  EXPECT_TRUE(alice->silent_for(300ms));
+}
+
+TEST_F(TribeTest, SubscribeIsVerifiedAgainstTheBackend) {
+  auto carol = tribe_connect(port(), token("carol"));
+  carol->send(R"({"event":"subscribe","channel":"conversation","conversation_id":"c-ab"})");
+  auto f = carol->next();
+  ASSERT_TRUE(f);
+  auto j = json::parse(*f);
+  EXPECT_EQ(j["event"], "error");
+  EXPECT_EQ(j["code"], "forbidden");
+  // Nothing from c-ab reaches carol, and her socket still works.
+  ASSERT_EQ(backend_->post_message(token("alice"), "c-ab", "private"), 201);
+  carol->send(R"({"event":"ping"})");
+  EXPECT_EQ(carol->next(), R"({"event":"pong"})");
+}
+
+TEST_F(TribeTest, TypingGoesToOtherSubscribersAndOnTheBus) {
+  std::string error;
+  auto bus = bus::NatsBus::create({nats_->url()}, &error);
+  ASSERT_TRUE(bus) << error;
+  std::mutex mu;
+  std::condition_variable cv;
+  std::vector<bus::Message> seen;
+  auto sub = bus->subscribe("gw.in.tribe.typing.conversation.c-general", [&](bus::Message&& m) {
+    std::lock_guard lock(mu);
+    seen.push_back(std::move(m));
+    cv.notify_all();
+  });
+  auto alice = tribe_connect(port(), token("alice"));
+  auto bob = tribe_connect(port(), token("bob"));
+  subscribe(*alice, "c-general");
+  subscribe(*bob, "c-general");
+  alice->send(R"({"event":"typing","conversation_id":"c-general","is_typing":true})");
+  auto f = bob->next();
+  ASSERT_TRUE(f);
+  EXPECT_EQ(*f,
+            R"({"event":"typing","conversation_id":"c-general","data":{"user_id":"u-alice","user_name":"Alice Liddell","is_typing":true}})");
+  EXPECT_TRUE(alice->silent_for(300ms));
+
+  std::unique_lock lock(mu);
+  ASSERT_TRUE(cv.wait_for(lock, 5s, [&] { return !seen.empty(); }));
+  auto envelope = json::parse(seen[0].data);
+  EXPECT_EQ(envelope["app"], "tribe");
+  EXPECT_EQ(envelope["kind"], "typing");
+  EXPECT_EQ(envelope["room"], json({{"kind", "conversation"}, {"id", "c-general"}}));
+  EXPECT_EQ(envelope["user"]["id"], "u-alice");
+  EXPECT_EQ(envelope["data"]["is_typing"], true);
+  bool has_msg_id = false;
+  for (const auto& [k, v] : seen[0].headers) has_msg_id |= (k == "Nats-Msg-Id" && v == envelope["id"]);
+  EXPECT_TRUE(has_msg_id);
+}
+
+TEST_F(TribeTest, TypingBeforeSubscribingIsAnError) {
+  auto alice = tribe_connect(port(), token("alice"));
+  alice->send(R"({"event":"typing","conversation_id":"c-general","is_typing":true})");
+  auto j = json::parse(alice->next().value_or("{}"));
+  EXPECT_EQ(j["code"], "not_joined");
+}
+
+TEST_F(TribeTest, EveryBadFrameGetsAnErrorAndTheSocketStaysUsable) {
+  auto alice = tribe_connect(port(), token("alice"));
+  const std::pair<std::string, std::string> cases[] = {
+      {"{not json", "invalid_json"},
+      {"[1,2]", "invalid_json"},
+      {R"({"event":"launch"})", "unknown_type"},
+      {R"({"no_event":1})", "missing_field"},
+      {R"({"event":42})", "invalid_field"},
+      {R"({"event":"subscribe","conversation_id":"a.b"})", "invalid_id"},
+      {R"({"event":"subscribe","conversation_id":"*"})", "invalid_id"},
+      {R"({"event":"subscribe","conversation_id":">"})", "invalid_id"},
+      {R"({"event":"subscribe"})", "missing_field"},
+      {R"({"event":"typing","conversation_id":"c-general","is_typing":"yes"})", "invalid_field"},
+  };
+  for (const auto& [frame, code] : cases) {
+    alice->send(frame);
+    auto f = alice->next();
+    ASSERT_TRUE(f) << frame;
+    auto j = json::parse(*f);
+    EXPECT_EQ(j["event"], "error") << frame;
+    EXPECT_EQ(j["code"], code) << frame;
+  }
+  alice->send_binary("\x01\x02");
+  EXPECT_EQ(json::parse(alice->next().value_or("{}"))["code"], "binary_frame");
+  alice->send(R"({"event":"ping"})");
+  EXPECT_EQ(alice->next(), R"({"event":"pong"})");
+}
+
+TEST_F(TribeTest, OversizeFrameClosesWith1009) {
+  auto alice = tribe_connect(port(), token("alice"));
+  alice->send(R"({"event":"ping","pad":")" + std::string(8000, 'x') + "\"}");
+  EXPECT_EQ(alice->wait_closed(), 1009);
+  // The gateway keeps serving everyone else.
+  auto bob = tribe_connect(port(), token("bob"));
+}
+
+TEST_F(TribeTest, AdminEndpoints) {
+  auto alice = tribe_connect(port(), token("alice"));
+  EXPECT_EQ(http_get(gateway_->admin_port(), "/healthz").first, 200);
+  EXPECT_EQ(http_get(gateway_->admin_port(), "/readyz").first, 200);
+  auto [status, body] = http_get(gateway_->admin_port(), "/metrics");
+  EXPECT_EQ(status, 200);
+  EXPECT_NE(body.find("gangway_connections{app=\"tribe\"}"), std::string::npos);
+  EXPECT_NE(body.find("gangway_nats_connected 1"), std::string::npos);
+  EXPECT_NE(body.find("gangway_errors_total{app=\"tribe\",code=\"unauthorized\"}"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace gangway::test
