@@ -30,10 +30,29 @@ struct OpenPlan {
   int forbidden_close_code = 0;     // a denied check closes with this code (0: refuse with 403)
 };
 
-// The result of a successful open: frames to send first, rooms to join.
+// The result of a successful open: frames to send first, rooms to join, then
+// actions run as if the client had sent them (queries such as circles'
+// thread_info, presence announcements).
 struct Opened {
   std::vector<std::string> frames;
   std::vector<RoomKey> rooms;
+  std::vector<Action> actions;
+};
+
+// A rate: at most `count` per `window_s` seconds, per user across gateways.
+struct Rate {
+  int count = 0;
+  int window_s = 0;
+};
+
+// A dialect's own limits (seed 004 has many); the app's config overrides them.
+struct DialectLimits {
+  std::size_t max_frame_bytes = 0;  // 0: the gateway's default
+  int idle_timeout_s = 0;           // no pong for this long closes; a ping goes out at half
+  int handshake_timeout_s = 0;
+  int max_connections_per_user = 0;    // 0: unlimited
+  int connections_per_minute = 0;      // upgrade attempts per user per minute; 0: unlimited
+  std::map<std::string, std::vector<Rate>> rates;  // by publish kind: "message", "typing", …
 };
 
 class Adapter {
@@ -64,6 +83,25 @@ class Adapter {
 
   // The dialect's error frame; nullopt where the seed says errors are silent.
   virtual std::optional<std::string> encode_error(const DialectError& e) const = 0;
+
+  // Runs on the session's loop after the socket closed: publish actions only
+  // (presence going offline). Default: nothing.
+  virtual std::vector<Action> on_close(const SessionInfo&) const { return {}; }
+
+  // Runs on the session's loop with the answer to a query Action:
+  //   "online_users" (room)            -> {"users": ["u1", …]}   users with a socket in the room, cluster-wide
+  //   "user_online"  (room user/<id>)  -> {"online": true|false}
+  // Returns the frames to send. Default: nothing.
+  virtual std::vector<std::string> render_query(const Action&, const Json&, const SessionInfo&) const {
+    return {};
+  }
+
+  // Limits from the seed; the app's config wins where it sets one.
+  virtual DialectLimits limits() const { return {}; }
+
+  // Rooms whose members are tracked cluster-wide for presence (queries and
+  // online/offline transitions). User rooms always are. Default: none else.
+  virtual bool tracks_presence(const RoomKey&) const { return false; }
 };
 
 }  // namespace gangway

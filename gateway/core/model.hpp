@@ -19,6 +19,7 @@ struct Principal {
   std::string id;    // user id, the token's subject (or what the session callout returned)
   std::string name;  // display name if the credentials carry one, else empty
   Json claims;       // verified claims (JWT payload) or the session callout's body
+  bool admin = false;  // the app's config marks this user as an administrator
 };
 
 // Read-only view of one session, handed to the adapter on its loop.
@@ -100,9 +101,17 @@ struct Action {
   Json data = Json::object();           // normalised payload for the gw.in envelope
   std::optional<CalloutCall> authorize;  // must allow before anything happens
   bool require_joined = false;           // the socket must already be in `room`
-  bool persist = false;                  // store per the app's config before fanning out
-  std::optional<Event> fanout;           // delivered to `room` through gw.out (ephemeral path)
+  // Store per the app's config before fanning out; the stored message then
+  // replaces fanout->data: JetStream adds {"id": <envelope id>, "created_at":
+  // <ISO-8601>} to `data`; request/reply and HTTP use the object the backend answered.
+  bool persist = false;
+  std::optional<Event> fanout;           // delivered to `room` through gw.out (after storing, if persist)
   std::string reply;                     // frame sent to this socket on success
+
+  // Presence announcements: publish only on the user's first socket (online)
+  // or once their last socket is gone (offline), cluster-wide.
+  enum class Presence { none, online, offline };
+  Presence presence = Presence::none;
 };
 
 }  // namespace gangway
