@@ -28,6 +28,7 @@ struct AuthFailure {
 struct OpenPlan {
   std::vector<CalloutCall> checks;  // all must allow; bodies land in SessionInfo::context
   int forbidden_close_code = 0;     // a denied check closes with this code (0: refuse with 403)
+  int refuse_close_code = 0;        // non-zero: the dialect itself refuses; accept and close with it
 };
 
 // The result of a successful open: frames to send first, rooms to join, then
@@ -86,7 +87,18 @@ class Adapter {
 
   // Runs on the session's loop after the socket closed: publish actions only
   // (presence going offline). Default: nothing.
-  virtual std::vector<Action> on_close(const SessionInfo&) const { return {}; }
+  // `rooms` are the rooms the socket was in.
+  virtual std::vector<Action> on_close(const SessionInfo&, const std::vector<RoomKey>& rooms) const {
+    (void)rooms;
+    return {};
+  }
+
+  // A frame sent just before the server closes a socket (drain, slow consumer);
+  // nullopt: none. Default: none.
+  virtual std::optional<std::string> encode_close(int code, std::string_view reason) const {
+    (void)code, (void)reason;
+    return std::nullopt;
+  }
 
   // Runs on the session's loop with the answer to a query Action:
   //   "online_users" (room)            -> {"users": ["u1", …]}   users with a socket in the room, cluster-wide

@@ -3,6 +3,7 @@
 // lookup, message storage) off the gateway's I/O loops, with timeouts, a TTL
 // cache of answers, and fail-closed results. No httplib types appear here.
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -43,14 +44,23 @@ struct CalloutResult {
 
 class CalloutClient {
  public:
-  // base_url like "http://127.0.0.1:8001". `threads` worker threads make the calls.
-  CalloutClient(std::string base_url, unsigned threads);
-  ~CalloutClient();  // joins the workers; pending calls complete as unavailable
+  // base_url like "http://127.0.0.1:8001" (http or https; a path such as
+  // "http://host/api" is prepended to every callout path). `threads` worker
+  // threads make the calls, each over its own keep-alive connection. At most
+  // `queue_capacity` calls wait for a worker; beyond that a call fails closed
+  // at once. Throws std::invalid_argument at startup for an unusable base_url.
+  CalloutClient(std::string base_url, unsigned threads, std::size_t queue_capacity = 1024);
+  // Stops accepting, completes the queued calls as unavailable (on the
+  // destroying thread), aborts the calls in flight, then joins the workers.
+  ~CalloutClient();
   CalloutClient(const CalloutClient&) = delete;
   CalloutClient& operator=(const CalloutClient&) = delete;
 
-  // Never blocks. `done` runs exactly once on a worker thread (or inline on a
-  // cache hit); the caller posts it back to its own executor.
+  // Never blocks. `done` runs exactly once on a worker thread, or inline
+  // (before call() returns) on a cache hit and on an immediate failure: a
+  // missing template parameter, a credential with control characters
+  // (denied), a full queue, an unsupported method or a client shutting down
+  // (unavailable). The caller posts it back to its own executor.
   void call(const CalloutSpec& spec, CalloutRequest request, std::function<void(CalloutResult)> done);
 
  private:

@@ -29,6 +29,7 @@ struct SessionInfo {
   Principal user;
   Params params;  // from the route template, e.g. {"thread_id": "2"}
   Json context;   // bodies returned by the open callouts, keyed by callout name
+  const Json* options = nullptr;  // the app's "options" from the config (dialect settings), never null in a session
 };
 
 // Who must not receive an event (seed 002's "excludes the sender").
