@@ -28,10 +28,10 @@ struct CalloutSpec {
 };
 
 struct CalloutRequest {
-  Params params;      // substituted into path and body; values are URL-encoded in the path
-  std::string bearer; // the client's token, if forward_bearer
-  std::string cookie; // the client's Cookie header, if forward_cookie
-  Json body;          // for POST: replaces "{data}" in the body template (or is the body if no template)
+  Params params;       // substituted into path and body; values are URL-encoded in the path
+  std::string bearer;  // the client's token, if forward_bearer
+  std::string cookie;  // the client's Cookie header, if forward_cookie
+  Json body;           // for POST: replaces "{data}" in the body template (or is the body if no template)
 };
 
 struct CalloutResult {

@@ -1,0 +1,36 @@
+#pragma once
+// Helpers for driving a CalloutClient from a test thread.
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <optional>
+#include <vector>
+
+#include "gateway/backend/callout_client.hpp"
+
+namespace gangway::test {
+
+// Collects the results of many calls and counts how often each `done` ran.
+class Results {
+ public:
+  // A completion for call number `i`; results land in slot i.
+  std::function<void(backend::CalloutResult)> slot(std::size_t i);
+  // Waits until `n` completions arrived; false on timeout.
+  bool wait(std::size_t n, std::chrono::milliseconds timeout = std::chrono::seconds(10));
+  std::size_t completions();
+  std::optional<backend::CalloutResult> at(std::size_t i);
+  std::size_t extra_completions();  // `done` ran more than once somewhere
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::vector<std::optional<backend::CalloutResult>> results_;
+  std::size_t completions_ = 0;
+  std::size_t extra_ = 0;
+};
+
+// Makes one call and waits for it (fails the test after 10 s).
+backend::CalloutResult call_sync(backend::CalloutClient& client, const backend::CalloutSpec& spec,
+                                 backend::CalloutRequest request = {});
+
+}  // namespace gangway::test
