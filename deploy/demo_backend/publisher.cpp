@@ -1,0 +1,81 @@
+#include "deploy/demo_backend/publisher.hpp"
+
+#include <nats/nats.h>
+
+#include <cstdio>
+#include <stdexcept>
+
+namespace demo {
+
+namespace {
+
+// How long a publish may wait for the server's PONG before it counts as failed.
+constexpr int64_t kFlushTimeoutMs = 2000;
+
+void on_connected(natsConnection*, void*) { std::fprintf(stderr, "demo backend: NATS connected\n"); }
+void on_disconnected(natsConnection*, void*) { std::fprintf(stderr, "demo backend: NATS disconnected\n"); }
+void on_reconnected(natsConnection*, void*) { std::fprintf(stderr, "demo backend: NATS reconnected\n"); }
+
+void check(natsStatus s, const char* what) {
+  if (s != NATS_OK) throw std::runtime_error(std::string(what) + ": " + natsStatus_GetText(s));
+}
+
+}  // namespace
+
+struct NatsPublisher::Impl {
+  natsOptions* opts = nullptr;
+  natsConnection* conn = nullptr;
+  ~Impl() {
+    if (conn) {
+      natsConnection_Close(conn);
+      natsConnection_Destroy(conn);
+    }
+    if (opts) natsOptions_Destroy(opts);
+  }
+};
+
+NatsPublisher::NatsPublisher(const std::string& url) : impl_(std::make_unique<Impl>()) {
+  check(natsOptions_Create(&impl_->opts), "natsOptions_Create");
+  natsOptions* o = impl_->opts;
+  check(natsOptions_SetURL(o, url.c_str()), "NATS URL");
+  check(natsOptions_SetName(o, "gangway-demo-backend"), "natsOptions_SetName");
+  check(natsOptions_SetMaxReconnect(o, -1), "natsOptions_SetMaxReconnect");  // forever
+  check(natsOptions_SetReconnectWait(o, 500), "natsOptions_SetReconnectWait");
+  check(natsOptions_SetDisconnectedCB(o, on_disconnected, nullptr), "natsOptions_SetDisconnectedCB");
+  check(natsOptions_SetReconnectedCB(o, on_reconnected, nullptr), "natsOptions_SetReconnectedCB");
+  // With a connected callback, Connect returns NATS_NOT_YET_CONNECTED instead
+  // of blocking when the server is not there yet, and keeps trying.
+  check(natsOptions_SetRetryOnFailedConnect(o, true, on_connected, nullptr),
+        "natsOptions_SetRetryOnFailedConnect");
+  natsStatus s = natsConnection_Connect(&impl_->conn, o);
+  if (s == NATS_OK) {
+    on_connected(impl_->conn, nullptr);
+  } else if (s == NATS_NOT_YET_CONNECTED) {
+    std::fprintf(stderr, "demo backend: NATS at %s not reachable yet, retrying in the background\n",
+                 url.c_str());
+  } else {
+    check(s, "natsConnection_Connect");
+  }
+}
+
+NatsPublisher::~NatsPublisher() = default;
+
+bool NatsPublisher::connected() const {
+  return impl_->conn && natsConnection_Status(impl_->conn) == NATS_CONN_STATUS_CONNECTED;
+}
+
+bool NatsPublisher::publish(const std::string& subject, const std::string& body) {
+  // nats.c would accept a publish while reconnecting (into its reconnect
+  // buffer) and report success; refuse instead, so a 201 means "on the server".
+  if (!connected()) return false;
+  natsStatus s =
+      natsConnection_Publish(impl_->conn, subject.c_str(), body.data(), static_cast<int>(body.size()));
+  if (s == NATS_OK) s = natsConnection_FlushTimeout(impl_->conn, kFlushTimeoutMs);
+  if (s != NATS_OK) {
+    std::fprintf(stderr, "demo backend: publish on %s failed: %s\n", subject.c_str(), natsStatus_GetText(s));
+    return false;
+  }
+  return true;
+}
+
+}  // namespace demo

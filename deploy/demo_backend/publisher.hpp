@@ -1,0 +1,38 @@
+#pragma once
+// Publishing the demo's events on NATS. Publisher is the seam the route
+// logic depends on; NatsPublisher is the nats.c implementation.
+#include <memory>
+#include <string>
+
+namespace demo {
+
+class Publisher {
+ public:
+  virtual ~Publisher() = default;
+  // True while a NATS connection is up (not while connecting or reconnecting).
+  virtual bool connected() const = 0;
+  // Publishes and flushes: true only once the server has acknowledged the
+  // round trip. False when disconnected, on error or on timeout — the caller
+  // must then not report success. Thread-safe.
+  virtual bool publish(const std::string& subject, const std::string& body) = 0;
+};
+
+class NatsPublisher final : public Publisher {
+ public:
+  // Starts connecting to `url` and returns at once: an unreachable server is
+  // retried in the background forever. Throws std::runtime_error for an
+  // unusable URL or a nats.c failure other than "not yet connected".
+  explicit NatsPublisher(const std::string& url);
+  ~NatsPublisher() override;  // closes the connection (call nats_Close() after)
+  NatsPublisher(const NatsPublisher&) = delete;
+  NatsPublisher& operator=(const NatsPublisher&) = delete;
+
+  bool connected() const override;
+  bool publish(const std::string& subject, const std::string& body) override;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace demo
