@@ -20,6 +20,8 @@ struct Gateway::Impl {
   std::unique_ptr<bus::Bus> bus;
   net::LoopPool loops;
   std::unique_ptr<Fanout> fanout;
+  std::unique_ptr<Presence> presence;
+  std::unique_ptr<RateLimiter> rates;
   Services services;
   std::vector<std::unique_ptr<AppRuntime>> apps;
   std::vector<std::shared_ptr<net::Listener>> listeners;
@@ -70,6 +72,12 @@ Gateway::Gateway(Config config) : impl_(std::make_unique<Impl>(std::move(config)
                                       [loops = &d.loops](std::size_t i, std::function<void()> fn) {
                                         loops->post(i, std::move(fn));
                                       });
+  auto* nats = dynamic_cast<bus::NatsBus*>(d.bus.get());
+  d.presence = std::make_unique<Presence>(*d.bus, nats && nats->connected() ? nats : nullptr,
+                                          d.config.nats.subject_prefix + "-presence", d.config.gateway_id);
+  d.rates = std::make_unique<RateLimiter>(*d.bus, d.config.nats.subject_prefix, d.config.gateway_id);
+  d.services.presence = d.presence.get();
+  d.services.rates = d.rates.get();
   d.services.gateway_id = d.config.gateway_id;
   d.services.subjects = Subjects(d.config.nats.subject_prefix);
   d.services.bus = d.bus.get();
@@ -81,6 +89,8 @@ Gateway::Gateway(Config config) : impl_(std::make_unique<Impl>(std::move(config)
     auto app = std::make_unique<AppRuntime>();
     app->config = app_config;
     app->adapter = find_adapter(app_config.dialect);
+    app->limits = effective_limits(app_config.limits, app->adapter->limits());
+    if (!app->limits.rates.empty() || app->limits.connections_per_minute) d.rates->watch(app_config.name);
     if (!app_config.jwt.keys.empty()) app->jwt = std::make_unique<auth::JwtVerifier>(app_config.jwt);
     if (!app_config.backend_url.empty())
       app->callouts = std::make_unique<backend::CalloutClient>(app_config.backend_url, app_config.backend_threads);

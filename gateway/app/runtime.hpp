@@ -15,6 +15,8 @@
 #include "gateway/core/subject.hpp"
 #include "gateway/fanout/connection.hpp"
 #include "gateway/fanout/fanout.hpp"
+#include "gateway/limits/rate_limiter.hpp"
+#include "gateway/presence/presence.hpp"
 
 namespace gangway {
 
@@ -24,6 +26,7 @@ class LoopPool;
 
 struct AppRuntime {
   AppConfig config;
+  Limits limits;  // effective: the config's, else the dialect's, else the gateway's defaults
   const Adapter* adapter = nullptr;
   std::unique_ptr<auth::JwtVerifier> jwt;            // null if the app has no JWT keys
   std::unique_ptr<backend::CalloutClient> callouts;  // null if the app has no backend
@@ -38,8 +41,13 @@ struct Services {
   Fanout* fanout = nullptr;
   Metrics* metrics = nullptr;
   net::LoopPool* loops = nullptr;
+  Presence* presence = nullptr;
+  RateLimiter* rates = nullptr;
   // Open sessions per loop, for draining; sessions_[i] is touched only on loop i.
   std::vector<std::unordered_set<Connection*>> sessions;
 };
+
+// The config's limits where set, else the dialect's, else the gateway's defaults.
+Limits effective_limits(const Limits& configured, const DialectLimits& dialect);
 
 }  // namespace gangway

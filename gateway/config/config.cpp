@@ -109,13 +109,39 @@ backend::CalloutSpec parse_callout(const Json& j, const std::string& where) {
 
 Limits parse_limits(const Json& j, const std::string& where) {
   Limits l;
-  l.max_frame_bytes = get_or<std::size_t>(j, "max_frame_bytes", l.max_frame_bytes, where);
-  l.max_queued_bytes = get_or<std::size_t>(j, "max_queued_bytes", l.max_queued_bytes, where);
-  l.idle_timeout_s = get_or<int>(j, "idle_timeout_s", l.idle_timeout_s, where);
-  l.handshake_timeout_s = get_or<int>(j, "handshake_timeout_s", l.handshake_timeout_s, where);
-  if (l.max_frame_bytes < 128 || l.idle_timeout_s < 2 || l.handshake_timeout_s < 1)
+  l.max_frame_bytes = get_or<std::size_t>(j, "max_frame_bytes", 0, where);
+  l.max_queued_bytes = get_or<std::size_t>(j, "max_queued_bytes", 0, where);
+  l.idle_timeout_s = get_or<int>(j, "idle_timeout_s", 0, where);
+  l.handshake_timeout_s = get_or<int>(j, "handshake_timeout_s", 0, where);
+  l.max_connections_per_user = get_or<int>(j, "max_connections_per_user", 0, where);
+  l.connections_per_minute = get_or<int>(j, "connections_per_minute", 0, where);
+  if ((l.max_frame_bytes && l.max_frame_bytes < 128) || (l.idle_timeout_s && l.idle_timeout_s < 2) ||
+      l.handshake_timeout_s < 0 || l.max_connections_per_user < 0 || l.connections_per_minute < 0)
     throw ConfigError(where + " has a limit that is too small");
+  if (auto r = j.find("rates"); r != j.end()) {
+    if (!r->is_object()) throw ConfigError(where + ".rates must map kinds to [[count, window_s], ...]");
+    for (auto it = r->begin(); it != r->end(); ++it) {
+      auto rates = get_or<std::vector<std::pair<int, int>>>(*r, it.key().c_str(), {}, where + ".rates");
+      for (auto [count, window] : rates)
+        if (count < 1 || window < 1) throw ConfigError(where + ".rates." + it.key() + " needs positive numbers");
+      l.rates[it.key()] = std::move(rates);
+    }
+  }
   return l;
+}
+
+PersistSpec parse_persist(const Json& j, const std::string& where) {
+  PersistSpec p;
+  auto via = get_or<std::string>(j, "via", "", where);
+  if (via == "jetstream") p.via = PersistSpec::Via::jetstream;
+  else if (via == "request") p.via = PersistSpec::Via::request;
+  else if (via == "http") p.via = PersistSpec::Via::http;
+  else throw ConfigError(where + ".via must be jetstream, request or http");
+  p.subject = get_or<std::string>(j, "subject", "", where);
+  p.callout = get_or<std::string>(j, "callout", "", where);
+  if (p.via == PersistSpec::Via::http && p.callout.empty()) throw ConfigError(where + ".callout is needed for http");
+  p.timeout = std::chrono::milliseconds(get_or<int>(j, "timeout_ms", 5000, where));
+  return p;
 }
 
 AppConfig parse_app(const Json& j, const std::string& where) {
@@ -147,6 +173,39 @@ AppConfig parse_app(const Json& j, const std::string& where) {
   }
   if (!a.callouts.empty() && a.backend_url.empty()) throw ConfigError(where + ".backend.url is needed for callouts");
   if (auto l = j.find("limits"); l != j.end()) a.limits = parse_limits(*l, where + ".limits");
+  if (auto ps = j.find("persist"); ps != j.end()) {
+    if (!ps->is_object()) throw ConfigError(where + ".persist must be an object");
+    for (auto it = ps->begin(); it != ps->end(); ++it) {
+      auto spec = parse_persist(it.value(), where + ".persist." + it.key());
+      if (!spec.callout.empty() && !a.callouts.count(spec.callout))
+        throw ConfigError(where + ".persist." + it.key() + ".callout names no callout");
+      a.persist.emplace(it.key(), std::move(spec));
+    }
+  }
+  if (auto se = j.find("session"); se != j.end()) {
+    SessionAuth sa;
+    sa.cookie = get_or<std::string>(*se, "cookie", "", where + ".session");
+    sa.callout = get_or<std::string>(*se, "callout", "", where + ".session");
+    sa.user_pointer = get_or<std::string>(*se, "user_pointer", sa.user_pointer, where + ".session");
+    sa.name_pointer = get_or<std::string>(*se, "name_pointer", sa.name_pointer, where + ".session");
+    if (sa.cookie.empty() || !a.callouts.count(sa.callout))
+      throw ConfigError(where + ".session needs a cookie name and the name of a configured callout");
+    a.session = std::move(sa);
+  }
+  a.admin_pointer = get_or<std::string>(j, "admin_pointer", "", where);
+  for (const auto* pointer : {&a.admin_pointer, a.session ? &a.session->user_pointer : nullptr,
+                              a.session ? &a.session->name_pointer : nullptr}) {
+    if (!pointer || pointer->empty()) continue;
+    try {
+      Json::json_pointer check(*pointer);
+    } catch (const Json::exception&) {
+      throw ConfigError(where + ": '" + *pointer + "' is not a JSON pointer");
+    }
+  }
+  if (auto o = j.find("options"); o != j.end()) {
+    if (!o->is_object()) throw ConfigError(where + ".options must be an object");
+    a.options = *o;
+  }
   return a;
 }
 

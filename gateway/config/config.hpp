@@ -4,6 +4,7 @@
 // everything; a bad config is a clear startup error, never a runtime surprise.
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,11 +14,32 @@
 
 namespace gangway {
 
+// 0 (or absent) means "the dialect's default, else the gateway's" (see effective_limits()).
 struct Limits {
-  std::size_t max_frame_bytes = 64 * 1024;      // larger client frames close the socket with 1009
-  std::size_t max_queued_bytes = 1024 * 1024;   // per-socket write queue; overflow drops the slow consumer
-  int idle_timeout_s = 60;                      // no traffic for this long closes; a ping goes out at half
-  int handshake_timeout_s = 30;                 // HTTP upgrade + authentication must finish within this
+  std::size_t max_frame_bytes = 0;     // larger client frames close the socket with 1009 (default 64 KiB)
+  std::size_t max_queued_bytes = 0;    // per-socket write queue; overflow drops the slow consumer (1 MiB)
+  int idle_timeout_s = 0;              // no traffic for this long closes; a ping goes out at half (60)
+  int handshake_timeout_s = 0;         // HTTP upgrade + authentication must finish within this (30)
+  int max_connections_per_user = 0;    // per app, cluster-wide; 0: unlimited
+  int connections_per_minute = 0;      // upgrade attempts per user per minute, cluster-wide; 0: unlimited
+  std::map<std::string, std::vector<std::pair<int, int>>> rates;  // kind -> [(count, window_s)], per user
+};
+
+// How a persisted kind is stored before it is fanned out.
+struct PersistSpec {
+  enum class Via { jetstream, request, http };
+  Via via = Via::jetstream;
+  std::string subject;  // request: the worker's subject (default: the gw.in subject itself)
+  std::string callout;  // http: a callout name (POST; the gw.in envelope is the body)
+  std::chrono::milliseconds timeout{5000};
+};
+
+// Cookie authentication (seed 003): a callout that receives the Cookie header.
+struct SessionAuth {
+  std::string cookie;   // the session cookie's name; a request without it is refused at once
+  std::string callout;  // its 2xx body identifies the user
+  std::string user_pointer = "/user_id";
+  std::string name_pointer = "/username";
 };
 
 struct AppConfig {
@@ -33,6 +55,10 @@ struct AppConfig {
   unsigned backend_threads = 4;
   std::map<std::string, backend::CalloutSpec, std::less<>> callouts;
   Limits limits;
+  std::map<std::string, PersistSpec> persist;  // by publish kind
+  std::optional<SessionAuth> session;          // cookie authentication instead of a JWT
+  std::string admin_pointer;                   // JSON pointer into the claims/session body: true = admin
+  Json options = Json::object();               // dialect settings, handed to the adapter
 };
 
 struct NatsConfig {

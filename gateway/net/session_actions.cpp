@@ -26,12 +26,32 @@ void WsSession::execute(Action&& action) {
       if (action.require_joined && !in_room(action.room))
         return send_error({ErrorCode::not_joined, "subscribe to " + action.room.kind + " " + action.room.id + " first",
                            "", action.request_event});
+      if (auto r = app_.limits.rates.find(action.kind);
+          action.presence == Action::Presence::none && r != app_.limits.rates.end() &&
+          !services_.rates->allow(info_.app, info_.user.id, action.kind, r->second))
+        return send_error({ErrorCode::rate_limited, "too many " + action.kind + " frames, slow down", "",
+                           action.request_event});
       auto a = std::make_shared<Action>(std::move(action));
-      return authorize_then(*a, [this, a] { publish(*a); });
+      return authorize_then(*a, [this, a] { publish(std::move(*a)); });
     }
     case Type::query:
-      return send_error({ErrorCode::unknown_type, "this query is not supported", "", action.request_event});
+      return answer(std::move(action));
   }
+}
+
+void WsSession::answer(Action&& query) {
+  Json result;
+  if (query.kind == "online_users") {
+    result = {{"users", services_.presence->users(info_.app, query.room)}};
+  } else if (query.kind == "user_online") {
+    result = {{"online", services_.presence->present(info_.app, query.room, query.room.id)}};
+  } else {
+    return send_error({ErrorCode::internal, "unknown query", "", query.request_event});
+  }
+  auto a = std::make_shared<Action>(std::move(query));
+  authorize_then(*a, [this, a, result = std::move(result)] {
+    for (auto& frame : app_.adapter->render_query(*a, result, info_)) send_text(std::move(frame));
+  });
 }
 
 void WsSession::send_error(DialectError error) {
@@ -49,7 +69,7 @@ void WsSession::authorize_then(const Action& action, std::function<void()> next)
   });
 }
 
-void WsSession::call(const CalloutCall& c, std::function<void(backend::CalloutResult)> done) {
+void WsSession::call(const CalloutCall& c, std::function<void(backend::CalloutResult)> done, Json body) {
   auto spec = app_.config.callouts.find(c.name);
   if (spec == app_.config.callouts.end() || !app_.callouts) {
     // --check-config refuses this; fail closed if it happens anyway.
@@ -58,27 +78,29 @@ void WsSession::call(const CalloutCall& c, std::function<void(backend::CalloutRe
   backend::CalloutRequest req;
   req.params = info_.params;
   for (const auto& [k, v] : c.params) req.params[k] = v;
-  req.params["user_id"] = info_.user.id;
+  if (!info_.user.id.empty()) req.params["user_id"] = info_.user.id;
   req.bearer = token_;
   req.cookie = cookie_;
-  std::weak_ptr<WsSession> weak = shared_from_this();
+  req.body = std::move(body);
   auto* metrics = services_.metrics;
   auto app = info_.app, name = c.name;
   app_.callouts->call(spec->second, std::move(req),
-                      [weak, done = std::move(done), metrics, app, name](backend::CalloutResult r) mutable {
+                      [back = post_back<backend::CalloutResult>(std::move(done)), metrics, app, name](backend::CalloutResult r) mutable {
                         static constexpr std::string_view names[] = {"allowed", "denied", "unavailable"};
                         metrics->callout(app, name, names[static_cast<int>(r.outcome)]);
-                        auto self = weak.lock();
-                        if (!self) return;
-                        auto& ws = self->ws_;
-                        boost::asio::post(ws.get_executor(), [self, done = std::move(done), r = std::move(r)]() mutable {
-                          if (!self->closing_) done(std::move(r));
-                        });
+                        back(std::move(r));
                       });
 }
 
+bool WsSession::tracked(const RoomKey& room) const {
+  return room.kind == "user" || app_.adapter->tracks_presence(room);
+}
+
 void WsSession::join(const RoomKey& room, std::function<void()> ready) {
-  if (!in_room(room)) rooms_.push_back(room);
+  if (!in_room(room)) {
+    rooms_.push_back(room);
+    if (tracked(room)) services_.presence->enter(info_.app, room, info_.user.id, info_.conn_id);
+  }
   services_.fanout->join(loop_, services_.subjects.outbound(info_.app, room), room, *app_.adapter, *app_.metrics,
                          this, std::move(ready));
 }
@@ -87,6 +109,7 @@ void WsSession::leave(const RoomKey& room) {
   auto it = std::find(rooms_.begin(), rooms_.end(), room);
   if (it == rooms_.end()) return;
   rooms_.erase(it);
+  if (tracked(room)) services_.presence->leave(info_.app, room, info_.user.id, info_.conn_id);
   services_.fanout->leave(loop_, services_.subjects.outbound(info_.app, room), this);
 }
 
@@ -94,23 +117,36 @@ bool WsSession::in_room(const RoomKey& room) const {
   return std::find(rooms_.begin(), rooms_.end(), room) != rooms_.end();
 }
 
-void WsSession::publish(const Action& a) {
+Json WsSession::envelope(const Action& a, const std::string& id) const {
+  return {{"id", id},
+          {"app", info_.app},
+          {"kind", a.kind},
+          {"room", {{"kind", a.room.kind}, {"id", a.room.id}}},
+          {"user", {{"id", info_.user.id}, {"name", info_.user.name}}},
+          {"conn", info_.conn_id},
+          {"gateway", services_.gateway_id},
+          {"received_at", iso8601_now()},
+          {"data", a.data}};
+}
+
+void WsSession::publish(Action&& a) {
+  // A presence announcement is only news on the user's first socket in the
+  // room, or once their last socket has left it (cluster-wide).
+  if (a.presence != Action::Presence::none &&
+      services_.presence->present(info_.app, a.room, info_.user.id, info_.conn_id))
+    return;
+  if (a.persist) return store_then_fan_out(std::move(a));
   auto id = new_uuid();
-  Json envelope = {{"id", id},
-                   {"app", info_.app},
-                   {"kind", a.kind},
-                   {"room", {{"kind", a.room.kind}, {"id", a.room.id}}},
-                   {"user", {{"id", info_.user.id}, {"name", info_.user.name}}},
-                   {"conn", info_.conn_id},
-                   {"gateway", services_.gateway_id},
-                   {"received_at", iso8601_now()},
-                   {"data", a.data}};
   auto& bus = *services_.bus;
-  if (bus.publish(services_.subjects.inbound(info_.app, a.kind, a.room), envelope.dump(), {{"Nats-Msg-Id", id}}) !=
-      bus::BusError::ok)
+  if (bus.publish(services_.subjects.inbound(info_.app, a.kind, a.room), envelope(a, id).dump(),
+                  {{"Nats-Msg-Id", id}}) != bus::BusError::ok)
     return send_error({ErrorCode::unavailable, "the message bus is unavailable, try again", "", a.request_event});
-  if (a.fanout) bus.publish(services_.subjects.outbound(info_.app, a.room), serialize_event(*a.fanout));
-  send_text(a.reply);
+  fan_out(a);
+}
+
+void WsSession::fan_out(const Action& a) {
+  if (a.fanout) services_.bus->publish(services_.subjects.outbound(info_.app, a.room), serialize_event(*a.fanout));
+  if (open_) send_text(a.reply);
 }
 
 void WsSession::publish_lifecycle(std::string_view what, Json extra) {

@@ -24,7 +24,7 @@ WsSession::~WsSession() { shutdown("gone"); }
 void WsSession::start() {
   parser_.emplace();
   parser_->header_limit(16 * 1024);
-  beast::get_lowest_layer(ws_).expires_after(std::chrono::seconds(app_.config.limits.handshake_timeout_s));
+  beast::get_lowest_layer(ws_).expires_after(std::chrono::seconds(app_.limits.handshake_timeout_s));
   http::async_read(ws_.next_layer(), buffer_, *parser_,
                    [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_request(ec); });
 }
@@ -49,18 +49,49 @@ void WsSession::on_request(beast::error_code ec) {
     if (!ok) return refuse(403, "origin_refused");
   }
   info_.params = std::move(*params);
+  info_.options = &app_.config.options;
   auto raw_cookie = request_[http::field::cookie];
   cookie_.assign(raw_cookie.data(), raw_cookie.size());
+  authenticate([this](bool ok) {
+    if (!ok) return refuse_unauthorized();
+    if (!within_connection_limits()) {
+      services_.metrics->error(info_.app, "too_many_connections");
+      app_.metrics->upgrades_refused.fetch_add(1, std::memory_order_relaxed);
+      auto failure = app_.adapter->auth_failure();
+      if (failure.close_code == 0) return refuse(429, "");
+      return accept_then([this] { close(1008, "Too many connections"); });
+    }
+    open_checked();
+  });
+}
 
-  if (!authenticate(request_, target)) {
-    auto failure = app_.adapter->auth_failure();
-    services_.metrics->error(info_.app, "unauthorized");
-    app_.metrics->upgrades_refused.fetch_add(1, std::memory_order_relaxed);
-    if (failure.close_code == 0) return refuse(failure.http_status, "");
-    return accept_then([this, code = failure.close_code] { close(code, "Unauthorized"); });
-  }
+void WsSession::refuse_unauthorized() {
+  auto failure = app_.adapter->auth_failure();
+  services_.metrics->error(info_.app, "unauthorized");
+  app_.metrics->upgrades_refused.fetch_add(1, std::memory_order_relaxed);
+  if (failure.close_code == 0) return refuse(failure.http_status, "");
+  accept_then([this, code = failure.close_code] { close(code, "Unauthorized"); });
+}
 
+bool WsSession::within_connection_limits() {
+  const auto& l = app_.limits;
+  if (l.max_connections_per_user > 0 &&
+      services_.presence->count(info_.app, {"user", info_.user.id}, info_.user.id) >=
+          static_cast<std::size_t>(l.max_connections_per_user))
+    return false;
+  if (l.connections_per_minute > 0 &&
+      !services_.rates->allow(info_.app, info_.user.id, "connect", {{l.connections_per_minute, 60}}))
+    return false;
+  return true;
+}
+
+void WsSession::open_checked() {
   auto plan = app_.adapter->plan_open(info_);
+  if (plan.refuse_close_code) {
+    services_.metrics->error(info_.app, "refused");
+    app_.metrics->upgrades_refused.fetch_add(1, std::memory_order_relaxed);
+    return accept_then([this, code = plan.refuse_close_code] { close(code, "Refused"); });
+  }
   auto checks = std::make_shared<std::vector<CalloutCall>>(std::move(plan.checks));
   int close_code = plan.forbidden_close_code;
   auto on_checked = [this, close_code](backend::CalloutResult::Outcome outcome) {
@@ -77,25 +108,55 @@ void WsSession::on_request(beast::error_code ec) {
   run_checks(checks, 0, on_checked);
 }
 
-bool WsSession::authenticate(const Request& req, const Target& target) {
-  if (!app_.jwt) return false;
+void WsSession::authenticate(std::function<void(bool)> done) {
+  if (app_.config.session) return authenticate_cookie(std::move(done));
+  if (!app_.jwt) return done(false);
   std::vector<std::string> sources = app_.config.token_sources;
   if (sources.empty())
     sources = {app_.adapter->credential() == Credential::bearer ? "bearer" : "query:token"};
+  auto raw_target = request_.target();
+  Target target = parse_target(std::string_view(raw_target.data(), raw_target.size()));
   for (const auto& source : sources) {
     if (source == "bearer") {
-      auto h = req[http::field::authorization];
+      auto h = request_[http::field::authorization];
       if (h.size() > 7 && beast::iequals(h.substr(0, 7), "Bearer ")) token_.assign(h.data() + 7, h.size() - 7);
     } else if (source.rfind("query:", 0) == 0) {
       if (auto it = target.query.find(source.substr(6)); it != target.query.end()) token_ = it->second;
     }
     if (!token_.empty()) break;
   }
-  if (token_.empty()) return false;
+  if (token_.empty()) return done(false);
   auto principal = app_.jwt->verify(token_, unix_now());
-  if (!principal) return false;
+  if (!principal) return done(false);
   info_.user = std::move(*principal);
-  return is_valid_id(info_.user.id);  // the user id becomes a subject token
+  mark_admin();
+  done(is_valid_id(info_.user.id));  // the user id becomes a subject token
+}
+
+void WsSession::authenticate_cookie(std::function<void(bool)> done) {
+  const auto& session = *app_.config.session;
+  if (cookie_value(cookie_, session.cookie).empty()) return done(false);
+  call({session.callout, {}}, [this, done = std::move(done)](backend::CalloutResult r) {
+    if (!r.allowed() || !r.body.is_object()) return done(false);
+    const auto& s = *app_.config.session;
+    auto text_at = [&](const std::string& pointer) -> std::string {
+      auto v = r.body.value(Json::json_pointer(pointer), Json());
+      if (v.is_string()) return v.get<std::string>();
+      if (v.is_number_integer()) return std::to_string(v.get<std::int64_t>());
+      return "";
+    };
+    info_.user.id = text_at(s.user_pointer);
+    info_.user.name = text_at(s.name_pointer);
+    info_.user.claims = std::move(r.body);
+    mark_admin();
+    done(is_valid_id(info_.user.id));
+  });
+}
+
+void WsSession::mark_admin() {
+  if (app_.config.admin_pointer.empty()) return;
+  auto v = info_.user.claims.value(Json::json_pointer(app_.config.admin_pointer), Json());
+  info_.user.admin = v.is_boolean() && v.get<bool>();
 }
 
 void WsSession::refuse(unsigned status, std::string_view code) {
@@ -114,7 +175,7 @@ void WsSession::refuse(unsigned status, std::string_view code) {
 
 void WsSession::accept_then(std::function<void()> next) {
   beast::get_lowest_layer(ws_).expires_never();
-  const auto& limits = app_.config.limits;
+  const auto& limits = app_.limits;
   websocket::stream_base::timeout timeouts;
   timeouts.handshake_timeout = std::chrono::seconds(limits.handshake_timeout_s);
   timeouts.idle_timeout = std::chrono::seconds(limits.idle_timeout_s);
@@ -154,6 +215,7 @@ void WsSession::opened() {
   join({"all", ""}, [] {});
   for (const auto& room : plan.rooms) join(room, [] {});
   publish_lifecycle("connect", Json::object());
+  for (auto& action : plan.actions) execute(std::move(action));
   do_read();
 }
 
@@ -188,7 +250,7 @@ void WsSession::send_text(std::string text) {
 
 void WsSession::send(const Frame& frame) {
   if (closing_ || !open_) return;
-  if (queued_bytes_ + frame->size() > app_.config.limits.max_queued_bytes) {
+  if (queued_bytes_ + frame->size() > app_.limits.max_queued_bytes) {
     app_.metrics->slow_consumers.fetch_add(1, std::memory_order_relaxed);
     services_.metrics->error(info_.app, "slow_consumer");
     // Deferred: the fan-out may be iterating the room this session is in.
@@ -219,13 +281,34 @@ void WsSession::on_write(beast::error_code ec, std::size_t) {
     queued_bytes_ = 0;
     return;
   }
-  if (!queue_.empty()) write_front();
+  if (!queue_.empty()) return write_front();
+  if (pending_close_) do_close();
 }
 
 void WsSession::close(int code, std::string_view reason) {
-  if (!ws_.is_open()) return;
+  if (!ws_.is_open() || pending_close_) return;
   closing_ = true;
-  websocket::close_reason cr(static_cast<websocket::close_code>(code), websocket::reason_string(reason.substr(0, 120).data(), std::min<std::size_t>(reason.size(), 120)));
+  pending_close_.emplace(code, std::string(reason.substr(0, 120)));
+  // Frames not yet started are dropped: the socket is going away. A write in
+  // flight finishes first (Beast allows one), bounded by the deadline below.
+  if (queue_.size() > 1) queue_.erase(queue_.begin() + 1, queue_.end());
+  queued_bytes_ = queue_.empty() ? 0 : queue_.front()->size();
+  beast::get_lowest_layer(ws_).expires_after(std::chrono::seconds(app_.limits.handshake_timeout_s));
+  if (open_) {
+    if (auto frame = app_.adapter->encode_close(code, reason)) {
+      queued_bytes_ += frame->size();
+      queue_.push_back(std::make_shared<const std::string>(std::move(*frame)));
+      if (queue_.size() == 1) write_front();
+      return;
+    }
+  }
+  if (queue_.empty()) do_close();
+}
+
+void WsSession::do_close() {
+  auto [code, reason] = *pending_close_;
+  websocket::close_reason cr(static_cast<websocket::close_code>(code),
+                             websocket::reason_string(reason.data(), reason.size()));
   ws_.async_close(cr, [self = shared_from_this()](beast::error_code) { self->shutdown("server_closed"); });
 }
 
@@ -233,9 +316,9 @@ void WsSession::shutdown(std::string_view reason) {
   if (!open_) return;
   open_ = false;
   closing_ = true;
-  for (const auto& room : rooms_)
-    services_.fanout->leave(loop_, services_.subjects.outbound(info_.app, room), this);
-  rooms_.clear();
+  auto rooms = rooms_;
+  for (const auto& room : rooms) leave(room);
+  for (auto& action : app_.adapter->on_close(info_, rooms)) publish(std::move(action));
   services_.sessions[loop_].erase(this);
   app_.metrics->connections.fetch_sub(1, std::memory_order_relaxed);
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - opened_at_);

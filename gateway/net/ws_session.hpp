@@ -8,6 +8,7 @@
 // with one write in flight; a client that cannot keep up is closed, never
 // allowed to slow its rooms down.
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/empty_body.hpp>
@@ -19,6 +20,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <tuple>
+#include <type_traits>
 #include <vector>
 
 #include "gateway/app/runtime.hpp"
@@ -43,7 +46,12 @@ class WsSession : public std::enable_shared_from_this<WsSession>, public Connect
 
   // Upgrade (ws_session.cpp)
   void on_request(boost::beast::error_code ec);
-  bool authenticate(const Request& req, const Target& target);
+  void authenticate(std::function<void(bool ok)> done);
+  void authenticate_cookie(std::function<void(bool ok)> done);
+  void mark_admin();
+  void refuse_unauthorized();
+  bool within_connection_limits();
+  void open_checked();
   void refuse(unsigned status, std::string_view code);
   void accept_then(std::function<void()> next);
   void run_checks(std::shared_ptr<std::vector<CalloutCall>> checks, std::size_t i,
@@ -58,16 +66,41 @@ class WsSession : public std::enable_shared_from_this<WsSession>, public Connect
   void send_text(std::string text);
   void shutdown(std::string_view reason);
 
+  void do_close();
+
   // Actions (session_actions.cpp)
   void execute(Action&& action);
+  void answer(Action&& query);
   void send_error(DialectError error);
   void authorize_then(const Action& action, std::function<void()> next);
-  void call(const CalloutCall& call, std::function<void(backend::CalloutResult)> done);
+  void call(const CalloutCall& call, std::function<void(backend::CalloutResult)> done, Json body = nullptr);
+  bool tracked(const RoomKey& room) const;  // presence is kept for this room
   void join(const RoomKey& room, std::function<void()> ready);
   void leave(const RoomKey& room);
   bool in_room(const RoomKey& room) const;
-  void publish(const Action& action);
+  Json envelope(const Action& action, const std::string& id) const;  // the gw.in body
+  void publish(Action&& action);
+  void fan_out(const Action& action);
   void publish_lifecycle(std::string_view what, Json extra);
+
+  // Persisted kinds (session_store.cpp)
+  void store_then_fan_out(Action&& action);
+
+  // Wraps a callback from another thread (bus, callout pool) so that it runs
+  // on this session's loop, and only while the session is alive and open.
+  template <class... Args>
+  std::function<void(Args...)> post_back(std::type_identity_t<std::function<void(Args...)>> fn) {
+    std::weak_ptr<WsSession> weak = shared_from_this();
+    return [weak, fn = std::move(fn)](Args... args) {
+      auto self = weak.lock();
+      if (!self) return;
+      auto& executor_owner = self->ws_;
+      boost::asio::post(executor_owner.get_executor(),
+                        [self, fn, tuple = std::make_tuple(std::move(args)...)]() mutable {
+                          if (!self->closing_) std::apply(fn, std::move(tuple));
+                        });
+    };
+  }
 
   boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
   boost::beast::flat_buffer buffer_;
@@ -86,6 +119,7 @@ class WsSession : public std::enable_shared_from_this<WsSession>, public Connect
   std::chrono::steady_clock::time_point opened_at_;
   bool open_ = false;     // the WebSocket is accepted and registered
   bool closing_ = false;  // a close was started; no more writes are queued
+  std::optional<std::pair<int, std::string>> pending_close_;  // sent once the queue drains
 };
 
 }  // namespace gangway::net

@@ -1,0 +1,67 @@
+// Persisted kinds: stored (JetStream, NATS request/reply or an HTTP callout)
+// before they are fanned out; the sender hears of a failure, never silence.
+#include "gateway/core/clock.hpp"
+#include "gateway/core/ids.hpp"
+#include "gateway/net/ws_session.hpp"
+
+namespace gangway::net {
+
+void WsSession::store_then_fan_out(Action&& action) {
+  auto spec_it = app_.config.persist.find(action.kind);
+  if (spec_it == app_.config.persist.end())
+    return send_error({ErrorCode::store_failed, "storing " + action.kind + " is not configured", "",
+                       action.request_event});
+  const PersistSpec& spec = spec_it->second;
+  auto a = std::make_shared<Action>(std::move(action));
+  auto id = new_uuid();
+  Json env = envelope(*a, id);
+  auto subject = services_.subjects.inbound(info_.app, a->kind, a->room);
+  auto failed = [this, a](std::string detail) {
+    send_error({ErrorCode::store_failed, std::move(detail), "", a->request_event});
+  };
+  // The stored message becomes the fanned-out event's data.
+  auto stored = [this, a, failed](Json message) {
+    if (!message.is_object()) return failed("the store answered no message");
+    if (a->fanout) a->fanout->data = std::move(message);
+    fan_out(*a);
+  };
+
+  switch (spec.via) {
+    case PersistSpec::Via::jetstream: {
+      Json message = a->data.is_object() ? a->data : Json::object();
+      message["id"] = id;
+      message["created_at"] = env["received_at"];
+      services_.bus->publish_durable(
+          subject, env.dump(), id, spec.timeout,
+          post_back<bus::BusError>([stored, failed, message = std::move(message)](bus::BusError e) mutable {
+            if (e != bus::BusError::ok) return failed("the message was not stored (" + std::string(to_string(e)) + ")");
+            stored(std::move(message));
+          }));
+      return;
+    }
+    case PersistSpec::Via::request: {
+      services_.bus->request(
+          spec.subject.empty() ? subject : spec.subject, env.dump(), spec.timeout,
+          post_back<bus::BusError, std::string>([stored, failed](bus::BusError e, std::string reply) {
+            if (e != bus::BusError::ok) return failed("the message was not stored (" + std::string(to_string(e)) + ")");
+            stored(Json::parse(reply, nullptr, false));
+          }));
+      return;
+    }
+    case PersistSpec::Via::http: {
+      call({spec.callout, {}},
+           [this, stored, failed, subject, env, id](backend::CalloutResult r) {
+             if (!r.allowed()) return failed(r.outcome == backend::CalloutResult::Outcome::denied
+                                                 ? "the backend refused the message"
+                                                 : "the backend is unavailable, the message was not stored");
+             // Other systems still see every accepted frame on gw.in.
+             services_.bus->publish(subject, env.dump(), {{"Nats-Msg-Id", id}});
+             stored(std::move(r.body));
+           },
+           env);
+      return;
+    }
+  }
+}
+
+}  // namespace gangway::net

@@ -1,0 +1,127 @@
+#include "gateway/presence/presence.hpp"
+
+#include "gateway/bus/nats_bus.hpp"
+
+namespace gangway {
+namespace {
+
+const bus::Headers kDelete = {{"KV-Operation", "DEL"}};
+
+bool is_delete(const bus::Message& m) {
+  for (const auto& [k, v] : m.headers)
+    if (k == "KV-Operation" && (v == "DEL" || v == "PURGE")) return true;
+  return false;
+}
+
+}  // namespace
+
+Presence::Presence(bus::Bus& bus, bus::NatsBus* kv, std::string bucket, std::string gateway_id,
+                   std::chrono::seconds ttl)
+    : bus_(bus), bucket_(std::move(bucket)), gateway_id_(std::move(gateway_id)), ttl_(ttl) {
+  updates_ = bus_.subscribe("$KV." + bucket_ + ".>", [this](bus::Message&& m) { on_update(m); });
+  if (kv) {
+    kv->ensure_kv_bucket(bucket_, ttl_);
+    auto now = std::chrono::steady_clock::now();
+    std::lock_guard lock(mu_);
+    for (auto& key : kv->kv_keys(bucket_, "")) replica_.emplace(std::move(key), Entry{now});
+  }
+  refresher_ = std::thread([this] { refresh_loop(); });
+}
+
+Presence::~Presence() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  stop_cv_.notify_all();
+  refresher_.join();
+  updates_.reset();
+}
+
+std::string Presence::room_prefix(const std::string& app, const RoomKey& room) {
+  return app + "." + room.kind + "." + (room.id.empty() ? "_" : room.id) + ".";
+}
+
+void Presence::enter(const std::string& app, const RoomKey& room, const std::string& user, const std::string& conn) {
+  auto key = room_prefix(app, room) + user + "." + conn;
+  {
+    std::lock_guard lock(mu_);
+    replica_[key] = Entry{std::chrono::steady_clock::now()};
+    local_.insert(key);
+  }
+  bus_.publish("$KV." + bucket_ + "." + key, gateway_id_);
+}
+
+void Presence::leave(const std::string& app, const RoomKey& room, const std::string& user, const std::string& conn) {
+  auto key = room_prefix(app, room) + user + "." + conn;
+  {
+    std::lock_guard lock(mu_);
+    replica_.erase(key);
+    if (!local_.erase(key)) return;
+  }
+  bus_.publish("$KV." + bucket_ + "." + key, "", kDelete);
+}
+
+bool Presence::fresh(const Entry& e) const { return std::chrono::steady_clock::now() - e.seen < ttl_; }
+
+std::vector<std::string> Presence::users(const std::string& app, const RoomKey& room) const {
+  auto prefix = room_prefix(app, room);
+  std::vector<std::string> out;
+  std::lock_guard lock(mu_);
+  for (auto it = replica_.lower_bound(prefix); it != replica_.end() && it->first.compare(0, prefix.size(), prefix) == 0;
+       ++it) {
+    if (!fresh(it->second)) continue;
+    auto rest = std::string_view(it->first).substr(prefix.size());
+    auto user = std::string(rest.substr(0, rest.find('.')));
+    if (out.empty() || out.back() != user) out.push_back(std::move(user));
+  }
+  return out;  // sorted: keys are ordered and the user is the next token
+}
+
+bool Presence::present(const std::string& app, const RoomKey& room, const std::string& user,
+                       const std::string& except_conn) const {
+  auto prefix = room_prefix(app, room) + user + ".";
+  std::lock_guard lock(mu_);
+  for (auto it = replica_.lower_bound(prefix); it != replica_.end() && it->first.compare(0, prefix.size(), prefix) == 0;
+       ++it) {
+    if (fresh(it->second) && std::string_view(it->first).substr(prefix.size()) != except_conn) return true;
+  }
+  return false;
+}
+
+std::size_t Presence::count(const std::string& app, const RoomKey& room, const std::string& user) const {
+  auto prefix = room_prefix(app, room) + user + ".";
+  std::size_t n = 0;
+  std::lock_guard lock(mu_);
+  for (auto it = replica_.lower_bound(prefix); it != replica_.end() && it->first.compare(0, prefix.size(), prefix) == 0;
+       ++it)
+    n += fresh(it->second);
+  return n;
+}
+
+void Presence::on_update(const bus::Message& m) {
+  auto head = "$KV." + bucket_ + ".";
+  if (m.subject.compare(0, head.size(), head) != 0) return;
+  auto key = m.subject.substr(head.size());
+  std::lock_guard lock(mu_);
+  if (is_delete(m)) {
+    if (!local_.count(key)) replica_.erase(key);
+  } else {
+    replica_[key] = Entry{std::chrono::steady_clock::now()};
+  }
+}
+
+void Presence::refresh_loop() {
+  std::unique_lock lock(mu_);
+  while (!stop_cv_.wait_for(lock, ttl_ / 3, [this] { return stopping_; })) {
+    std::vector<std::string> keys(local_.begin(), local_.end());
+    auto now = std::chrono::steady_clock::now();
+    for (const auto& k : keys) replica_[k] = Entry{now};
+    for (auto it = replica_.begin(); it != replica_.end();) it = fresh(it->second) ? std::next(it) : replica_.erase(it);
+    lock.unlock();
+    for (const auto& k : keys) bus_.publish("$KV." + bucket_ + "." + k, gateway_id_);
+    lock.lock();
+  }
+}
+
+}  // namespace gangway

@@ -1,0 +1,77 @@
+#pragma once
+// Cluster-wide presence: which users have a socket in which room.
+//
+// The truth lives in a NATS JetStream key-value bucket (other systems can read
+// it too): one key per socket in a tracked room,
+//   <app>.<room-kind>.<room-id>.<user>.<conn> = <gateway id>.
+// Writes are plain publishes on $KV.<bucket>.<key> (no round trip on a loop);
+// every gateway subscribes to $KV.<bucket>.> and keeps a replica, so queries
+// and online/offline transitions are answered locally without blocking.
+// Each gateway re-publishes its own keys every ttl/3 and the bucket expires
+// keys after ttl, so a crashed gateway's sockets disappear from the bucket;
+// replicas drop entries not refreshed within ttl.
+// With the in-process bus the same publishes make a single-node replica.
+#include <chrono>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <condition_variable>
+#include <vector>
+
+#include "gateway/bus/bus.hpp"
+#include "gateway/core/room.hpp"
+
+namespace gangway {
+
+namespace bus {
+class NatsBus;
+}
+
+class Presence {
+ public:
+  // `kv` (may be null: in-process bus) creates the bucket and loads a
+  // snapshot at start; both block, so construct at startup.
+  Presence(bus::Bus& bus, bus::NatsBus* kv, std::string bucket, std::string gateway_id,
+           std::chrono::seconds ttl = std::chrono::seconds(60));
+  ~Presence();
+
+  // Any thread. Records that `conn` of `user` is in `room` of `app` (or no longer is).
+  void enter(const std::string& app, const RoomKey& room, const std::string& user, const std::string& conn);
+  void leave(const std::string& app, const RoomKey& room, const std::string& user, const std::string& conn);
+
+  // Any thread. Users with at least one socket in the room, sorted, cluster-wide.
+  std::vector<std::string> users(const std::string& app, const RoomKey& room) const;
+  // Any thread. How many sockets `user` has in the room, cluster-wide.
+  std::size_t count(const std::string& app, const RoomKey& room, const std::string& user) const;
+  // Any thread. True if `user` has a socket in the room other than `except_conn`.
+  bool present(const std::string& app, const RoomKey& room, const std::string& user,
+               const std::string& except_conn = "") const;
+
+  const std::string& bucket() const { return bucket_; }
+
+ private:
+  struct Entry {
+    std::chrono::steady_clock::time_point seen;
+  };
+  static std::string room_prefix(const std::string& app, const RoomKey& room);
+  void on_update(const bus::Message& m);
+  void refresh_loop();
+  bool fresh(const Entry& e) const;
+
+  bus::Bus& bus_;
+  std::string bucket_;
+  std::string gateway_id_;
+  std::chrono::seconds ttl_;
+  mutable std::mutex mu_;
+  std::map<std::string, Entry> replica_;  // key -> last seen; ordered for prefix scans
+  std::set<std::string> local_;           // this gateway's keys, re-published by refresh_loop
+  std::unique_ptr<bus::Subscription> updates_;
+  std::condition_variable stop_cv_;
+  bool stopping_ = false;
+  std::thread refresher_;
+};
+
+}  // namespace gangway
