@@ -1,0 +1,72 @@
+// Presence over the in-process bus (one node) and across two "gateways" on a real nats-server.
+#include "gateway/presence/presence.hpp"
+
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "gateway/bus/local_bus.hpp"
+#include "gateway/bus/nats_bus.hpp"
+#include "tests/support/process.hpp"
+
+namespace gangway {
+namespace {
+
+using namespace std::chrono_literals;
+
+template <class Pred>
+bool eventually(Pred p, std::chrono::milliseconds timeout = 5s) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (p()) return true;
+    std::this_thread::sleep_for(10ms);
+  }
+  return p();
+}
+
+const RoomKey kRoom{"channel", "c1"};
+
+TEST(Presence, TracksSocketsPerUserAndRoom) {
+  bus::LocalBus bus;
+  Presence p(bus, nullptr, "test-presence", "gw-a");
+  p.enter("app", kRoom, "u1", "c-1");
+  p.enter("app", kRoom, "u1", "c-2");
+  p.enter("app", kRoom, "u2", "c-3");
+  p.enter("app", {"channel", "other"}, "u3", "c-4");
+  p.enter("other-app", kRoom, "u4", "c-5");
+  EXPECT_EQ(p.users("app", kRoom), (std::vector<std::string>{"u1", "u2"}));
+  EXPECT_EQ(p.count("app", kRoom, "u1"), 2u);
+  EXPECT_TRUE(p.present("app", kRoom, "u1", "c-1")) << "u1 has another socket";
+  EXPECT_FALSE(p.present("app", kRoom, "u2", "c-3")) << "u2 has no other socket";
+  p.leave("app", kRoom, "u1", "c-1");
+  EXPECT_FALSE(p.present("app", kRoom, "u1", "c-2"));
+  p.leave("app", kRoom, "u1", "c-2");
+  EXPECT_EQ(p.users("app", kRoom), (std::vector<std::string>{"u2"}));
+  p.leave("app", kRoom, "u9", "never-entered");  // harmless
+}
+
+TEST(Presence, IsClusterWideOverNats) {
+  test::NatsServer server;
+  std::string error;
+  auto bus_a = bus::NatsBus::create({server.url()}, &error);
+  auto bus_b = bus::NatsBus::create({server.url()}, &error);
+  ASSERT_TRUE(bus_a && bus_b) << error;
+  ASSERT_TRUE(eventually([&] { return bus_a->connected() && bus_b->connected(); }));
+  Presence a(*bus_a, bus_a.get(), "gw-presence", "gw-a");
+  Presence b(*bus_b, bus_b.get(), "gw-presence", "gw-b");
+
+  a.enter("app", kRoom, "alice", "c-a1");
+  EXPECT_TRUE(eventually([&] { return b.users("app", kRoom) == std::vector<std::string>{"alice"}; }));
+  EXPECT_TRUE(eventually([&] { return b.present("app", kRoom, "alice", "c-b1"); }));
+  a.leave("app", kRoom, "alice", "c-a1");
+  EXPECT_TRUE(eventually([&] { return b.users("app", kRoom).empty(); }));
+
+  // A gateway that starts later loads what is already there from the bucket.
+  a.enter("app", kRoom, "bob", "c-a2");
+  ASSERT_TRUE(eventually([&] { return bus_a->kv_get("gw-presence", "app.channel.c1.bob.c-a2").has_value(); }));
+  Presence late(*bus_b, bus_b.get(), "gw-presence", "gw-c");
+  EXPECT_EQ(late.users("app", kRoom), std::vector<std::string>{"bob"});
+}
+
+}  // namespace
+}  // namespace gangway
