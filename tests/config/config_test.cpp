@@ -1,0 +1,82 @@
+#include "gateway/config/config.hpp"
+
+#include <gtest/gtest.h>
+
+namespace gangway {
+namespace {
+
+Json minimal() {
+  return Json::parse(R"({
+    "gateway_id": "gw-1",
+    "apps": [{"name": "tribe", "dialect": "tribe", "listen": "127.0.0.1:8000", "routes": ["/api/v1/ws"],
+              "jwt": {"keys": [{"alg": "HS256", "secret": "s3cret"}], "audience": "gangway"},
+              "backend": {"url": "http://127.0.0.1:8001"},
+              "callouts": {"conversation_participant": {"path": "/p/{conversation_id}", "cache_ttl_ms": 5000}},
+              "persist": {"message": {"via": "http", "callout": "conversation_participant"}},
+              "limits": {"max_connections_per_user": 5, "rates": {"message": [[30, 60], [500, 3600]]}},
+              "options": {"window_hours": 6}}]
+  })");
+}
+
+TEST(Config, ParsesAnApp) {
+  auto c = parse_config(minimal().dump());
+  ASSERT_TRUE(c) << c.error();
+  const auto& app = c->apps.at(0);
+  EXPECT_EQ(app.port, 8000);
+  EXPECT_EQ(app.jwt.audiences, std::vector<std::string>{"gangway"});
+  EXPECT_EQ(app.callouts.at("conversation_participant").cache_ttl.count(), 5000);
+  EXPECT_EQ(app.persist.at("message").via, PersistSpec::Via::http);
+  EXPECT_EQ(app.limits.max_connections_per_user, 5);
+  EXPECT_EQ(app.limits.rates.at("message").at(1), (std::pair<int, int>{500, 3600}));
+  EXPECT_EQ(app.options["window_hours"], 6);
+  EXPECT_TRUE(c->nats.enabled);
+  EXPECT_EQ(c->nats.subject_prefix, "gw");
+}
+
+TEST(Config, NamesTheOffendingKey) {
+  struct Case {
+    const char* pointer;
+    Json value;
+    const char* expect;
+  };
+  const Case cases[] = {
+      {"/apps/0/name", "Bad.Name", "config.apps[0].name"},
+      {"/apps/0/listen", "nowhere", "config.apps[0].listen"},
+      {"/apps/0/routes", Json::array(), "config.apps[0].routes"},
+      {"/apps/0/routes/0", "no-slash", "config.apps[0].routes"},
+      {"/apps/0/jwt/keys/0/alg", "none", "config.apps[0].jwt.keys[0].alg"},
+      {"/apps/0/callouts/conversation_participant/method", "DELETE", "method"},
+      {"/apps/0/persist/message/via", "carrier-pigeon", "persist.message.via"},
+      {"/apps/0/persist/message/callout", "missing", "names no callout"},
+      {"/apps/0/limits/rates/message", Json::parse("[[0, 60]]"), "rates.message"},
+      {"/apps/0/admin_pointer", "no-leading-slash", "not a JSON pointer"},
+      {"/gateway_id", "has.dot", "gateway_id"},
+      {"/nats", Json::parse(R"({"subject_prefix": "a.b"})"), "subject_prefix"},
+  };
+  for (const auto& c : cases) {
+    Json j = minimal();
+    j[Json::json_pointer(c.pointer)] = c.value;
+    auto r = parse_config(j.dump());
+    ASSERT_FALSE(r) << c.pointer;
+    EXPECT_NE(r.error().find(c.expect), std::string::npos) << r.error();
+  }
+  EXPECT_FALSE(parse_config("not json"));
+  EXPECT_FALSE(parse_config(R"({"apps": []})"));
+  Json dup = minimal();
+  dup["apps"].push_back(dup["apps"][0]);
+  EXPECT_FALSE(parse_config(dup.dump()));
+}
+
+TEST(Config, SecretsComeFromTheEnvironment) {
+  Json j = minimal();
+  j["apps"][0]["jwt"]["keys"][0] = {{"alg", "HS256"}, {"secret_env", "GANGWAY_TEST_SECRET_UNSET"}};
+  EXPECT_FALSE(parse_config(j.dump()));
+  setenv("GANGWAY_TEST_SECRET_SET", "from-env", 1);
+  j["apps"][0]["jwt"]["keys"][0]["secret_env"] = "GANGWAY_TEST_SECRET_SET";
+  auto c = parse_config(j.dump());
+  ASSERT_TRUE(c) << c.error();
+  EXPECT_EQ(c->apps[0].jwt.keys[0].material, "from-env");
+}
+
+}  // namespace
+}  // namespace gangway
