@@ -42,6 +42,10 @@ std::string Gateway::check(const Config& config) {
     for (const auto& name : adapter->required_callouts())
       if (!app.callouts.count(name))
         problems += "app " + app.name + ": dialect " + app.dialect + " needs callout '" + name + "'\n";
+    if (app.session && app.allowed_origins.empty())
+      problems += "app " + app.name + ": cookie sessions need allowed_origins (cross-site WebSocket hijacking)\n";
+    if (adapter->credential() == Credential::cookie && !app.session)
+      problems += "app " + app.name + ": dialect " + app.dialect + " authenticates with a session cookie; add session\n";
     if (adapter->credential() != Credential::cookie && app.jwt.keys.empty())
       problems += "app " + app.name + ": dialect " + app.dialect + " authenticates with JWTs; add jwt.keys\n";
     try {
