@@ -209,6 +209,8 @@ TEST_F(TribeTest, OversizeFrameClosesWith1009) {
 
 TEST_F(TribeTest, AdminEndpoints) {
   auto alice = tribe_connect(port(), token("alice"));
+  WsClient refused(port(), "/api/v1/ws?token=garbage");  // counted as an unauthorized error
+  ASSERT_EQ(refused.handshake().http_status, 401);
   EXPECT_EQ(http_get(gateway_->admin_port(), "/healthz").first, 200);
   EXPECT_EQ(http_get(gateway_->admin_port(), "/readyz").first, 200);
   auto [status, body] = http_get(gateway_->admin_port(), "/metrics");
