@@ -97,7 +97,8 @@ Gateway::Gateway(Config config) : impl_(std::make_unique<Impl>(std::move(config)
     if (!app->limits.rates.empty() || app->limits.connections_per_minute) d.rates->watch(app_config.name);
     if (!app_config.jwt.keys.empty()) app->jwt = std::make_unique<auth::JwtVerifier>(app_config.jwt);
     if (!app_config.backend_url.empty())
-      app->callouts = std::make_unique<backend::CalloutClient>(app_config.backend_url, app_config.backend_threads);
+      app->callouts = std::make_unique<backend::CalloutClient>(app_config.backend_url, app_config.backend_threads,
+                                                              app_config.backend_queue);
     for (const auto& r : app_config.routes) app->routes.emplace_back(r);
     app->metrics = &d.metrics.app(app_config.name);
     d.listeners.push_back(std::make_shared<net::Listener>(d.loops, *app, d.services));

@@ -165,6 +165,7 @@ AppConfig parse_app(const Json& j, const std::string& where) {
   if (auto b = j.find("backend"); b != j.end()) {
     a.backend_url = get_or<std::string>(*b, "url", "", where + ".backend");
     a.backend_threads = get_or<unsigned>(*b, "threads", 4, where + ".backend");
+    a.backend_queue = get_or<std::size_t>(*b, "queue", a.backend_queue, where + ".backend");
   }
   if (auto cs = j.find("callouts"); cs != j.end()) {
     if (!cs->is_object()) throw ConfigError(where + ".callouts must be an object");

@@ -53,6 +53,7 @@ struct AppConfig {
   std::vector<std::string> allowed_origins;  // empty: any Origin (token auth); "*" explicitly any
   std::string backend_url;
   unsigned backend_threads = 4;
+  std::size_t backend_queue = 65536;  // callouts waiting for a worker; beyond it they fail closed at once
   std::map<std::string, backend::CalloutSpec, std::less<>> callouts;
   Limits limits;
   std::map<std::string, PersistSpec> persist;  // by publish kind

@@ -1,0 +1,356 @@
+#include "tests/bench/fleet.hpp"
+
+#include <netinet/in.h>
+
+#include <atomic>
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/websocket.hpp>
+#include <deque>
+#include <future>
+#include <iostream>
+#include <thread>
+#include <utility>  // Boost 1.74 asio/awaitable.hpp uses std::exchange without it
+#include <vector>
+
+#ifndef IP_BIND_ADDRESS_NO_PORT
+#define IP_BIND_ADDRESS_NO_PORT 24  // linux/in.h: pick the port at connect, by 4-tuple
+#endif
+
+namespace gangway::bench {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace websocket = beast::websocket;
+using tcp = asio::ip::tcp;
+using BindNoPort = asio::detail::socket_option::boolean<IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT>;
+
+namespace {
+
+struct Conn;
+
+// One io_context and everything only its thread touches (plus a few atomics).
+struct Worker {
+  asio::io_context ioc{1};
+  std::thread thread;
+  std::vector<std::shared_ptr<Conn>> conns;
+  std::size_t next = 0, in_setup = 0, setup_cap = 1;
+  FleetReport stats;                  // histograms, times, errors: this thread only
+  std::vector<std::int64_t> scratch;  // send times found in one frame
+  std::atomic<std::uint64_t> upgraded{0}, subscribed{0}, failed{0}, received{0}, closed{0};
+  bool stopping = false;
+};
+
+}  // namespace
+
+struct Fleet::Impl {
+  const Options& o;
+  const ClientScript& script;
+  std::size_t first, count;
+  tcp::endpoint server;
+  std::vector<std::unique_ptr<Worker>> workers;
+
+  void launch_more(Worker& w);
+  void setup_done(Worker& w) {
+    --w.in_setup;
+    launch_more(w);
+  }
+  template <class F>
+  void on_all_workers(F f) {  // runs f(worker) on each worker's thread; waits
+    std::vector<std::future<void>> done;
+    for (auto& w : workers) {
+      auto p = std::make_shared<std::promise<void>>();
+      done.push_back(p->get_future());
+      asio::post(w->ioc, [p, f, wp = w.get()] {
+        f(*wp);
+        p->set_value();
+      });
+    }
+    for (auto& d : done) d.wait();
+  }
+};
+
+namespace {
+
+struct Conn : std::enable_shared_from_this<Conn> {
+  Fleet::Impl& fleet;
+  Worker& w;
+  Identity id;
+  std::size_t room_index;
+  websocket::stream<tcp::socket> ws;
+  beast::flat_buffer buffer;
+  websocket::response_type response;
+  std::deque<std::string> outbox;
+  std::int64_t t0 = 0;
+  bool subscribed = false, in_setup = true, open = false;
+
+  Conn(Fleet::Impl& f, Worker& wk, Identity ident, std::size_t room)
+      : fleet(f), w(wk), id(std::move(ident)), room_index(room), ws(wk.ioc) {}
+
+  void fail(const std::string& why) {
+    if (w.stopping) {
+      // finish() already accounted for this socket.
+    } else if (in_setup) {
+      in_setup = false;
+      ++w.stats.errors[why];
+      w.failed.fetch_add(1, std::memory_order_relaxed);
+      fleet.setup_done(w);
+    } else if (subscribed && !w.stopping) {
+      ++w.stats.errors[why];
+      w.closed.fetch_add(1, std::memory_order_relaxed);
+    }
+    open = false;
+    beast::error_code ignored;
+    beast::get_lowest_layer(ws).close(ignored);
+  }
+
+  void start() {
+    t0 = realtime_ns();
+    auto& sock = beast::get_lowest_layer(ws);
+    beast::error_code ec;
+    sock.open(tcp::v4(), ec);
+    if (!ec) sock.set_option(BindNoPort(true), ec);
+    if (ec) return fail("socket: " + ec.message());
+    auto last = static_cast<unsigned>(1 + id.index % fleet.o.source_addrs);
+    sock.bind(tcp::endpoint(asio::ip::address_v4((127u << 24) | last), 0), ec);
+    if (ec) return fail("bind: " + ec.message());
+    sock.async_connect(fleet.server,
+                       [self = shared_from_this()](beast::error_code e) { self->on_connect(e); });
+  }
+
+  void on_connect(beast::error_code ec) {
+    if (ec) return fail("connect: " + ec.message());
+    beast::get_lowest_layer(ws).set_option(tcp::no_delay(true), ec);
+    ConnectPlan plan = fleet.script.connect(id);
+    ws.set_option(websocket::stream_base::decorator([h = plan.headers](websocket::request_type& req) {
+      req.set(beast::http::field::user_agent, "gangway-load");
+      for (const auto& [k, v] : h) req.set(k, v);
+    }));
+    ws.binary(fleet.script.binary_frames());
+    std::string host = fleet.o.host + ":" + std::to_string(fleet.o.port);
+    ws.async_handshake(response, host, plan.target,
+                       [self = shared_from_this(), frames = std::move(plan.first_frames)](
+                           beast::error_code e) mutable { self->on_handshake(e, std::move(frames)); });
+  }
+
+  void on_handshake(beast::error_code ec, std::vector<std::string> frames) {
+    if (ec) {
+      if (response.result_int() != 0 && response.result_int() != 101)
+        return fail("upgrade refused: HTTP " + std::to_string(response.result_int()));
+      return fail("upgrade: " + ec.message());
+    }
+    open = true;
+    response = {};
+    w.upgraded.fetch_add(1, std::memory_order_relaxed);
+    w.stats.last_upgrade_ns = std::max(w.stats.last_upgrade_ns, realtime_ns());
+    for (auto& f : frames) send(std::move(f));
+    read();
+  }
+
+  void send(std::string frame) {
+    outbox.push_back(std::move(frame));
+    if (outbox.size() == 1) write_front();
+  }
+
+  void write_front() {
+    ws.async_write(asio::buffer(outbox.front()),
+                   [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                     self->outbox.pop_front();
+                     if (ec) return self->fail("write: " + ec.message());
+                     if (!self->outbox.empty()) self->write_front();
+                   });
+  }
+
+  void read() {
+    ws.async_read(buffer,
+                  [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+  }
+
+  void on_read(beast::error_code ec) {
+    if (ec) {
+      if (w.stopping && !in_setup) return void(open = false);
+      std::string why = (in_setup ? "closed during setup: " : "closed after subscribe: ");
+      if (ec == websocket::error::closed)
+        why += "close code " + std::to_string(ws.reason().code);
+      else
+        why += ec.message();
+      return fail(why);
+    }
+    auto data = buffer.cdata();
+    std::string_view frame(static_cast<const char*>(data.data()), data.size());
+    if (in_setup) {
+      SetupStep step = fleet.script.on_setup_frame(id, frame);
+      for (auto& f : step.send) send(std::move(f));
+      if (step.state == SetupStep::State::failed) return fail(step.error);
+      if (step.state == SetupStep::State::subscribed) {
+        in_setup = false;
+        subscribed = true;
+        std::int64_t now = realtime_ns();
+        w.stats.setup.record(now - t0);
+        w.stats.last_subscribed_ns = std::max(w.stats.last_subscribed_ns, now);
+        w.subscribed.fetch_add(1, std::memory_order_relaxed);
+        fleet.setup_done(w);
+      }
+    } else {
+      w.scratch.clear();
+      fleet.script.deliveries(frame, w.scratch);
+      if (!w.scratch.empty()) {
+        std::int64_t now = realtime_ns();
+        for (std::int64_t sent : w.scratch) w.stats.latency.record(now - sent);
+        if (w.stats.first_recv_ns == 0) w.stats.first_recv_ns = now;
+        w.stats.last_recv_ns = now;
+        w.received.fetch_add(w.scratch.size(), std::memory_order_relaxed);
+      }
+    }
+    buffer.consume(buffer.size());
+    read();
+  }
+
+  void close() {
+    if (!open || !outbox.empty()) {  // in setup, or a write pending: no close handshake
+      open = false;
+      beast::error_code ignored;
+      beast::get_lowest_layer(ws).close(ignored);
+      return;
+    }
+    ws.async_close(websocket::close_code::normal, [self = shared_from_this()](beast::error_code) {
+      // Wait for the server's close frame: the pending read completes with `closed`.
+    });
+  }
+};
+
+}  // namespace
+
+void Fleet::Impl::launch_more(Worker& w) {
+  while (!w.stopping && w.in_setup < w.setup_cap && w.next < w.conns.size()) {
+    ++w.in_setup;
+    w.conns[w.next++]->start();
+  }
+}
+
+Fleet::Fleet(const Options& o, const ClientScript& script, std::size_t first, std::size_t count)
+    : impl_(new Impl{o, script, first, count, {}, {}}) {
+  impl_->server = tcp::endpoint(asio::ip::make_address(o.host), o.port);
+  std::size_t threads = std::max<std::size_t>(1, std::min(o.threads, count));
+  for (std::size_t t = 0; t < threads; ++t) {
+    auto w = std::make_unique<Worker>();
+    w->setup_cap = std::max<std::size_t>(1, o.connect_concurrency / threads);
+    impl_->workers.push_back(std::move(w));
+  }
+  for (std::size_t i = 0; i < count; ++i) {
+    std::size_t index = first + i;
+    Worker& w = *impl_->workers[i % threads];
+    std::size_t room = room_of(index, o.rooms);
+    Identity id{index, o.id_prefix + "-" + std::to_string(index),
+                o.id_prefix + "-room-" + std::to_string(room)};
+    w.conns.push_back(std::make_shared<Conn>(*impl_, w, std::move(id), room));
+  }
+}
+
+Fleet::~Fleet() {
+  for (auto& w : impl_->workers) {
+    w->ioc.stop();
+    if (w->thread.joinable()) w->thread.join();
+  }
+}
+
+void Fleet::start() {
+  std::int64_t now = realtime_ns();
+  for (auto& w : impl_->workers) {
+    w->stats.start_ns = now;
+    w->stats.attempted = w->conns.size();
+    asio::post(w->ioc, [this, wp = w.get()] { impl_->launch_more(*wp); });
+    w->thread = std::thread([wp = w.get()] {
+      auto guard = asio::make_work_guard(wp->ioc);
+      wp->ioc.run();
+    });
+  }
+}
+
+std::uint64_t Fleet::wait_setup(std::chrono::milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    std::uint64_t done = 0, subscribed = 0;
+    for (auto& w : impl_->workers) {
+      subscribed += w->subscribed.load();
+      done += w->subscribed.load() + w->failed.load();
+    }
+    if (done >= impl_->count || std::chrono::steady_clock::now() >= deadline) return subscribed;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
+std::uint64_t Fleet::received() const {
+  std::uint64_t n = 0;
+  for (auto& w : impl_->workers) n += w->received.load(std::memory_order_relaxed);
+  return n;
+}
+
+FleetReport Fleet::finish(std::uint64_t published, std::chrono::milliseconds idle,
+                          std::chrono::milliseconds max) {
+  auto& im = *impl_;
+  std::uint64_t expected = 0;
+  im.on_all_workers([&, rooms = im.o.rooms](Worker& w) {
+    std::uint64_t mine = 0;
+    for (auto& c : w.conns)
+      if (c->subscribed) mine += expected_for_room(c->room_index, published, rooms);
+    w.stats.expected = mine;
+  });
+  for (auto& w : im.workers) expected += w->stats.expected;
+  using clock = std::chrono::steady_clock;
+  auto deadline = clock::now() + max;
+  auto last_progress = clock::now();
+  for (std::uint64_t seen = received(); seen < expected;) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    auto now = clock::now();
+    if (std::uint64_t n = received(); n != seen) {
+      seen = n;
+      last_progress = now;
+    } else if (now - last_progress >= idle) {
+      break;
+    }
+    if (now >= deadline) break;
+  }
+
+  // Close every socket (a WebSocket close handshake), bounded by 5 s.
+  im.on_all_workers([](Worker& w) {
+    w.stopping = true;
+    for (std::size_t i = 0; i < w.next; ++i) {
+      Conn& c = *w.conns[i];
+      if (c.in_setup) ++w.stats.errors["setup timed out"];
+      c.close();
+    }
+  });
+  auto close_start = clock::now();
+  std::size_t still_open = 0;
+  for (;;) {
+    std::atomic<std::size_t> open{0};
+    im.on_all_workers([&open](Worker& w) {
+      for (auto& c : w.conns) open += c->open ? 1 : 0;
+    });
+    still_open = open;
+    if (still_open == 0 || clock::now() - close_start >= std::chrono::seconds(5)) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  if (!im.o.quiet)
+    std::cerr << "gangway-load: close handshakes took "
+              << std::chrono::duration_cast<std::chrono::milliseconds>(clock::now() - close_start).count()
+              << " ms\n";
+
+  FleetReport total;
+  if (still_open) total.errors["no close handshake within 5 s"] = still_open;
+  for (auto& w : im.workers) {
+    w->ioc.stop();
+    if (w->thread.joinable()) w->thread.join();
+    w->stats.upgraded = w->upgraded.load();
+    w->stats.subscribed = w->subscribed.load();
+    w->stats.received = w->received.load();
+    w->stats.closed_early = w->closed.load();
+    w->stats.attempted = w->conns.size();
+    if (std::size_t never = w->conns.size() - w->next; never > 0) w->stats.errors["never started"] += never;
+    total.merge(w->stats);
+  }
+  return total;
+}
+
+}  // namespace gangway::bench

@@ -1,0 +1,69 @@
+#pragma once
+// A "client script": everything gangway-load knows about one client protocol.
+// The fleet (fleet.hpp) does the sockets and the timing; a script says how a
+// client connects and authenticates, how it subscribes, what an event
+// published on NATS looks like, and how a delivered frame is recognised.
+// Adding a dialect (or nats-server's own WebSocket listener, whose "dialect"
+// is the NATS text protocol) means adding one script, nothing else.
+//
+// Scripts are immutable after construction and shared by all client threads.
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "tests/bench/options.hpp"
+
+namespace gangway::bench {
+
+struct Identity {
+  std::size_t index = 0;  // the socket's global index, 0..N-1
+  std::string user;       // "<prefix>-<index>"
+  std::string room;       // "<prefix>-room-<r>"
+};
+
+struct ConnectPlan {
+  std::string target;                                        // path and query, e.g. "/api/v1/ws?token=…"
+  std::vector<std::pair<std::string, std::string>> headers;  // extra upgrade headers
+  std::vector<std::string> first_frames;                     // sent right after the upgrade (may be empty)
+};
+
+// What the client does with a frame received while setting up.
+struct SetupStep {
+  enum class State { waiting, subscribed, failed } state = State::waiting;
+  std::vector<std::string> send;  // frames to send now
+  std::string error;              // for failed: a short reason (aggregated in the report)
+};
+
+class ClientScript {
+ public:
+  virtual ~ClientScript() = default;
+  virtual std::string name() const = 0;
+  virtual bool binary_frames() const { return false; }
+
+  // How socket `id` opens (credentials included).
+  virtual ConnectPlan connect(const Identity& id) const = 0;
+  // Called for each frame until it returns subscribed or failed.
+  virtual SetupStep on_setup_frame(const Identity& id, std::string_view frame) const = 0;
+
+  // Publishing side: the NATS subject for a room and an event body that
+  // carries the sequence number and the CLOCK_REALTIME send time.
+  virtual std::string subject(const std::string& room) const = 0;
+  virtual std::string body(std::uint64_t seq, std::int64_t sent_ns) const = 0;
+
+  // Appends the send times of the events delivered in `frame` (a frame may
+  // hold several, or none: other traffic is ignored).
+  virtual void deliveries(std::string_view frame, std::vector<std::int64_t>& sent_ns) const = 0;
+};
+
+// The script for o.dialect, or nullptr with `error` set.
+std::unique_ptr<ClientScript> make_script(const Options& o, std::string& error);
+
+// Shared helpers for scripts.
+std::string padding(std::size_t bytes);                                               // printable filler
+bool find_int_after(std::string_view text, std::string_view key, std::int64_t& out);  // `"key":123`
+
+}  // namespace gangway::bench

@@ -1,0 +1,81 @@
+// Seed 002 (tribe): ws://HOST/api/v1/ws?token=JWT, {"event": …} envelopes.
+#include <chrono>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include "tests/bench/jwt_mint.hpp"
+#include "tests/bench/script.hpp"
+
+namespace gangway::bench {
+namespace {
+
+class TribeScript final : public ClientScript {
+ public:
+  explicit TribeScript(const Options& o)
+      : o_(o), padding_(o.payload_bytes > 120 ? padding(o.payload_bytes - 120) : "") {}
+
+  std::string name() const override { return "tribe"; }
+
+  ConnectPlan connect(const Identity& id) const override {
+    auto now =
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch());
+    nlohmann::json claims{{"sub", id.user},
+                          {"name", "Load " + std::to_string(id.index)},
+                          {"iat", now.count()},
+                          {"exp", now.count() + o_.token_ttl_s}};
+    if (!o_.issuer.empty()) claims["iss"] = o_.issuer;
+    if (!o_.audience.empty()) claims["aud"] = o_.audience;
+    return ConnectPlan{o_.path + "?token=" + mint_hs256(claims, o_.secret), {}, {}};
+  }
+
+  SetupStep on_setup_frame(const Identity& id, std::string_view frame) const override {
+    SetupStep step;
+    auto j = nlohmann::json::parse(frame, nullptr, false);
+    std::string event = j.is_object() ? j.value("event", "") : "";
+    if (event == "connected") {
+      step.send.push_back(
+          nlohmann::json{{"event", "subscribe"}, {"channel", "conversation"}, {"conversation_id", id.room}}
+              .dump());
+    } else if (event == "subscribed" && j.value("conversation_id", "") == id.room) {
+      step.state = SetupStep::State::subscribed;
+    } else if (event == "error") {
+      step.state = SetupStep::State::failed;
+      step.error = "error " + j.value("code", std::string("?"));
+    }
+    return step;
+  }
+
+  std::string subject(const std::string& room) const override {
+    return o_.subject_prefix + ".out." + o_.app + ".conversation." + room;
+  }
+
+  std::string body(std::uint64_t seq, std::int64_t sent_ns) const override {
+    std::string b;
+    b.reserve(padding_.size() + 96);
+    b += R"({"event":"message.new","data":{"id":")";
+    b += std::to_string(seq);
+    b += R"(","content":")";
+    b += padding_;
+    b += R"(","sent_ns":)";
+    b += std::to_string(sent_ns);
+    b += "}}";
+    return b;
+  }
+
+  void deliveries(std::string_view frame, std::vector<std::int64_t>& sent_ns) const override {
+    // The gateway renders "event" first; a key search keeps the client cheap.
+    if (frame.find(R"("event":"message.new")") == std::string_view::npos) return;
+    std::int64_t ns = 0;
+    if (find_int_after(frame, "sent_ns", ns)) sent_ns.push_back(ns);
+  }
+
+ private:
+  const Options o_;
+  std::string padding_;
+};
+
+}  // namespace
+
+std::unique_ptr<ClientScript> make_tribe_script(const Options& o) { return std::make_unique<TribeScript>(o); }
+
+}  // namespace gangway::bench
