@@ -1,5 +1,6 @@
 // What a session does with a decoded Action: the dialect-neutral core of the gateway.
 #include <boost/asio/post.hpp>
+#include <utility>
 
 #include "gateway/core/clock.hpp"
 #include "gateway/core/ids.hpp"
@@ -17,7 +18,13 @@ void WsSession::execute(Action&& action) {
       return send_text(std::move(action.reply));
     case Type::subscribe: {
       auto a = std::make_shared<Action>(std::move(action));
-      return authorize_then(*a, [this, a] { join(a->room, [this, a] { send_text(std::move(a->reply)); }); });
+      return authorize_then(*a, [this, a] {
+        join(a->room, [this, a] {
+          send_text(std::exchange(a->reply, {}));
+          // A join may announce itself (winkr's user:online), through the publish path.
+          if (a->fanout) publish(std::move(*a));
+        });
+      });
     }
     case Type::unsubscribe:
       leave(action.room);
@@ -84,8 +91,10 @@ void WsSession::call(const CalloutCall& c, std::function<void(backend::CalloutRe
   req.body = std::move(body);
   auto* metrics = services_.metrics;
   auto app = info_.app, name = c.name;
+  // Holds the session: before the upgrade is accepted no pending I/O does.
   app_.callouts->call(spec->second, std::move(req),
-                      [back = post_back<backend::CalloutResult>(std::move(done)), metrics, app, name](backend::CalloutResult r) mutable {
+                      [keep = shared_from_this(), back = post_back<backend::CalloutResult>(std::move(done)), metrics,
+                       app, name](backend::CalloutResult r) mutable {
                         static constexpr std::string_view names[] = {"allowed", "denied", "unavailable"};
                         metrics->callout(app, name, names[static_cast<int>(r.outcome)]);
                         back(std::move(r));
