@@ -2,7 +2,11 @@
 
 #include <array>
 
+#include "adapters/circles/circles_adapter.hpp"
+#include "adapters/pythia/pythia_adapter.hpp"
+#include "adapters/social/social_adapter.hpp"
 #include "adapters/tribe/tribe_adapter.hpp"
+#include "adapters/winkr/winkr_adapter.hpp"
 
 namespace gangway {
 
@@ -12,7 +16,11 @@ namespace {
 // and immune to static initialisation order.
 const auto& all_adapters() {
   static const adapters::TribeAdapter tribe;
-  static const std::array<const Adapter*, 1> all{&tribe};
+  static const adapters::CirclesAdapter circles;
+  static const adapters::SocialAdapter social;
+  static const adapters::PythiaAdapter pythia;
+  static const adapters::WinkrAdapter winkr;
+  static const std::array<const Adapter*, 5> all{&tribe, &circles, &social, &pythia, &winkr};
   return all;
 }
 

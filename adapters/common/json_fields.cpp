@@ -125,4 +125,31 @@ FieldResult<const Json*> Fields::object(std::string_view key) const {
   return v;
 }
 
+FieldResult<std::optional<std::int64_t>> Fields::optional_integer(std::string_view key, std::int64_t min,
+                                                                  std::int64_t max) const {
+  const Json* v = find(key);
+  if (!v) return std::optional<std::int64_t>();
+  auto out_of_range = [&] {
+    std::string expected = "an integer";
+    if (max != INT64_MAX)
+      expected += " from " + std::to_string(min) + " to " + std::to_string(max);
+    else if (min != INT64_MIN)
+      expected += " of at least " + std::to_string(min);
+    return Failure{wrong_type(key, expected)};
+  };
+  // An unsigned beyond int64 is out of every range we accept.
+  if (!v->is_number_integer() || (v->is_number_unsigned() && v->get<std::uint64_t>() > INT64_MAX))
+    return out_of_range();
+  auto n = v->get<std::int64_t>();
+  if (n < min || n > max) return out_of_range();
+  return std::optional<std::int64_t>(n);
+}
+
+FieldResult<std::int64_t> Fields::integer(std::string_view key, std::int64_t min, std::int64_t max) const {
+  auto n = optional_integer(key, min, max);
+  if (!n) return Failure{n.error()};
+  if (!*n) return Failure{missing(key)};
+  return **n;
+}
+
 }  // namespace gangway::adapters

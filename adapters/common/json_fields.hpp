@@ -5,6 +5,7 @@
 // type check, and never copies more than kMaxEcho bytes of client input into an
 // error. All functions are pure and thread-safe.
 #include <cstddef>
+#include <cstdint>
 #include <initializer_list>
 #include <optional>
 #include <string>
@@ -65,6 +66,13 @@ class Fields {
   // A nested object (e.g. winkr's "data"); points into `obj`.
   // Absent -> missing_field; not an object -> invalid_field.
   FieldResult<const Json*> object(std::string_view key) const;
+  // A JSON integer (no fraction, no string) in [min, max], e.g. social's "to": 123.
+  // Absent -> missing_field; anything else -> invalid_field.
+  FieldResult<std::int64_t> integer(std::string_view key, std::int64_t min = INT64_MIN,
+                                    std::int64_t max = INT64_MAX) const;
+  // As integer(), but absent -> nullopt.
+  FieldResult<std::optional<std::int64_t>> optional_integer(std::string_view key, std::int64_t min = INT64_MIN,
+                                                            std::int64_t max = INT64_MAX) const;
 
   // An error about this frame; `field` may be empty.
   DialectError error(ErrorCode code, std::string detail, std::string_view field = {}) const;

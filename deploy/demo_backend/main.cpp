@@ -10,13 +10,20 @@
 #include <memory>
 #include <thread>
 
+#include "deploy/demo_backend/circles_api.hpp"
+#include "deploy/demo_backend/circles_internal.hpp"
 #include "deploy/demo_backend/options.hpp"
 #include "deploy/demo_backend/publisher.hpp"
+#include "deploy/demo_backend/pythia_api.hpp"
 #include "deploy/demo_backend/routes.hpp"
+#include "deploy/demo_backend/social_api.hpp"
+#include "deploy/demo_backend/social_store.hpp"
 #include "deploy/demo_backend/tokens.hpp"
 #include "deploy/demo_backend/tribe_api.hpp"
 #include "deploy/demo_backend/tribe_store.hpp"
 #include "deploy/demo_backend/users.hpp"
+#include "deploy/demo_backend/winkr_api.hpp"
+#include "deploy/demo_backend/winkr_store.hpp"
 #include "gateway/core/subject.hpp"
 
 namespace {
@@ -33,10 +40,25 @@ int serve(const demo::Options& o, const sigset_t& stop_signals) {
   demo::Tokens tokens({o.jwt_secret, o.issuer, o.audience});
   demo::TribeStore tribe_store;
   demo::TribeApi tribe(users, tribe_store, tokens, *publisher, gangway::Subjects(o.subject_prefix));
+  demo::PythiaStore pythia_store;
+  demo::PythiaApi pythia(users, pythia_store, tokens, *publisher, gangway::Subjects(o.subject_prefix));
+  demo::WinkrStore winkr_store;
+  demo::WinkrApi winkr(users, winkr_store, tokens, *publisher, gangway::Subjects(o.subject_prefix));
+  demo::SocialStore social_store;
+  demo::SocialApi social(social_store, *publisher, gangway::Subjects(o.subject_prefix));
+  demo::CirclesStore circles_store;
+  demo::CirclesOutbox circles_outbox(*publisher, gangway::Subjects(o.subject_prefix));
+  demo::CirclesApi circles(circles_store, tokens, circles_outbox);
+  demo::CirclesInternal circles_internal(circles_store, circles_outbox);
 
   httplib::Server server;  // declared last: stops serving before what it calls is destroyed
+  server.set_tcp_nodelay(true);  // without it, Nagle adds ~40 ms to every reused-connection answer
   demo::add_common_routes(server);
   demo::add_tribe_routes(server, tribe);
+  demo::add_pythia_routes(server, pythia);
+  demo::add_winkr_routes(server, winkr);
+  demo::add_social_routes(server, social);
+  demo::add_circles_routes(server, circles, circles_internal);
 
   int port =
       o.port == 0 ? server.bind_to_any_port(o.host) : (server.bind_to_port(o.host, o.port) ? o.port : -1);

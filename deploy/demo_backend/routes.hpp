@@ -23,6 +23,25 @@ void add_common_routes(httplib::Server& server);
 // Seed 002 ("tribe"): /api/v1/... and /internal/tribe/...
 void add_tribe_routes(httplib::Server& server, TribeApi& api);
 
+class WinkrApi;
+// Seed 004 ("winkr"): /api/winkr/v1/... and /internal/winkr/...
+void add_winkr_routes(httplib::Server& server, WinkrApi& api);
+
+class SocialApi;
+// Seed 003 ("social"): /api/login, /api/messages/..., /api/groups/invite,
+// /api/notifications... and /internal/social/...
+void add_social_routes(httplib::Server& server, SocialApi& api);
+
+class CirclesApi;
+class CirclesInternal;
+// Seed 000 ("circles"): /api/v1/circles/auth/login, /api/v1/dms/..., /api/v1/places/...
+// and /internal/circles/...
+void add_circles_routes(httplib::Server& server, CirclesApi& api, CirclesInternal& internal);
+
+class PythiaApi;
+// Seed 001 ("pythia"): /api/v1/channels/..., /api/v1/messages/... and /internal/pythia/...
+void add_pythia_routes(httplib::Server& server, PythiaApi& api);
+
 // Shared by the route files.
 void send(httplib::Response& res, const HttpReply& reply);
 // The token of "Authorization: Bearer <token>", or "" if there is none.

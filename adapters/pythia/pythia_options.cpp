@@ -1,0 +1,65 @@
+#include "adapters/pythia/pythia_options.hpp"
+
+#include <algorithm>
+#include <cstdint>
+
+#include "gateway/core/subject.hpp"
+
+namespace gangway::adapters::pythia {
+
+namespace {
+
+const Json* channel_list(const Json& body) {
+  if (body.is_array()) return &body;
+  if (!body.is_object()) return nullptr;
+  for (const char* key : {"channel_ids", "channels"}) {
+    auto it = body.find(key);
+    if (it != body.end() && it->is_array()) return &*it;
+  }
+  return nullptr;
+}
+
+// A channel entry is its id, or an object with an "id".
+const Json* id_of(const Json& entry) {
+  if (entry.is_string()) return &entry;
+  if (!entry.is_object()) return nullptr;
+  auto it = entry.find("id");
+  return it != entry.end() && it->is_string() ? &*it : nullptr;
+}
+
+}  // namespace
+
+std::vector<std::string> member_channels(const Json& body, std::size_t limit) {
+  std::vector<std::string> out;
+  const Json* list = channel_list(body);
+  if (!list) return out;
+  for (const Json& entry : *list) {
+    if (out.size() >= limit) break;
+    const Json* id = id_of(entry);
+    if (!id) continue;
+    const auto& s = id->get_ref<const std::string&>();
+    // A backend's id still becomes a NATS subject token: the same rule as a client's.
+    if (!is_valid_id(s) || std::find(out.begin(), out.end(), s) != out.end()) continue;
+    out.push_back(s);
+  }
+  return out;
+}
+
+Options read_options(const Json* options) {
+  Options o;
+  if (!options || !options->is_object()) return o;
+  // A literal 5 parses as a signed integer, so the sign is checked by value.
+  if (auto it = options->find("max_auto_join_channels");
+      it != options->end() && it->is_number_integer() &&
+      (it->is_number_unsigned() || it->get<std::int64_t>() >= 0)) {
+    o.max_auto_join = static_cast<std::size_t>(it->get<std::uint64_t>());
+  }
+  if (auto it = options->find("typing_stop_on_close"); it != options->end() && it->is_string()) {
+    const auto& v = it->get_ref<const std::string&>();
+    if (v == "last_socket") o.typing_stop = TypingStop::last_socket;
+    if (v == "never") o.typing_stop = TypingStop::never;
+  }
+  return o;
+}
+
+}  // namespace gangway::adapters::pythia

@@ -1,0 +1,37 @@
+#include <httplib.h>
+
+#include "deploy/demo_backend/routes.hpp"
+#include "deploy/demo_backend/winkr_api.hpp"
+
+namespace demo {
+
+// Path ids are captured loosely and checked by the api (400 for anything
+// outside [A-Za-z0-9_-]). Winkr users log in at the shared /api/v1/auth/login.
+void add_winkr_routes(httplib::Server& server, WinkrApi& api) {
+  using Req = const httplib::Request&;
+  using Res = httplib::Response&;
+
+  server.Get(R"(/internal/winkr/conversations/([^/]+)/access/([^/]+))",
+             [&api](Req req, Res res) { send(res, api.access(req.matches[1].str(), req.matches[2].str())); });
+  server.Post("/internal/winkr/store/message",
+              [&api](Req req, Res res) { send(res, api.store_message(req.body)); });
+  server.Post("/internal/winkr/store/read",
+              [&api](Req req, Res res) { send(res, api.store_read(req.body)); });
+  server.Post("/internal/winkr/store/delete",
+              [&api](Req req, Res res) { send(res, api.store_delete(req.body)); });
+
+  server.Get("/api/winkr/v1/conversations",
+             [&api](Req req, Res res) { send(res, api.list_conversations(bearer_token(req))); });
+  server.Post("/api/winkr/v1/conversations",
+              [&api](Req req, Res res) { send(res, api.open_conversation(bearer_token(req), req.body)); });
+  server.Get(R"(/api/winkr/v1/conversations/([^/]+)/messages)", [&api](Req req, Res res) {
+    send(res, api.list_messages(bearer_token(req), req.matches[1].str()));
+  });
+  server.Post(R"(/api/winkr/v1/conversations/([^/]+)/messages/([^/]+)/delivered)", [&api](Req req, Res res) {
+    send(res, api.delivered(bearer_token(req), req.matches[1].str(), req.matches[2].str()));
+  });
+  server.Post(R"(/api/winkr/v1/conversations/([^/]+)/unread)",
+              [&api](Req req, Res res) { send(res, api.unread(bearer_token(req), req.matches[1].str())); });
+}
+
+}  // namespace demo

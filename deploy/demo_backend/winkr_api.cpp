@@ -1,0 +1,246 @@
+#include "deploy/demo_backend/winkr_api.hpp"
+
+#include "deploy/demo_backend/ids.hpp"
+#include "gateway/core/clock.hpp"
+
+namespace demo {
+
+using gangway::Json;
+
+namespace {
+
+constexpr const char* kApp = "winkr";
+
+HttpReply unauthorized() { return error_reply(401, "Could not validate credentials"); }
+
+// The seed's time format: "2025-01-01T12:00:00Z".
+std::string now_seconds() {
+  std::string now = gangway::iso8601_now();
+  return now.size() > 19 ? now.substr(0, 19) + "Z" : now;
+}
+
+std::string string_at(const Json& j, const char* key) {
+  auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+// What the persist callouts need from a gw.in envelope.
+struct Stored {
+  std::string user_id;
+  std::string conversation_id;
+  std::string message_id;  // empty for a new message
+  Json data;
+};
+
+// The envelope's user, conversation (its room must be that conversation) and
+// data; nullopt with `error` set (400) when it is not such an envelope.
+std::optional<Stored> parse_stored(std::string_view body, bool with_message_id, HttpReply& error) {
+  Json j = Json::parse(body, nullptr, false);
+  error = error_reply(400, "body must be a gateway envelope");
+  if (!j.is_object() || !j.contains("user") || !j["user"].is_object() || !j.contains("data") ||
+      !j["data"].is_object() || !j.contains("room") || !j["room"].is_object())
+    return std::nullopt;
+  Stored s{string_at(j["user"], "id"), string_at(j["data"], "conversation_id"),
+           string_at(j["data"], "message_id"), j["data"]};
+  if (!gangway::is_valid_id(s.user_id) || !gangway::is_valid_id(s.conversation_id)) return std::nullopt;
+  if (string_at(j["room"], "kind") != "conversation" || string_at(j["room"], "id") != s.conversation_id)
+    return std::nullopt;
+  if (with_message_id && !gangway::is_valid_id(s.message_id)) return std::nullopt;
+  return s;
+}
+
+}  // namespace
+
+Json winkr_message_json(const WinkrMessage& m) {
+  return {{"id", m.id},
+          {"conversation_id", m.conversation_id},
+          {"sender_id", m.sender_id},
+          {"content", m.content},
+          {"type", m.type},
+          {"created_at", m.created_at},
+          {"updated_at", m.updated_at},
+          {"is_read", m.is_read},
+          {"metadata", m.metadata}};
+}
+
+WinkrApi::WinkrApi(const Users& users, WinkrStore& store, const Tokens& tokens, Publisher& publisher,
+                   gangway::Subjects subjects)
+    : users_(users), store_(store), tokens_(tokens), publisher_(publisher), subjects_(std::move(subjects)) {}
+
+const User* WinkrApi::caller(std::string_view bearer) const {
+  auto sub = tokens_.verify(bearer, gangway::unix_now());
+  return sub ? users_.by_id(*sub) : nullptr;
+}
+
+std::optional<HttpReply> WinkrApi::check_access(std::string_view user_id,
+                                                std::string_view conversation_id) const {
+  if (!gangway::is_valid_id(conversation_id)) return error_reply(400, "invalid conversation id");
+  switch (store_.access(conversation_id, user_id)) {
+    case WinkrStore::Access::participant:
+      return std::nullopt;
+    case WinkrStore::Access::not_participant:
+      return error_reply(403, "Not your conversation");
+    case WinkrStore::Access::no_conversation:
+      break;
+  }
+  return error_reply(404, "Conversation not found");
+}
+
+Json WinkrApi::sender_json(std::string_view user_id) const {
+  const User* u = users_.by_id(user_id);
+  if (!u) return {{"id", user_id}, {"username", user_id}, {"avatar_url", nullptr}};
+  return {{"id", u->id},
+          {"username", u->username},
+          {"avatar_url", "https://example.com/avatars/" + u->username + ".jpg"}};
+}
+
+Json WinkrApi::unread_json(std::string_view conversation_id, std::string_view user_id) const {
+  auto u = store_.unread(conversation_id, user_id);
+  Json last = nullptr;
+  if (u.last) {
+    last = {{"id", u.last->id},
+            {"content", u.last->content},
+            {"type", u.last->type},
+            {"sender_id", u.last->sender_id},
+            {"created_at", u.last->created_at}};
+  }
+  return {{"conversation_id", conversation_id}, {"unread_count", u.count}, {"last_message", last}};
+}
+
+bool WinkrApi::publish_to_user(const std::string& user_id, std::string event, Json data) {
+  gangway::Event e{std::move(event), std::move(data), {}, std::nullopt};
+  return publisher_.publish(subjects_.outbound(kApp, {"user", user_id}), gangway::serialize_event(e));
+}
+
+HttpReply WinkrApi::access(std::string_view conversation_id, std::string_view user_id) const {
+  if (!gangway::is_valid_id(conversation_id) || !gangway::is_valid_id(user_id))
+    return error_reply(400, "invalid id");
+  switch (store_.access(conversation_id, user_id)) {
+    case WinkrStore::Access::participant:
+      return {200, Json{{"access", true}}};
+    case WinkrStore::Access::not_participant:
+      return {403, Json{{"access", false}}};
+    case WinkrStore::Access::no_conversation:
+      break;
+  }
+  return error_reply(404, "Conversation not found");
+}
+
+HttpReply WinkrApi::store_message(std::string_view envelope) {
+  HttpReply error;
+  auto s = parse_stored(envelope, false, error);
+  if (!s) return error;
+  if (auto denied = check_access(s->user_id, s->conversation_id)) return *denied;
+  const Json& d = s->data;
+  if (!d.contains("content") || !d["content"].is_string() || !d.contains("type") || !d["type"].is_string())
+    return error_reply(422, "content and type must be strings");
+  std::string now = now_seconds();
+  WinkrMessage m{new_uuid(),
+                 s->conversation_id,
+                 s->user_id,
+                 d["content"].get<std::string>(),
+                 d["type"].get<std::string>(),
+                 Json::object(),
+                 now,
+                 now,
+                 false};
+  if (auto meta = d.find("metadata"); meta != d.end() && meta->is_object()) m.metadata = *meta;
+  if (!store_.add_message(m)) return error_reply(404, "Conversation not found");
+  // The recipient's badge: best effort, the message is stored either way.
+  if (auto c = store_.conversation(m.conversation_id)) {
+    for (const auto& other : c->user_ids)
+      if (other != m.sender_id)
+        publish_to_user(other, "conversation:unread", unread_json(m.conversation_id, other));
+  }
+  return {201, Json{{"message", winkr_message_json(m)}, {"sender", sender_json(m.sender_id)}}};
+}
+
+HttpReply WinkrApi::store_read(std::string_view envelope) {
+  HttpReply error;
+  auto s = parse_stored(envelope, true, error);
+  if (!s) return error;
+  if (auto denied = check_access(s->user_id, s->conversation_id)) return *denied;
+  if (!store_.mark_read(s->conversation_id, s->message_id, s->user_id))
+    return error_reply(404, "Message not found");
+  // The reader's other devices update their badge too.
+  publish_to_user(s->user_id, "conversation:unread", unread_json(s->conversation_id, s->user_id));
+  return {200, Json{{"message_id", s->message_id},
+                    {"conversation_id", s->conversation_id},
+                    {"viewed_at", now_seconds()}}};
+}
+
+HttpReply WinkrApi::store_delete(std::string_view envelope) {
+  HttpReply error;
+  auto s = parse_stored(envelope, true, error);
+  if (!s) return error;
+  if (auto denied = check_access(s->user_id, s->conversation_id)) return *denied;
+  // "Deleted by either participant."
+  if (!store_.remove_message(s->conversation_id, s->message_id)) return error_reply(404, "Message not found");
+  return {200, Json{{"message_id", s->message_id},
+                    {"conversation_id", s->conversation_id},
+                    {"deleted_by", s->user_id},
+                    {"deleted_at", now_seconds()}}};
+}
+
+HttpReply WinkrApi::list_conversations(std::string_view bearer) const {
+  const User* u = caller(bearer);
+  if (!u) return unauthorized();
+  Json out = Json::array();
+  for (const auto& c : store_.conversations_of(u->id)) {
+    std::string other = c.user_ids[0] == u->id ? c.user_ids[1] : c.user_ids[0];
+    out.push_back({{"id", c.id},
+                   {"user", sender_json(other)},
+                   {"created_at", c.created_at},
+                   {"unread_count", store_.unread(c.id, u->id).count}});
+  }
+  return {200, out};
+}
+
+HttpReply WinkrApi::open_conversation(std::string_view bearer, std::string_view body) {
+  const User* u = caller(bearer);
+  if (!u) return unauthorized();
+  Json j = Json::parse(body, nullptr, false);
+  std::string other = j.is_object() ? string_at(j, "user_id") : "";
+  if (!users_.by_id(other) || other == u->id) return error_reply(422, "user_id must name another user");
+  bool existed = false;
+  for (const auto& c : store_.conversations_of(u->id))
+    existed |= c.user_ids[0] == other || c.user_ids[1] == other;
+  auto c = store_.open_conversation(u->id, other, now_seconds());
+  return {existed ? 200 : 201,
+          Json{{"id", c.id}, {"user", sender_json(other)}, {"created_at", c.created_at}}};
+}
+
+HttpReply WinkrApi::list_messages(std::string_view bearer, std::string_view conversation_id) const {
+  const User* u = caller(bearer);
+  if (!u) return unauthorized();
+  if (auto denied = check_access(u->id, conversation_id)) return *denied;
+  Json out = Json::array();
+  for (const auto& m : store_.messages(conversation_id)) out.push_back(winkr_message_json(m));
+  return {200, out};
+}
+
+HttpReply WinkrApi::delivered(std::string_view bearer, std::string_view conversation_id,
+                              std::string_view message_id) {
+  const User* u = caller(bearer);
+  if (!u) return unauthorized();
+  if (auto denied = check_access(u->id, conversation_id)) return *denied;
+  auto m = gangway::is_valid_id(message_id) ? store_.message(conversation_id, message_id) : std::nullopt;
+  if (!m) return error_reply(404, "Message not found");
+  if (m->sender_id == u->id) return error_reply(422, "only the recipient confirms delivery");
+  Json data{{"message_id", m->id}, {"conversation_id", m->conversation_id}, {"delivered_at", now_seconds()}};
+  if (!publish_to_user(m->sender_id, "message:delivered", data))
+    return error_reply(503, "Message bus unavailable, try again");
+  return {200, data};
+}
+
+HttpReply WinkrApi::unread(std::string_view bearer, std::string_view conversation_id) {
+  const User* u = caller(bearer);
+  if (!u) return unauthorized();
+  if (auto denied = check_access(u->id, conversation_id)) return *denied;
+  Json data = unread_json(conversation_id, u->id);
+  if (!publish_to_user(u->id, "conversation:unread", data))
+    return error_reply(503, "Message bus unavailable, try again");
+  return {200, data};
+}
+
+}  // namespace demo

@@ -1,0 +1,115 @@
+#include "tests/integration/pythia_stack.hpp"
+
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <thread>
+
+namespace gangway::test {
+
+using nlohmann::json;
+
+json pythia_config(const std::string& nats_url, int backend_port, const std::string& gateway_id,
+                   const json& options) {
+  // No cache on channel_access: the tests change memberships and expect the next answer to see it.
+  json callouts = {
+      {"user_channels", {{"path", "/internal/pythia/users/{user_id}/channels"}, {"timeout_ms", 1000}}},
+      {"channel_access",
+       {{"path", "/internal/pythia/channels/{channel_id}/access/{user_id}"}, {"timeout_ms", 1000}}},
+  };
+  return {{"gateway_id", gateway_id},
+          {"threads", 2},
+          {"nats", {{"url", nats_url}}},
+          {"admin", {{"listen", "127.0.0.1:" + std::to_string(free_port())}}},
+          {"apps",
+           {{{"name", "pythia"},
+             {"dialect", "pythia"},
+             {"listen", "127.0.0.1:" + std::to_string(free_port())},
+             {"routes", {"/ws"}},
+             {"jwt",
+              {{"keys", {{{"alg", "HS256"}, {"secret", kSecret}}}},
+               {"issuer", "gangway-demo"},
+               {"audience", "gangway"}}},
+             {"backend", {{"url", "http://127.0.0.1:" + std::to_string(backend_port)}, {"threads", 2}}},
+             {"callouts", callouts},
+             {"options", options},
+             {"limits", {{"max_frame_bytes", 4096}, {"max_queued_bytes", 1 << 20}}}}}}};
+}
+
+std::unique_ptr<WsClient> pythia_connect(int port, const std::string& token, const std::string& user_id,
+                                         const std::string& username, std::string* established) {
+  auto c = std::make_unique<WsClient>(port, "/ws?token=" + token);
+  EXPECT_EQ(c->handshake().http_status, 101);
+  auto hello = c->next();
+  EXPECT_TRUE(hello.has_value()) << "no connection_established";
+  if (!hello) return c;
+  settle();
+  if (established) *established = *hello;
+  auto j = json::parse(*hello, nullptr, false);
+  EXPECT_EQ(j.value("type", ""), "connection_established") << *hello;
+  if (!user_id.empty()) {
+    EXPECT_EQ(j.value("user_id", ""), user_id);
+  }
+  if (!username.empty()) {
+    EXPECT_EQ(j.value("username", ""), username);
+  }
+  return c;
+}
+
+void settle() { std::this_thread::sleep_for(std::chrono::milliseconds(150)); }
+
+std::optional<json> next_of(WsClient& c, const std::string& type,
+                            const std::function<bool(const json&)>& match,
+                            std::chrono::milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (true) {
+    auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return std::nullopt;
+    auto f = c.next_where("type", type, left);
+    if (!f) return std::nullopt;
+    auto j = json::parse(*f);
+    if (!match || match(j)) return j;
+  }
+}
+
+bool none_of(WsClient& c, const std::string& type, const std::function<bool(const json&)>& match,
+             std::chrono::milliseconds quiet) {
+  auto unwanted = next_of(c, type, match, quiet);
+  if (unwanted) ADD_FAILURE() << "unexpected frame: " << unwanted->dump();
+  return !unwanted;
+}
+
+RestReply rest_post(int backend_port, const std::string& token, const std::string& path, const json& body) {
+  httplib::Client cli("127.0.0.1", backend_port);
+  httplib::Headers headers = {{"Authorization", "Bearer " + token}};
+  auto res = cli.Post(path.c_str(), headers, body.dump(), "application/json");
+  if (!res) return {};
+  return {res->status, json::parse(res->body, nullptr, false)};
+}
+
+NatsServer* PythiaStack::nats_ = nullptr;
+DemoBackend* PythiaStack::backend_ = nullptr;
+GatewayProcess* PythiaStack::gateway_ = nullptr;
+
+void PythiaStack::SetUpTestSuite() {
+  nats_ = new NatsServer();
+  backend_ = new DemoBackend(nats_->url());
+  gateway_ = new GatewayProcess(pythia_config(nats_->url(), backend_->port()));
+}
+
+void PythiaStack::TearDownTestSuite() {
+  delete gateway_;
+  delete backend_;
+  delete nats_;
+  gateway_ = nullptr;
+  backend_ = nullptr;
+  nats_ = nullptr;
+}
+
+int PythiaStack::port() { return gateway_->port(); }
+int PythiaStack::backend_port() { return backend_->port(); }
+std::string PythiaStack::token(const std::string& user) { return backend_->login(user); }
+std::string PythiaStack::nats_url() { return nats_->url(); }
+
+}  // namespace gangway::test

@@ -1,0 +1,127 @@
+#include "tests/integration/social_stack.hpp"
+
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <algorithm>
+
+namespace gangway::test {
+
+using nlohmann::json;
+
+json social_config(const std::string& nats_url, int backend_port, const std::string& gateway_id) {
+  json callouts = {
+      {"session", {{"path", "/internal/social/session"}, {"forward", {"cookie"}}, {"timeout_ms", 2000}}},
+      {"user_groups", {{"path", "/internal/social/users/{user_id}/groups"}, {"timeout_ms", 2000}}},
+      {"group_member",
+       {{"path", "/internal/social/groups/{group_id}/members/{user_id}"}, {"timeout_ms", 2000}}},
+      {"store_message", {{"method", "POST"}, {"path", "/internal/social/messages"}, {"timeout_ms", 3000}}},
+  };
+  json app = {
+      {"name", "social"},
+      {"dialect", "social"},
+      {"listen", "127.0.0.1:" + std::to_string(free_port())},
+      {"routes", {"/ws"}},
+      {"allowed_origins", {kSocialOrigin}},
+      {"backend", {{"url", "http://127.0.0.1:" + std::to_string(backend_port)}, {"threads", 2}}},
+      {"session",
+       {{"cookie", "session_id"},
+        {"callout", "session"},
+        {"user_pointer", "/user_id"},
+        {"name_pointer", "/username"}}},
+      {"admin_pointer", "/is_admin"},
+      {"callouts", callouts},
+      {"persist",
+       {{"private", {{"via", "http"}, {"callout", "store_message"}}},
+        {"group", {{"via", "http"}, {"callout", "store_message"}}}}},
+      {"limits", {{"max_frame_bytes", 8192}, {"max_queued_bytes", 1 << 20}}},
+  };
+  return {{"gateway_id", gateway_id},
+          {"threads", 2},
+          {"nats", {{"url", nats_url}}},
+          {"admin", {{"listen", "127.0.0.1:" + std::to_string(free_port())}}},
+          {"apps", {app}}};
+}
+
+namespace {
+
+std::pair<int, json> answer(const httplib::Result& res) {
+  if (!res) return {-1, nullptr};
+  json body = json::parse(res->body, nullptr, false);
+  return {res->status, body.is_discarded() ? json() : body};
+}
+
+httplib::Headers cookie_headers(const std::string& cookie) {
+  if (cookie.empty()) return {};
+  return {{"Cookie", cookie}};
+}
+
+}  // namespace
+
+std::string SocialBackend::login(const std::string& username) const {
+  httplib::Client cli("127.0.0.1", port_);
+  auto res = cli.Post("/api/login", "username=" + username + "&password=password",
+                      "application/x-www-form-urlencoded");
+  if (!res || res->status != 200) {
+    ADD_FAILURE() << "social login failed for " << username;
+    return "";
+  }
+  std::string set_cookie = res->get_header_value("Set-Cookie");
+  return set_cookie.substr(0, set_cookie.find(';'));
+}
+
+std::pair<int, json> SocialBackend::get(const std::string& cookie, const std::string& path) const {
+  httplib::Client cli("127.0.0.1", port_);
+  return answer(cli.Get(path.c_str(), cookie_headers(cookie)));
+}
+
+std::pair<int, json> SocialBackend::post(const std::string& cookie, const std::string& path,
+                                         const std::string& body) const {
+  httplib::Client cli("127.0.0.1", port_);
+  return answer(cli.Post(path.c_str(), cookie_headers(cookie), body, "application/json"));
+}
+
+namespace {
+
+bool is_sync_echo(const json& j) {
+  return j.value("type", "") == "private" && j.value("content", "") == "sync";
+}
+
+json next_frame(WsClient& c, std::chrono::milliseconds timeout) {
+  auto f = c.next(timeout);
+  if (!f) return {{"type", "<none>"}};
+  json j = json::parse(*f, nullptr, false);
+  return j.is_discarded() ? json{{"type", "<not json>"}, {"raw", *f}} : j;
+}
+
+}  // namespace
+
+json social_next(WsClient& c, std::chrono::milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (true) {
+    auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    json j = next_frame(c, std::max(left, std::chrono::milliseconds(0)));
+    if (!is_sync_echo(j)) return j;
+  }
+}
+
+bool social_quiet(WsClient& c, std::chrono::milliseconds quiet) {
+  return social_next(c, quiet)["type"] == "<none>";
+}
+
+std::unique_ptr<WsClient> social_connect(int port, const std::string& cookie, int self_id,
+                                         const std::string& origin) {
+  WsClient::Headers headers{{"Cookie", cookie}};
+  if (!origin.empty()) headers.emplace_back("Origin", origin);
+  auto c = std::make_unique<WsClient>(port, "/ws", headers);
+  EXPECT_EQ(c->handshake().http_status, 101);
+  if (c->handshake().http_status != 101) return c;
+  c->send(json{{"type", "private"}, {"to", self_id}, {"content", "sync"}}.dump());
+  json echo = next_frame(*c, std::chrono::seconds(5));
+  EXPECT_EQ(echo["type"], "private") << "the socket's own user room did not work: " << echo.dump();
+  EXPECT_EQ(echo["content"], "sync");
+  return c;
+}
+
+}  // namespace gangway::test
