@@ -67,6 +67,13 @@ class Bus {
   virtual void publish_durable(const std::string& subject, std::string_view data, const std::string& msg_id,
                                std::chrono::milliseconds timeout, AckFn done) = 0;
 
+  // `done` runs exactly once on a bus thread: ok once the server has handled
+  // everything this bus sent before the call, subscriptions included. A
+  // subscribe() followed by flush() therefore catches every publish the server
+  // handles after `done(ok)` (on one server; a cluster spreads interest
+  // asynchronously). Never blocks the caller.
+  virtual void flush(std::chrono::milliseconds timeout, AckFn done) = 0;
+
   // True while connected to the server (LocalBus: always).
   virtual bool connected() const = 0;
 

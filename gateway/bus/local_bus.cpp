@@ -130,6 +130,11 @@ void LocalBus::publish_durable(const std::string& subject, std::string_view data
   core_->dispatcher.complete_later(token, publish(subject, data, headers));
 }
 
+void LocalBus::flush(std::chrono::milliseconds timeout, AckFn done) {
+  auto ack = [done = std::move(done)](BusError e, std::string&&) { done(e); };
+  core_->dispatcher.complete_later(core_->dispatcher.expect_reply(timeout, std::move(ack)), BusError::ok);
+}
+
 void LocalBus::on_state_change(std::function<void(bool connected)>) {}
 
 }  // namespace gangway::bus

@@ -30,6 +30,8 @@ class LocalBus final : public Bus {
   // are queued. No deduplication: nothing is stored.
   void publish_durable(const std::string& subject, std::string_view data, const std::string& msg_id,
                        std::chrono::milliseconds timeout, AckFn done) override;
+  // Subscriptions take effect at once: ok, later on the dispatcher thread.
+  void flush(std::chrono::milliseconds timeout, AckFn done) override;
   bool connected() const override { return true; }
   // Never called: the bus cannot disconnect.
   void on_state_change(std::function<void(bool connected)> fn) override;

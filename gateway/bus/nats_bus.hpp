@@ -62,6 +62,9 @@ class NatsBus final : public Bus {
   // rejected when no stream captures the subject or the stream refuses.
   void publish_durable(const std::string& subject, std::string_view data, const std::string& msg_id,
                        std::chrono::milliseconds timeout, AckFn done) override;
+  // A message to our own reply inbox: the server handles one client's
+  // protocol in order, so its return means every earlier SUB is in place.
+  void flush(std::chrono::milliseconds timeout, AckFn done) override;
   bool connected() const override;
   void on_state_change(std::function<void(bool connected)> fn) override;
 

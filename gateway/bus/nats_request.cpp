@@ -104,4 +104,15 @@ void NatsBus::publish_durable(const std::string& subject, std::string_view data,
   impl_->start_request(subject, data, msg_id.c_str(), timeout, std::move(on_ack));
 }
 
+void NatsBus::flush(std::chrono::milliseconds timeout, AckFn done) {
+  auto ack = [done = std::move(done)](BusError e, std::string&&) { done(e); };
+  std::uint64_t token = impl_->dispatcher.expect_reply(timeout, std::move(ack));
+  if (!impl_->connected()) return impl_->dispatcher.complete_later(token, BusError::not_connected);
+  // Comes back through the `<inbox>.*` subscription like any reply. Cheaper
+  // than natsConnection_Flush, which blocks a thread on a PING round trip.
+  std::string subject = impl_->inbox + "." + std::to_string(token);
+  natsStatus s = natsConnection_Publish(impl_->nc, subject.c_str(), nullptr, 0);
+  if (s != NATS_OK) impl_->dispatcher.complete_later(token, to_bus_error(s));
+}
+
 }  // namespace gangway::bus

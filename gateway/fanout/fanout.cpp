@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
+#include <utility>
 
 #include "adapters/adapter.hpp"
 #include "gateway/admin/metrics.hpp"
@@ -17,7 +19,14 @@ struct Fanout::Room {
   std::atomic<std::uint64_t> loop_mask{0};  // bit i: loop i has members (read lock-free by the bus thread)
   std::vector<int> loop_members;            // guarded by Fanout::mu_
   std::unique_ptr<bus::Subscription> subscription;
+  bool subscribed = false;  // the server has the interest; guarded by Fanout::mu_
+  std::vector<std::pair<std::size_t, std::function<void()>>> waiting;  // (loop, ready) until then
 };
+
+namespace {
+// How long a join waits for the server to confirm its subscription.
+constexpr std::chrono::milliseconds kSubscribeTimeout{2000};
+}  // namespace
 
 Fanout::Fanout(bus::Bus& bus, std::size_t loops, PostFn post) : bus_(bus), post_(std::move(post)), loops_(loops) {}
 
@@ -29,13 +38,15 @@ Fanout::~Fanout() {
 void Fanout::join(std::size_t loop, const std::string& subject, const RoomKey& key, const Adapter& adapter,
                   AppMetrics& metrics, Connection* c, std::function<void()> ready) {
   auto& members = loops_[loop].members[subject];
-  if (std::find(members.begin(), members.end(), c) != members.end()) return ready();
-  members.push_back(c);
-  if (members.size() == 1) {
+  bool joined_before = std::find(members.begin(), members.end(), c) != members.end();
+  if (!joined_before) members.push_back(c);
+  std::shared_ptr<Room> subscribing;  // a new room: flushed outside the lock
+  bool wait = false;
+  {
     std::lock_guard lock(mu_);
     auto& room = rooms_[subject];
     if (!room) {
-      room = std::make_shared<Room>();
+      subscribing = room = std::make_shared<Room>();
       room->subject = subject;
       room->key = key;
       room->adapter = &adapter;
@@ -46,9 +57,29 @@ void Fanout::join(std::size_t loop, const std::string& subject, const RoomKey& k
         if (auto r = weak.lock()) on_bus_message(r, std::move(m));
       });
     }
-    if (room->loop_members[loop]++ == 0) room->loop_mask.fetch_or(1ULL << loop);
+    if (!joined_before && members.size() == 1 && room->loop_members[loop]++ == 0) {
+      room->loop_mask.fetch_or(1ULL << loop);
+    }
+    if ((wait = !room->subscribed)) room->waiting.emplace_back(loop, std::move(ready));
   }
-  ready();
+  if (subscribing) {
+    bus_.flush(kSubscribeTimeout, [this, weak = std::weak_ptr<Room>(subscribing)](bus::BusError) {
+      // Even on error: nats.c re-sends the interest on reconnect, and a
+      // socket must not wait forever for a server that is away.
+      if (auto room = weak.lock()) subscribed(*room);
+    });
+  }
+  if (!wait) ready();
+}
+
+void Fanout::subscribed(Room& room) {
+  std::vector<std::pair<std::size_t, std::function<void()>>> waiting;
+  {
+    std::lock_guard lock(mu_);
+    room.subscribed = true;
+    waiting.swap(room.waiting);
+  }
+  for (auto& [loop, ready] : waiting) post_(loop, std::move(ready));
 }
 
 void Fanout::leave(std::size_t loop, const std::string& subject, Connection* c) {

@@ -27,8 +27,11 @@ class Fanout {
   Fanout(bus::Bus& bus, std::size_t loops, PostFn post);
   ~Fanout();
 
-  // On loop `loop`. `ready` runs on that loop once the bus delivers the
-  // subject's messages to this gateway (at once if it already did).
+  // On loop `loop`. `ready` runs on that loop once the NATS server has this
+  // gateway's subscription to the subject (a bus flush after the first
+  // subscribe), so a publish the server handles afterwards reaches `c`.
+  // Inline if the room was already subscribed. `ready` must check that its
+  // connection is still alive: it may run after `c` left.
   void join(std::size_t loop, const std::string& subject, const RoomKey& room, const Adapter& adapter,
             AppMetrics& metrics, Connection* c, std::function<void()> ready);
   // On loop `loop`. Idempotent.
@@ -42,6 +45,7 @@ class Fanout {
   struct LoopRooms {
     std::unordered_map<std::string, std::vector<Connection*>> members;
   };
+  void subscribed(Room& room);  // on a bus thread: runs the joins waiting for the flush
   void deliver(std::size_t loop, const std::string& subject, const Frame& frame, const Exclude& exclude);
   void on_bus_message(const std::shared_ptr<Room>& room, bus::Message&& msg);
 

@@ -1,0 +1,119 @@
+// Fanout against a real nats-server: a join's `ready` means the server has the
+// subscription, so an event another client publishes right then arrives.
+#include "gateway/fanout/fanout.hpp"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "adapters/registry.hpp"
+#include "gateway/admin/metrics.hpp"
+#include "gateway/bus/nats_bus.hpp"
+#include "tests/support/process.hpp"
+
+namespace gangway::test {
+namespace {
+
+using namespace std::chrono_literals;
+
+// Stands in for one gateway loop: jobs posted to it run on the test thread.
+class TestLoop {
+ public:
+  void post(std::function<void()> job) {
+    std::lock_guard lock(mu_);
+    jobs_.push_back(std::move(job));
+    cv_.notify_one();
+  }
+  // Runs jobs until `done` holds or `limit` passes; returns `done()`.
+  bool run_until(const std::function<bool()>& done, std::chrono::milliseconds limit = 10s) {
+    auto deadline = std::chrono::steady_clock::now() + limit;
+    while (!done()) {
+      std::unique_lock lock(mu_);
+      if (!cv_.wait_until(lock, deadline, [&] { return !jobs_.empty(); })) return done();
+      auto job = std::move(jobs_.front());
+      jobs_.pop_front();
+      lock.unlock();
+      job();
+    }
+    return true;
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::function<void()>> jobs_;
+};
+
+class RecordingConnection final : public Connection {
+ public:
+  RecordingConnection() { info_.conn_id = "c1"; info_.user.id = "u1"; }
+  void send(const Frame& frame) override { frames.push_back(*frame); }
+  void close(int, std::string_view) override {}
+  const SessionInfo& info() const override { return info_; }
+  std::vector<std::string> frames;
+
+ private:
+  SessionInfo info_;
+};
+
+std::unique_ptr<bus::NatsBus> connect(const NatsServer& nats) {
+  std::string error;
+  auto bus = bus::NatsBus::create({nats.url()}, &error);
+  EXPECT_TRUE(bus) << error;
+  return bus;
+}
+
+TEST(FanoutTest, AnEventPublishedWhenAJoinIsReadyIsDelivered) {
+  NatsServer nats;
+  auto gateway_bus = connect(nats);
+  auto backend = connect(nats);  // another client, as a REST service would be
+  ASSERT_TRUE(gateway_bus && backend);
+  TestLoop loop;
+  Fanout fanout(*gateway_bus, 1, [&](std::size_t, std::function<void()> job) { loop.post(std::move(job)); });
+  AppMetrics metrics;
+  RecordingConnection conn;
+  const Adapter& tribe = *find_adapter("tribe");
+
+  // Many fresh rooms at once: without waiting for the server, some publishes
+  // would overtake their SUB and be dropped.
+  constexpr int kRooms = 200;
+  int ready = 0;
+  for (int i = 0; i < kRooms; ++i) {
+    std::string subject = "gw.out.tribe.conversation.c" + std::to_string(i);
+    fanout.join(0, subject, {"conversation", "c" + std::to_string(i)}, tribe, metrics, &conn, [&, subject] {
+      ++ready;
+      backend->publish(subject, R"({"event":"message.new","data":{"text":"hi"}})");
+    });
+  }
+  EXPECT_EQ(ready, 0) << "ready must wait for the server, not run inside join";
+  EXPECT_TRUE(loop.run_until([&] { return conn.frames.size() == kRooms; }))
+      << ready << " joins ready, " << conn.frames.size() << " of " << kRooms << " events delivered";
+  EXPECT_EQ(fanout.subscribed_subjects(), static_cast<std::size_t>(kRooms));
+}
+
+TEST(FanoutTest, AJoinToASubscribedRoomIsReadyAtOnce) {
+  NatsServer nats;
+  auto bus = connect(nats);
+  ASSERT_TRUE(bus);
+  TestLoop loop;
+  Fanout fanout(*bus, 1, [&](std::size_t, std::function<void()> job) { loop.post(std::move(job)); });
+  AppMetrics metrics;
+  RecordingConnection first, second;
+  const Adapter& tribe = *find_adapter("tribe");
+  bool first_ready = false, second_ready = false;
+  fanout.join(0, "gw.out.tribe.conversation.c", {"conversation", "c"}, tribe, metrics, &first,
+              [&] { first_ready = true; });
+  ASSERT_TRUE(loop.run_until([&] { return first_ready; }));
+  fanout.join(0, "gw.out.tribe.conversation.c", {"conversation", "c"}, tribe, metrics, &second,
+              [&] { second_ready = true; });
+  EXPECT_TRUE(second_ready);
+}
+
+}  // namespace
+}  // namespace gangway::test
