@@ -110,8 +110,12 @@ void WsSession::join(const RoomKey& room, std::function<void()> ready) {
     rooms_.push_back(room);
     if (tracked(room)) services_.presence->enter(info_.app, room, info_.user.id, info_.conn_id);
   }
+  // `ready` may come after this session closed (or left the room again).
+  auto guarded = [weak = weak_from_this(), room, ready = std::move(ready)] {
+    if (auto self = weak.lock(); self && !self->closing_ && self->in_room(room)) ready();
+  };
   services_.fanout->join(loop_, services_.subjects.outbound(info_.app, room), room, *app_.adapter, *app_.metrics,
-                         this, std::move(ready));
+                         this, std::move(guarded));
 }
 
 void WsSession::leave(const RoomKey& room) {

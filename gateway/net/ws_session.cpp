@@ -208,12 +208,28 @@ void WsSession::opened() {
   opened_at_ = std::chrono::steady_clock::now();
   services_.sessions[loop_].insert(this);
   app_.metrics->connections.fetch_add(1, std::memory_order_relaxed);
-  auto plan = app_.adapter->on_open(info_);
+  auto plan = std::make_shared<Opened>(app_.adapter->on_open(info_));
+  // The welcome frames wait until the server has every room's subscription:
+  // a client that saw them may rely on events published from then on.
+  std::vector<RoomKey> rooms{{"user", info_.user.id}, {"conn", info_.conn_id}, {"all", ""}};
+  rooms.insert(rooms.end(), plan->rooms.begin(), plan->rooms.end());
+  auto pending = std::make_shared<std::size_t>(rooms.size());
+  for (const auto& room : rooms) {
+    // Holds the session: no read is pending yet to keep it alive.
+    join(room, [self = shared_from_this(), plan, pending] {
+      if (--*pending == 0) self->welcome(std::move(*plan));
+    });
+  }
+}
+
+void WsSession::welcome(Opened&& plan) {
+  // Events that arrived while the rooms were joining wait behind the greeting.
+  std::deque<Frame> early;
+  early.swap(queue_);
+  queued_bytes_ = 0;
+  welcomed_ = true;
   for (auto& f : plan.frames) send_text(std::move(f));
-  join({"user", info_.user.id}, [] {});
-  join({"conn", info_.conn_id}, [] {});
-  join({"all", ""}, [] {});
-  for (const auto& room : plan.rooms) join(room, [] {});
+  for (auto& f : early) send(f);
   publish_lifecycle("connect", Json::object());
   for (auto& action : plan.actions) execute(std::move(action));
   do_read();
@@ -260,7 +276,7 @@ void WsSession::send(const Frame& frame) {
   }
   queued_bytes_ += frame->size();
   queue_.push_back(frame);
-  if (queue_.size() == 1) write_front();
+  if (queue_.size() == 1 && welcomed_) write_front();
 }
 
 void WsSession::write_front() {
@@ -291,6 +307,9 @@ void WsSession::close(int code, std::string_view reason) {
   pending_close_.emplace(code, std::string(reason.substr(0, 120)));
   // Frames not yet started are dropped: the socket is going away. A write in
   // flight finishes first (Beast allows one), bounded by the deadline below.
+  // Before the greeting nothing is in flight, and the greeting never comes.
+  if (!welcomed_) queue_.clear();
+  welcomed_ = true;
   if (queue_.size() > 1) queue_.erase(queue_.begin() + 1, queue_.end());
   queued_bytes_ = queue_.empty() ? 0 : queue_.front()->size();
   beast::get_lowest_layer(ws_).expires_after(std::chrono::seconds(app_.limits.handshake_timeout_s));

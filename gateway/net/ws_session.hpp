@@ -56,7 +56,8 @@ class WsSession : public std::enable_shared_from_this<WsSession>, public Connect
   void accept_then(std::function<void()> next);
   void run_checks(std::shared_ptr<std::vector<CalloutCall>> checks, std::size_t i,
                   std::function<void(backend::CalloutResult::Outcome)> done);
-  void opened();
+  void opened();                 // joins the socket's rooms, then welcome()
+  void welcome(Opened&& plan);   // the dialect's open frames and actions, then reading starts
 
   // Frames (ws_session.cpp)
   void do_read();
@@ -117,6 +118,7 @@ class WsSession : public std::enable_shared_from_this<WsSession>, public Connect
   std::deque<Frame> queue_;
   std::size_t queued_bytes_ = 0;
   std::chrono::steady_clock::time_point opened_at_;
+  bool welcomed_ = false;  // the dialect's open frames are queued; until then fan-out frames wait
   bool open_ = false;     // the WebSocket is accepted and registered
   bool closing_ = false;  // a close was started; no more writes are queued
   std::optional<std::pair<int, std::string>> pending_close_;  // sent once the queue drains

@@ -5,7 +5,6 @@
 
 #include <regex>
 
-#include "gateway/bus/nats_bus.hpp"
 
 namespace gangway::test {
 
@@ -104,17 +103,6 @@ std::unique_ptr<WsClient> circles_connect(int port, const std::string& path, con
     if (thread_info) *thread_info = info;
   }
   return c;
-}
-
-void await_subscribed(const std::string& nats_url, const std::string& subject, WsClient& c) {
-  std::string error;
-  auto bus = bus::NatsBus::create({nats_url}, &error);
-  ASSERT_TRUE(bus) << error;
-  for (int i = 0; i < 100; ++i) {
-    bus->publish(subject, R"({"event":"probe","data":{}})");
-    if (c.next_where("type", "probe", std::chrono::milliseconds(50))) return;
-  }
-  ADD_FAILURE() << "the gateway never subscribed to " << subject;
 }
 
 int circles_refused(int port, const std::string& target) {

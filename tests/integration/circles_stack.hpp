@@ -48,14 +48,6 @@ bool is_iso8601(const nlohmann::json& v);
 std::unique_ptr<WsClient> circles_connect(int port, const std::string& path, const std::string& token,
                                           nlohmann::json* thread_info = nullptr);
 
-// Returns once the gateway's subscription to `subject` (a gw.out room) is live
-// at the NATS server, by publishing {"event":"probe"} there until `c` shows a
-// {"type":"probe"} frame. The core greets a socket before its rooms'
-// subscriptions have reached NATS, so a backend publish right after the
-// greeting can be lost; tests that publish from the backend to a freshly
-// joined room sync with this first.
-void await_subscribed(const std::string& nats_url, const std::string& subject, WsClient& c);
-
 // Opens the socket and expects the server to accept and then close it with `code`.
 int circles_refused(int port, const std::string& target);
 

@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
-#include <thread>
 
 namespace gangway::test {
 
@@ -43,7 +42,6 @@ std::unique_ptr<WsClient> pythia_connect(int port, const std::string& token, con
   auto hello = c->next();
   EXPECT_TRUE(hello.has_value()) << "no connection_established";
   if (!hello) return c;
-  settle();
   if (established) *established = *hello;
   auto j = json::parse(*hello, nullptr, false);
   EXPECT_EQ(j.value("type", ""), "connection_established") << *hello;
@@ -55,8 +53,6 @@ std::unique_ptr<WsClient> pythia_connect(int port, const std::string& token, con
   }
   return c;
 }
-
-void settle() { std::this_thread::sleep_for(std::chrono::milliseconds(150)); }
 
 std::optional<json> next_of(WsClient& c, const std::string& type,
                             const std::function<bool(const json&)>& match,

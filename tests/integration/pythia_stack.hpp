@@ -27,16 +27,10 @@ nlohmann::json pythia_config(const std::string& nats_url, int backend_port,
                              const nlohmann::json& options = nlohmann::json::object());
 
 // Opens /ws?token=… and reads connection_established (checked against `user_id`
-// and `username` when given), then settle()s. `established` receives the frame.
+// and `username` when given). `established` receives the frame.
 std::unique_ptr<WsClient> pythia_connect(int port, const std::string& token, const std::string& user_id = "",
                                          const std::string& username = "",
                                          std::string* established = nullptr);
-
-// Waits for the gateway's NATS subscriptions of rooms just joined to reach the
-// server. The core answers (connection_established, channel_joined) before the
-// SUB has made its round trip, so an event published at once can be missed.
-// Remove once joins are acknowledged by the bus before the core replies.
-void settle();
 
 // The next frame whose "type" is `type` and which `match` accepts; others are skipped.
 std::optional<nlohmann::json> next_of(WsClient& c, const std::string& type,

@@ -133,8 +133,7 @@ TEST(WinkrCluster, SigtermSendsConnectionClosedThenClosesWith1001) {
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << gw.log();
 }
 
-// Disabled: fails on this machine at the end of the founding session; see the issue note.
-TEST(WinkrCluster, DISABLED_MessagesCrossGateways) {
+TEST(WinkrCluster, MessagesCrossGateways) {
   NatsServer nats;
   DemoBackend backend(nats.url());
   GatewayProcess gw1(winkr_config(nats.url(), backend.port(), winkr_relaxed_limits(), "gw-winkr-1"));
