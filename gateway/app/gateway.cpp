@@ -31,6 +31,10 @@ struct Gateway::Impl {
   explicit Impl(Config c) : config(std::move(c)), loops(config.threads) {}
 };
 
+namespace {
+bool has_jwt(const AppConfig& app) { return !app.jwt.keys.empty() || !app.jwt.jwks_url.empty(); }
+}  // namespace
+
 std::string Gateway::check(const Config& config) {
   std::string problems;
   for (const auto& app : config.apps) {
@@ -46,10 +50,10 @@ std::string Gateway::check(const Config& config) {
       problems += "app " + app.name + ": cookie sessions need allowed_origins (cross-site WebSocket hijacking)\n";
     if (adapter->credential() == Credential::cookie && !app.session)
       problems += "app " + app.name + ": dialect " + app.dialect + " authenticates with a session cookie; add session\n";
-    if (adapter->credential() != Credential::cookie && app.jwt.keys.empty())
-      problems += "app " + app.name + ": dialect " + app.dialect + " authenticates with JWTs; add jwt.keys\n";
+    if (adapter->credential() != Credential::cookie && !has_jwt(app))
+      problems += "app " + app.name + ": dialect " + app.dialect + " authenticates with JWTs; add jwt.keys or jwt.jwks_url\n";
     try {
-      if (!app.jwt.keys.empty()) auth::JwtVerifier verifier(app.jwt);
+      if (has_jwt(app)) auth::JwtVerifier verifier(app.jwt);
     } catch (const std::exception& e) {
       problems += "app " + app.name + ": " + e.what() + "\n";
     }
@@ -95,7 +99,10 @@ Gateway::Gateway(Config config) : impl_(std::make_unique<Impl>(std::move(config)
     app->adapter = find_adapter(app_config.dialect);
     app->limits = effective_limits(app_config.limits, app->adapter->limits());
     if (!app->limits.rates.empty() || app->limits.connections_per_minute) d.rates->watch(app_config.name);
-    if (!app_config.jwt.keys.empty()) app->jwt = std::make_unique<auth::JwtVerifier>(app_config.jwt);
+    if (has_jwt(app_config)) app->jwt = std::make_unique<auth::JwtVerifier>(app_config.jwt);
+    if (!app_config.jwt.jwks_url.empty())
+      app->jwks = std::make_unique<JwksRefresher>(app_config.name, app_config.jwt.jwks_url, *app->jwt,
+                                                  std::chrono::seconds(app_config.jwt.jwks_refresh_s));
     if (!app_config.backend_url.empty())
       app->callouts = std::make_unique<backend::CalloutClient>(app_config.backend_url, app_config.backend_threads,
                                                               app_config.backend_queue);

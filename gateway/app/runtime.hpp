@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "adapters/adapter.hpp"
+#include "gateway/app/jwks_refresher.hpp"
 #include "gateway/admin/metrics.hpp"
 #include "gateway/auth/jwt_verifier.hpp"
 #include "gateway/backend/callout_client.hpp"
@@ -29,6 +30,7 @@ struct AppRuntime {
   Limits limits;  // effective: the config's, else the dialect's, else the gateway's defaults
   const Adapter* adapter = nullptr;
   std::unique_ptr<auth::JwtVerifier> jwt;            // null if the app has no JWT keys
+  std::unique_ptr<JwksRefresher> jwks;               // null without jwt.jwks_url; dies before `jwt`
   std::unique_ptr<backend::CalloutClient> callouts;  // null if the app has no backend
   std::vector<RouteTemplate> routes;
   AppMetrics* metrics = nullptr;

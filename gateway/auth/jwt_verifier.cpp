@@ -1,6 +1,8 @@
 #include "gateway/auth/jwt_verifier.hpp"
 
 #include <algorithm>
+#include <atomic>
+#include <functional>
 #include <optional>
 #include <stdexcept>
 
@@ -84,26 +86,47 @@ std::string_view to_string(JwtError e) {
 
 struct JwtVerifier::Impl {
   JwtPolicy policy;  // keys[].material is cleared once parsed into `keys`
-  std::vector<JwsKey> keys;
+  std::vector<JwsKey> keys;                                      // configured
+  std::atomic<std::shared_ptr<const std::vector<JwsKey>>> remote;  // from a key set; replaced whole
+  std::function<void()> unknown_kid;
+
+  static std::vector<JwsKey> pin(const std::vector<JwtKey>& keys, const char* what);
 
   std::optional<JwtError> check_signature(const Parts& parts) const;
   Result<Principal, JwtError> check_claims(const std::string& payload, std::int64_t now) const;
 };
 
-JwtVerifier::JwtVerifier(JwtPolicy policy) : impl_(std::make_unique<Impl>()) {
-  impl_->keys.reserve(policy.keys.size());
-  for (std::size_t i = 0; i < policy.keys.size(); ++i) {
-    const JwtKey& k = policy.keys[i];
-    std::string label = "key #" + std::to_string(i);
+std::vector<JwsKey> JwtVerifier::Impl::pin(const std::vector<JwtKey>& keys, const char* what) {
+  std::vector<JwsKey> pinned;
+  pinned.reserve(keys.size());
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    const JwtKey& k = keys[i];
+    std::string label = std::string(what) + " #" + std::to_string(i);
     if (!k.kid.empty()) label += " (kid '" + k.kid + "')";
-    impl_->keys.emplace_back(k, label);
+    pinned.emplace_back(k, label);
   }
+  return pinned;
+}
+
+JwtVerifier::JwtVerifier(JwtPolicy policy) : impl_(std::make_unique<Impl>()) {
+  impl_->keys = Impl::pin(policy.keys, "key");
   policy.keys.clear();  // no second copy of the secrets
   policy.leeway_s = std::max<std::int64_t>(policy.leeway_s, 0);
   impl_->policy = std::move(policy);
 }
 
 JwtVerifier::~JwtVerifier() = default;
+
+void JwtVerifier::set_remote_keys(const std::vector<JwtKey>& keys) {
+  impl_->remote.store(std::make_shared<const std::vector<JwsKey>>(Impl::pin(keys, "key set key")));
+}
+
+std::size_t JwtVerifier::remote_keys() const {
+  auto remote = impl_->remote.load();
+  return remote ? remote->size() : 0;
+}
+
+void JwtVerifier::on_unknown_kid(std::function<void()> fn) { impl_->unknown_kid = std::move(fn); }
 
 Result<Principal, JwtError> JwtVerifier::verify(std::string_view token, std::int64_t now) const {
   if (token.empty()) return Failure{JwtError::missing};
@@ -138,14 +161,22 @@ std::optional<JwtError> JwtVerifier::Impl::check_signature(const Parts& parts) c
   // token. Among those, only keys pinned to the token's alg may be tried.
   bool any_candidate = false;
   bool any_alg_match = false;
-  for (const JwsKey& key : keys) {
-    if (!key.kid().empty() && key.kid() != kid) continue;
-    any_candidate = true;
-    if (key.alg() != *alg) continue;
-    any_alg_match = true;
-    if (key.verify(parts.signing_input, parts.signature)) return std::nullopt;
+  const auto remote_keys = remote.load();  // held: a refresh may replace the set meanwhile
+  for (const auto* set : {&keys, remote_keys.get()}) {
+    if (set == nullptr) continue;
+    for (const JwsKey& key : *set) {
+      if (!key.kid().empty() && key.kid() != kid) continue;
+      any_candidate = true;
+      if (key.alg() != *alg) continue;
+      any_alg_match = true;
+      if (key.verify(parts.signing_input, parts.signature)) return std::nullopt;
+    }
   }
-  if (!any_candidate) return JwtError::no_key;
+  if (!any_candidate) {
+    // Perhaps the issuer rotated its keys: the owner of the key set may refetch it.
+    if (!kid.empty() && unknown_kid) unknown_kid();
+    return JwtError::no_key;
+  }
   if (!any_alg_match) return JwtError::alg_refused;
   return JwtError::bad_signature;
 }

@@ -7,6 +7,7 @@
 // which libjwt 1.10's jwt_decode accepts) never verify. Thread-safe: one
 // instance is shared by every loop; verify() does no I/O.
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -29,6 +30,8 @@ struct JwtPolicy {
   std::vector<std::string> audiences;  // `aud` must contain one of these if non-empty
   std::int64_t leeway_s = 30;          // clock skew allowed on exp/nbf
   bool require_exp = true;
+  std::string jwks_url;                // a JSON Web Key Set fetched and refreshed (gateway/app/jwks_refresher.hpp)
+  std::int64_t jwks_refresh_s = 300;   // how often it is refetched
   std::string user_claim = "sub";      // claim holding the user id (string or integer)
   std::vector<std::string> name_claims = {"name", "full_name", "username"};  // first present wins
 };
@@ -54,6 +57,18 @@ class JwtVerifier {
   ~JwtVerifier();
   JwtVerifier(const JwtVerifier&) = delete;
   JwtVerifier& operator=(const JwtVerifier&) = delete;
+
+  // Replaces the keys taken from a JSON Web Key Set (jwk.hpp); the configured
+  // keys stay. Thread-safe while verify() runs on other threads: a
+  // verification in progress finishes with the set it started with. Throws
+  // std::invalid_argument for an unusable key, and then changes nothing.
+  void set_remote_keys(const std::vector<JwtKey>& keys);
+  std::size_t remote_keys() const;
+
+  // Runs on the verifying thread when a token names a `kid` that no key has,
+  // so the key set's owner can refetch a rotated set. Must return at once.
+  // Set before the first verify().
+  void on_unknown_kid(std::function<void()> fn);
 
   // `now` is Unix seconds. On success the Principal's id is the user claim as a
   // string, name the first name claim present, claims the whole payload.

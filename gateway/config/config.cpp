@@ -71,8 +71,16 @@ auth::JwtPolicy parse_jwt(const Json& j, const std::string& where) {
   p.require_exp = get_or<bool>(j, "require_exp", true, where);
   p.user_claim = get_or<std::string>(j, "user_claim", "sub", where);
   p.name_claims = get_or<std::vector<std::string>>(j, "name_claims", p.name_claims, where);
+  p.jwks_url = get_or<std::string>(j, "jwks_url", "", where);
+  if (!p.jwks_url.empty() && p.jwks_url.rfind("https://", 0) != 0 && p.jwks_url.rfind("http://", 0) != 0)
+    throw ConfigError(where + ".jwks_url must be an http:// or https:// URL");
+  p.jwks_refresh_s = get_or<std::int64_t>(j, "jwks_refresh_s", 300, where);
+  if (p.jwks_refresh_s < 1) throw ConfigError(where + ".jwks_refresh_s must be at least 1");
   auto keys = j.find("keys");
-  if (keys == j.end() || !keys->is_array() || keys->empty()) throw ConfigError(where + ".keys must list keys");
+  if (p.jwks_url.empty() && (keys == j.end() || !keys->is_array() || keys->empty()))
+    throw ConfigError(where + ".keys must list keys (or set jwks_url)");
+  if (keys == j.end()) return p;
+  if (!keys->is_array()) throw ConfigError(where + ".keys must be an array");
   int i = 0;
   for (const auto& k : *keys) {
     auto kw = where + ".keys[" + std::to_string(i++) + "]";
@@ -264,6 +272,11 @@ void apply_env_overrides(Config& c) {
   if (const char* v = std::getenv("GANGWAY_NATS_URL"); v && *v) c.nats.url = v;
   if (const char* v = std::getenv("GANGWAY_GATEWAY_ID"); v && *v && is_valid_id(v)) c.gateway_id = v;
   if (const char* v = std::getenv("GANGWAY_THREADS"); v && *v) c.threads = static_cast<unsigned>(std::atoi(v));
+  // In a container the same config listens on every interface instead of loopback.
+  if (const char* v = std::getenv("GANGWAY_LISTEN_HOST"); v && *v) {
+    for (auto& app : c.apps) app.host = v;
+    c.admin_host = v;
+  }
 }
 
 }  // namespace gangway

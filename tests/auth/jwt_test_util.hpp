@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "gateway/auth/jwt_verifier.hpp"
-#include "tests/auth/token_factory.hpp"
+#include "tests/support/token_factory.hpp"
 
 namespace gangway::test {
 

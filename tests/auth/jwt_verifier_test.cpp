@@ -8,7 +8,7 @@
 #include <thread>
 
 #include "tests/auth/jwt_test_util.hpp"
-#include "tests/auth/token_factory.hpp"
+#include "tests/support/token_factory.hpp"
 
 namespace gangway::test {
 namespace {

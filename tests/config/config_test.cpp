@@ -45,6 +45,9 @@ TEST(Config, NamesTheOffendingKey) {
       {"/apps/0/routes", Json::array(), "config.apps[0].routes"},
       {"/apps/0/routes/0", "no-slash", "config.apps[0].routes"},
       {"/apps/0/jwt/keys/0/alg", "none", "config.apps[0].jwt.keys[0].alg"},
+      {"/apps/0/jwt/keys", Json::array(), "config.apps[0].jwt.keys"},
+      {"/apps/0/jwt/jwks_url", "ftp://idp/jwks.json", "config.apps[0].jwt.jwks_url"},
+      {"/apps/0/jwt/jwks_refresh_s", 0, "config.apps[0].jwt.jwks_refresh_s"},
       {"/apps/0/callouts/conversation_participant/method", "DELETE", "method"},
       {"/apps/0/persist/message/via", "carrier-pigeon", "persist.message.via"},
       {"/apps/0/persist/message/callout", "missing", "names no callout"},
@@ -65,6 +68,16 @@ TEST(Config, NamesTheOffendingKey) {
   Json dup = minimal();
   dup["apps"].push_back(dup["apps"][0]);
   EXPECT_FALSE(parse_config(dup.dump()));
+}
+
+TEST(Config, AKeySetUrlStandsInForKeys) {
+  Json j = minimal();
+  j["apps"][0]["jwt"] = {{"jwks_url", "https://idp.example/.well-known/jwks.json"}, {"jwks_refresh_s", 60}};
+  auto c = parse_config(j.dump());
+  ASSERT_TRUE(c) << c.error();
+  EXPECT_TRUE(c->apps[0].jwt.keys.empty());
+  EXPECT_EQ(c->apps[0].jwt.jwks_url, "https://idp.example/.well-known/jwks.json");
+  EXPECT_EQ(c->apps[0].jwt.jwks_refresh_s, 60);
 }
 
 TEST(Config, SecretsComeFromTheEnvironment) {

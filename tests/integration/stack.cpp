@@ -2,10 +2,11 @@
 
 #include <gtest/gtest.h>
 #include <httplib.h>
-#include <jwt.h>
 
 #include <fstream>
 #include <sstream>
+
+#include "tests/support/token_factory.hpp"
 
 namespace gangway::test {
 
@@ -76,16 +77,7 @@ nlohmann::json tribe_config(const std::string& nats_url, int backend_port, const
 }
 
 std::string mint_token(const nlohmann::json& claims, const std::string& secret) {
-  jwt_t* jwt = nullptr;
-  jwt_new(&jwt);
-  jwt_add_grants_json(jwt, claims.dump().c_str());
-  jwt_set_alg(jwt, JWT_ALG_HS256, reinterpret_cast<const unsigned char*>(secret.data()),
-              static_cast<int>(secret.size()));
-  char* out = jwt_encode_str(jwt);
-  std::string token = out ? out : "";
-  free(out);
-  jwt_free(jwt);
-  return token;
+  return mint_libjwt("HS256", secret, claims);
 }
 
 std::pair<int, std::string> http_get(int port, const std::string& path) {

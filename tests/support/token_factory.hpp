@@ -3,8 +3,8 @@
 //  * with libjwt 1.10 (jwt_encode_str), a third-party encoder, to prove interop;
 //  * with OpenSSL directly, for tokens libjwt will not write (alg none, crafted
 //    headers, non-object payloads, DER ECDSA signatures, ...).
-// Keys are generated at runtime; nothing secret is checked in. Gateway-
-// independent: it could move to tests/support for the integration tests.
+// Keys are generated at runtime; nothing secret is checked in. Independent of
+// the gateway, shared by the auth unit tests and the integration tests.
 // Failures throw std::runtime_error (tests only).
 #include <cstdint>
 #include <nlohmann/json.hpp>
@@ -29,6 +29,12 @@ struct TestKeys {
 const TestKeys& test_keys();
 
 std::string base64url_encode(std::string_view bytes);
+
+// The public half of an RSA or P-256 key pair as a JSON Web Key (RFC 7517),
+// as an identity provider's key set lists it: {"kty","kid","use":"sig","alg",
+// "n","e"} or {"kty":"EC","crv":"P-256","x","y",…}. Read with OpenSSL, not
+// the gateway's parser.
+nlohmann::json public_jwk(const KeyPair& keys, std::string_view kid);
 
 // The JWS signature bytes over `input`. alg: "HS256" (key = secret), "RS256" or
 // "ES256" (key = private PEM; ES256 as raw R||S unless `es256_der`), or

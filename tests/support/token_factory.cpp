@@ -1,7 +1,9 @@
-#include "tests/auth/token_factory.hpp"
+#include "tests/support/token_factory.hpp"
 
 #include <jwt.h>
 #include <openssl/bio.h>
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
 #include <openssl/ec.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
@@ -132,6 +134,34 @@ std::string base64url_encode(std::string_view bytes) {
   }
   if (bits > 0) out.push_back(kAlphabet[(acc << (6 - bits)) & 0x3F]);
   return out;
+}
+
+nlohmann::json public_jwk(const KeyPair& keys, std::string_view kid) {
+  Pkey pkey = read_private(keys.private_pem);
+  nlohmann::json jwk = {{"kid", std::string(kid)}, {"use", "sig"}};
+  if (EVP_PKEY_is_a(pkey.get(), "RSA")) {
+    auto bn_bytes = [&](const char* name) {
+      BIGNUM* bn = nullptr;
+      if (EVP_PKEY_get_bn_param(pkey.get(), name, &bn) != 1) fail("RSA parameter");
+      std::string out(static_cast<std::size_t>(BN_num_bytes(bn)), '\0');
+      BN_bn2bin(bn, reinterpret_cast<unsigned char*>(out.data()));
+      BN_free(bn);
+      return base64url_encode(out);
+    };
+    jwk.update({{"kty", "RSA"}, {"alg", "RS256"}, {"n", bn_bytes(OSSL_PKEY_PARAM_RSA_N)},
+                {"e", bn_bytes(OSSL_PKEY_PARAM_RSA_E)}});
+    return jwk;
+  }
+  // P-256: the uncompressed point 04 || x || y.
+  unsigned char point[65];
+  std::size_t len = 0;
+  if (EVP_PKEY_get_octet_string_param(pkey.get(), OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY, point, sizeof point, &len) != 1 ||
+      len != 65 || point[0] != 0x04)
+    fail("EC public point");
+  const auto* p = reinterpret_cast<const char*>(point);
+  jwk.update({{"kty", "EC"}, {"crv", "P-256"}, {"alg", "ES256"}, {"x", base64url_encode({p + 1, 32})},
+              {"y", base64url_encode({p + 33, 32})}});
+  return jwk;
 }
 
 std::string sign(std::string_view alg, std::string_view key, std::string_view input, bool es256_der) {
