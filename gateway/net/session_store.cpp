@@ -28,7 +28,9 @@ void WsSession::store_then_fan_out(Action&& action) {
 
   switch (spec.via) {
     case PersistSpec::Via::jetstream: {
-      Json message = a->data.is_object() ? a->data : Json::object();
+      // The event the dialect would fan out (winkr's carries its sender), with the store's id.
+      const Json& base = a->fanout ? a->fanout->data : a->data;
+      Json message = base.is_object() ? base : Json::object();
       message["id"] = id;
       message["created_at"] = env["received_at"];
       services_.bus->publish_durable(
