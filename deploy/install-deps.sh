@@ -12,7 +12,12 @@ packages=(
   libgtest-dev libgmock-dev
   python3 python3-jsonschema python3-yaml  # contract validation, deploy file checks in tests
   python3-websockets curl                  # the demo: a ready-to-paste client, logging in
+  golang-go                                # runs the Go snippets of docs/integrating.md (stdlib only)
 )
+# node + npm run the AsyncAPI parser (tests/contracts); a machine may already have
+# them from elsewhere (NodeSource), whose nodejs conflicts with Debian's npm.
+command -v node >/dev/null || packages+=(nodejs)
+command -v npm >/dev/null || packages+=(npm)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -22,4 +27,11 @@ if [ ${#missing[@]} -gt 0 ]; then
   [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
   $sudo_cmd apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# npm packages of the contract tests (@asyncapi/parser), pinned by package-lock.json.
+tools="$(dirname "$0")/../tests/contracts/node"
+if ! cmp -s "$tools/package-lock.json" "$tools/node_modules/.gangway-lock" 2>/dev/null; then
+  npm ci --prefix "$tools" --no-audit --no-fund --loglevel=error
+  cp "$tools/package-lock.json" "$tools/node_modules/.gangway-lock"
 fi

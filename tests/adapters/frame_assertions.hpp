@@ -8,6 +8,7 @@
 
 #include "adapters/common/render.hpp"
 #include "gateway/core/model.hpp"
+#include "tests/support/contract_log.hpp"
 
 namespace gangway::adapters::testing {
 
@@ -33,6 +34,7 @@ inline std::vector<std::string> key_order(const OrderedJson& j) {
 // the same JSON, the same keys in the same order, the same compact bytes.
 inline void expect_seed_frame(std::string_view actual, std::string_view seed_text) {
   SCOPED_TRACE(std::string("frame: ") + std::string(actual));
+  gangway::test::record_frame("", "server", actual);  // checked against contracts/ by tests/contracts
   OrderedJson expected = OrderedJson::parse(seed_text);  // a bad literal is a test bug: let it throw
   OrderedJson got = OrderedJson::parse(actual, nullptr, false);
   ASSERT_FALSE(got.is_discarded()) << "not JSON";

@@ -15,6 +15,9 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/support/contract_log.hpp"
+#include "tests/support/nats_recorder.hpp"
+
 namespace gangway::test {
 
 int free_port() {
@@ -134,6 +137,7 @@ TempDir::~TempDir() {
 NatsServer::NatsServer() {
   port_ = free_port();
   start();
+  if (contract_log_enabled()) recorder_ = std::make_shared<NatsRecorder>(port_);
 }
 
 void NatsServer::start() {

@@ -4,10 +4,13 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <memory>
 #include <string>
 #include <vector>
 
 namespace gangway::test {
+
+class NatsRecorder;
 
 // A loopback TCP port that was free a moment ago (bind to 0, read, close).
 int free_port();
@@ -59,6 +62,7 @@ class NatsServer {
   TempDir dir_;
   int port_ = 0;
   ChildProcess proc_;
+  std::shared_ptr<NatsRecorder> recorder_;  // only with GANGWAY_CONTRACT_LOG (tests/contracts)
 };
 
 }  // namespace gangway::test

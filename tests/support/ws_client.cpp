@@ -10,6 +10,8 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "tests/support/contract_log.hpp"
+
 namespace gangway::test {
 
 namespace beast = boost::beast;
@@ -29,6 +31,7 @@ struct WsClient::Impl : std::enable_shared_from_this<Impl> {
   std::deque<std::pair<bool, std::string>> outbox;  // (binary, data)
   bool closed = false;
   int close_code = 0;
+  std::string dialect;  // for the contract log
 
   void read() {
     ws.async_read(buffer, [self = shared_from_this()](beast::error_code ec, std::size_t) {
@@ -41,6 +44,7 @@ struct WsClient::Impl : std::enable_shared_from_this<Impl> {
         return;
       }
       self->frames.push_back(beast::buffers_to_string(self->buffer.data()));
+      if (self->ws.got_text()) record_frame(self->dialect, "server", self->frames.back());
       self->buffer.consume(self->buffer.size());
       self->cv.notify_all();
       self->read();
@@ -84,6 +88,8 @@ Handshake probe_refusal(int port, const std::string& target, const WsClient::Hea
 
 WsClient::WsClient(int port, const std::string& target, const Headers& headers, const std::string& source) {
   impl_ = std::make_shared<Impl>();
+  impl_->dialect = dialect_of_current_test();
+  if (impl_->dialect.empty()) impl_->dialect = dialect_of_socket(target, headers);
   auto& sock = impl_->ws.next_layer();
   beast::error_code ec;
   sock.open(tcp::v4(), ec);
@@ -129,6 +135,7 @@ bool WsClient::open() const {
 }
 
 void WsClient::send(const std::string& text) {
+  record_frame(impl_->dialect, "client", text);
   boost::asio::post(impl_->ioc, [impl = impl_, text] {
     impl->outbox.emplace_back(false, text);
     if (impl->outbox.size() == 1) impl->write_front();
