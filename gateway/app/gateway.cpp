@@ -68,6 +68,11 @@ Gateway::Gateway(Config config) : impl_(std::make_unique<Impl>(std::move(config)
     bus::NatsOptions opts;
     opts.url = d.config.nats.url;
     opts.name = "gangway-" + d.config.gateway_id;
+    // Every socket is alone in its conn room and nearly alone in its user
+    // room: one wildcard per app and kind instead of two subscriptions per socket.
+    for (const auto& app : d.config.apps)
+      for (const auto& kind : d.config.nats.wildcard_rooms)
+        opts.wildcard_prefixes.push_back(d.config.nats.subject_prefix + ".out." + app.name + "." + kind);
     std::string error;
     d.bus = bus::NatsBus::create(opts, &error);
     if (!d.bus) throw std::runtime_error("nats: " + error);

@@ -16,6 +16,7 @@
 
 #include "gateway/bus/dispatcher.hpp"
 #include "gateway/bus/nats_bus.hpp"
+#include "gateway/bus/nats_wildcard.hpp"
 
 namespace gangway::bus {
 
@@ -43,6 +44,7 @@ struct NatsBus::Impl {
   Dispatcher dispatcher;
 
   std::shared_ptr<SubRegistry> subs = std::make_shared<SubRegistry>();
+  std::shared_ptr<WildcardRouter> wildcards;  // for opts.wildcard_prefixes
   std::atomic<std::uint64_t> slow_consumer_events{0};
 
   std::mutex mu;  // guards the fields below

@@ -241,6 +241,9 @@ Result<Config, std::string> parse_config(std::string_view text) {
       c.nats.url = get_or<std::string>(*n, "url", c.nats.url, "config.nats");
       c.nats.subject_prefix = get_or<std::string>(*n, "subject_prefix", "gw", "config.nats");
       if (!is_valid_name(c.nats.subject_prefix)) throw ConfigError("config.nats.subject_prefix must be [a-z0-9_-]");
+      c.nats.wildcard_rooms = get_or<std::vector<std::string>>(*n, "wildcard_rooms", c.nats.wildcard_rooms, "config.nats");
+      for (const auto& kind : c.nats.wildcard_rooms)
+        if (!is_valid_name(kind)) throw ConfigError("config.nats.wildcard_rooms must list room kinds ([a-z0-9_-])");
     }
     if (auto a = j.find("admin"); a != j.end())
       parse_listen(get_or<std::string>(*a, "listen", "", "config.admin"), c.admin_host, c.admin_port,

@@ -66,6 +66,10 @@ struct NatsConfig {
   bool enabled = true;  // false: an in-process bus (single node, no NATS)
   std::string url = "nats://127.0.0.1:4222";
   std::string subject_prefix = "gw";
+  // Room kinds received through one wildcard subscription per app instead of
+  // one per room: far less memory for per-socket rooms, but every gateway
+  // also receives (and drops) the other gateways' messages for them.
+  std::vector<std::string> wildcard_rooms = {"conn", "user"};
 };
 
 struct Config {

@@ -56,6 +56,11 @@ void Fanout::join(std::size_t loop, const std::string& subject, const RoomKey& k
       room->subscription = bus_.subscribe(subject, [this, weak](bus::Message&& m) {
         if (auto r = weak.lock()) on_bus_message(r, std::move(m));
       });
+      // A subject under a standing wildcard is live already: no round trip.
+      if (!room->subscription || !room->subscription->needs_flush()) {
+        room->subscribed = true;
+        subscribing.reset();
+      }
     }
     if (!joined_before && members.size() == 1 && room->loop_members[loop]++ == 0) {
       room->loop_mask.fetch_or(1ULL << loop);

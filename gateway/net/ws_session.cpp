@@ -13,6 +13,12 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 namespace websocket = beast::websocket;
 
+namespace {
+// A drained write queue keeps this many slots, so a socket that gets an event
+// now and then does not allocate for each.
+constexpr std::size_t kKeptQueueSlots = 8;
+}  // namespace
+
 WsSession::WsSession(boost::asio::ip::tcp::socket&& socket, std::size_t loop, AppRuntime& app, Services& services)
     : ws_(std::move(socket)), loop_(loop), app_(app), services_(services) {
   info_.app = app.config.name;
@@ -223,19 +229,23 @@ void WsSession::opened() {
 }
 
 void WsSession::welcome(Opened&& plan) {
-  // Events that arrived while the rooms were joining wait behind the greeting.
-  std::deque<Frame> early;
+  // Events that arrived while the rooms were joining wait behind the greeting
+  // and the open actions' immediate answers (circles' thread_info).
+  std::vector<Frame> early;
   early.swap(queue_);
   queued_bytes_ = 0;
   welcomed_ = true;
   for (auto& f : plan.frames) send_text(std::move(f));
-  for (auto& f : early) send(f);
   publish_lifecycle("connect", Json::object());
   for (auto& action : plan.actions) execute(std::move(action));
+  for (auto& f : early) send(f);
   do_read();
 }
 
 void WsSession::do_read() {
+  // An idle socket keeps no read buffer (read_buffer.hpp); the upgrade's goes here.
+  if (buffer_.size() == 0) buffer_.shrink_to_fit();
+  buffer_.small_steps();
   ws_.async_read(buffer_, [self = shared_from_this()](beast::error_code ec, std::size_t n) { self->on_read(ec, n); });
 }
 
@@ -247,13 +257,13 @@ void WsSession::on_read(beast::error_code ec, std::size_t) {
   }
   app_.metrics->frames_in.fetch_add(1, std::memory_order_relaxed);
   if (!ws_.got_text()) {
-    buffer_.consume(buffer_.size());
+    buffer_.release();
     send_error({ErrorCode::binary_frame, "binary frames are not accepted; send JSON text", "", ""});
     return do_read();
   }
   std::string_view frame(static_cast<const char*>(buffer_.data().data()), buffer_.size());
   auto action = app_.adapter->decode(frame, info_);
-  buffer_.consume(buffer_.size());
+  buffer_.release();
   if (!action) send_error(action.error());
   else execute(std::move(*action));
   do_read();
@@ -280,24 +290,27 @@ void WsSession::send(const Frame& frame) {
 }
 
 void WsSession::write_front() {
-  ws_.text(true);
-  ws_.async_write(boost::asio::buffer(*queue_.front()), [self = shared_from_this()](beast::error_code ec,
-                                                                                    std::size_t n) {
-    self->on_write(ec, n);
-  });
+  // Everything queued so far goes in one gathered write (up to a batch).
+  in_flight_ = std::min(queue_.size(), BatchingStream::kMaxFrames);
+  ws_.next_layer().write_frames(queue_, in_flight_,
+                                [self = shared_from_this()](beast::error_code ec) { self->on_write(ec, 0); });
 }
 
 void WsSession::on_write(beast::error_code ec, std::size_t) {
-  queued_bytes_ -= queue_.front()->size();
-  app_.metrics->frames_out.fetch_add(1, std::memory_order_relaxed);
-  app_.metrics->bytes_out.fetch_add(queue_.front()->size(), std::memory_order_relaxed);
-  queue_.pop_front();
+  std::size_t bytes = 0;
+  for (std::size_t i = 0; i < in_flight_; ++i) bytes += queue_[i]->size();
+  queued_bytes_ -= bytes;
+  app_.metrics->frames_out.fetch_add(in_flight_, std::memory_order_relaxed);
+  app_.metrics->bytes_out.fetch_add(bytes, std::memory_order_relaxed);
+  queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(in_flight_));
+  in_flight_ = 0;
   if (ec) {
     queue_.clear();
     queued_bytes_ = 0;
     return;
   }
   if (!queue_.empty()) return write_front();
+  if (queue_.capacity() > kKeptQueueSlots) std::vector<Frame>().swap(queue_);  // a burst's slots go back
   if (pending_close_) do_close();
 }
 
@@ -305,13 +318,14 @@ void WsSession::close(int code, std::string_view reason) {
   if (!ws_.is_open() || pending_close_) return;
   closing_ = true;
   pending_close_.emplace(code, std::string(reason.substr(0, 120)));
-  // Frames not yet started are dropped: the socket is going away. A write in
-  // flight finishes first (Beast allows one), bounded by the deadline below.
+  // Frames not yet started are dropped: the socket is going away. A batch in
+  // flight finishes first, bounded by the deadline below.
   // Before the greeting nothing is in flight, and the greeting never comes.
   if (!welcomed_) queue_.clear();
   welcomed_ = true;
-  if (queue_.size() > 1) queue_.erase(queue_.begin() + 1, queue_.end());
-  queued_bytes_ = queue_.empty() ? 0 : queue_.front()->size();
+  queue_.resize(in_flight_);
+  queued_bytes_ = 0;
+  for (const auto& f : queue_) queued_bytes_ += f->size();
   beast::get_lowest_layer(ws_).expires_after(std::chrono::seconds(app_.limits.handshake_timeout_s));
   if (open_) {
     if (auto frame = app_.adapter->encode_close(code, reason)) {

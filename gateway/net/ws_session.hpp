@@ -25,6 +25,8 @@
 #include <vector>
 
 #include "gateway/app/runtime.hpp"
+#include "gateway/net/batching_stream.hpp"
+#include "gateway/net/read_buffer.hpp"
 
 namespace gangway::net {
 
@@ -103,8 +105,10 @@ class WsSession : public std::enable_shared_from_this<WsSession>, public Connect
     };
   }
 
-  boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
-  boost::beast::flat_buffer buffer_;
+  // Beast does the handshake, reads and control frames; queued text frames
+  // are written in batches by the layer underneath (batching_stream.hpp).
+  boost::beast::websocket::stream<BatchingStream> ws_;
+  ReadBuffer buffer_;
   std::optional<boost::beast::http::request_parser<boost::beast::http::empty_body>> parser_;
   Request request_;  // kept until the upgrade is accepted
   std::size_t loop_;
@@ -115,8 +119,11 @@ class WsSession : public std::enable_shared_from_this<WsSession>, public Connect
   std::string token_;   // forwarded to callouts that ask for the bearer; never logged
   std::string cookie_;  // forwarded to callouts that ask for the cookie; never logged
   std::vector<RoomKey> rooms_;
-  std::deque<Frame> queue_;
+  // A vector, not a deque: an empty std::deque still holds 576 bytes, for
+  // every idle socket. Batches leave from the front (at most kMaxFrames moves).
+  std::vector<Frame> queue_;
   std::size_t queued_bytes_ = 0;
+  std::size_t in_flight_ = 0;  // frames at the front of queue_ being written
   std::chrono::steady_clock::time_point opened_at_;
   bool welcomed_ = false;  // the dialect's open frames are queued; until then fan-out frames wait
   bool open_ = false;     // the WebSocket is accepted and registered

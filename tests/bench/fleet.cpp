@@ -37,6 +37,7 @@ struct Worker {
   std::size_t next = 0, in_setup = 0, setup_cap = 1;
   FleetReport stats;                  // histograms, times, errors: this thread only
   std::vector<std::int64_t> scratch;  // send times found in one frame
+  std::vector<std::string> replies;   // frames the protocol asks to send back
   std::atomic<std::uint64_t> upgraded{0}, subscribed{0}, failed{0}, received{0}, closed{0};
   bool stopping = false;
 };
@@ -81,11 +82,12 @@ struct Conn : std::enable_shared_from_this<Conn> {
   beast::flat_buffer buffer;
   websocket::response_type response;
   std::deque<std::string> outbox;
+  std::unique_ptr<ClientStream> stream;  // the script's per-socket state (may be null)
   std::int64_t t0 = 0;
   bool subscribed = false, in_setup = true, open = false;
 
   Conn(Fleet::Impl& f, Worker& wk, Identity ident, std::size_t room)
-      : fleet(f), w(wk), id(std::move(ident)), room_index(room), ws(wk.ioc) {}
+      : fleet(f), w(wk), id(std::move(ident)), room_index(room), ws(wk.ioc), stream(f.script.new_stream()) {}
 
   void fail(const std::string& why) {
     if (w.stopping) {
@@ -143,8 +145,22 @@ struct Conn : std::enable_shared_from_this<Conn> {
     response = {};
     w.upgraded.fetch_add(1, std::memory_order_relaxed);
     w.stats.last_upgrade_ns = std::max(w.stats.last_upgrade_ns, realtime_ns());
-    for (auto& f : frames) send(std::move(f));
+    if (fleet.o.upgrade_only) {
+      set_up();
+    } else {
+      for (auto& f : frames) send(std::move(f));
+    }
     read();
+  }
+
+  void set_up() {
+    in_setup = false;
+    subscribed = true;
+    std::int64_t now = realtime_ns();
+    w.stats.setup.record(now - t0);
+    w.stats.last_subscribed_ns = std::max(w.stats.last_subscribed_ns, now);
+    w.subscribed.fetch_add(1, std::memory_order_relaxed);
+    fleet.setup_done(w);
   }
 
   void send(std::string frame) {
@@ -179,21 +195,15 @@ struct Conn : std::enable_shared_from_this<Conn> {
     auto data = buffer.cdata();
     std::string_view frame(static_cast<const char*>(data.data()), data.size());
     if (in_setup) {
-      SetupStep step = fleet.script.on_setup_frame(id, frame);
+      SetupStep step = fleet.script.on_setup_frame(id, frame, stream.get());
       for (auto& f : step.send) send(std::move(f));
       if (step.state == SetupStep::State::failed) return fail(step.error);
-      if (step.state == SetupStep::State::subscribed) {
-        in_setup = false;
-        subscribed = true;
-        std::int64_t now = realtime_ns();
-        w.stats.setup.record(now - t0);
-        w.stats.last_subscribed_ns = std::max(w.stats.last_subscribed_ns, now);
-        w.subscribed.fetch_add(1, std::memory_order_relaxed);
-        fleet.setup_done(w);
-      }
+      if (step.state == SetupStep::State::subscribed) set_up();
     } else {
       w.scratch.clear();
-      fleet.script.deliveries(frame, w.scratch);
+      w.replies.clear();
+      fleet.script.deliveries(frame, stream.get(), w.scratch, w.replies);
+      for (auto& r : w.replies) send(std::move(r));
       if (!w.scratch.empty()) {
         std::int64_t now = realtime_ns();
         for (std::int64_t sent : w.scratch) w.stats.latency.record(now - sent);

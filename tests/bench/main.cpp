@@ -133,7 +133,8 @@ int main(int argc, char** argv) {
   run.rss_idle_kib = gb::vm_rss_kib(o.gateway_pid);
 
   if (subscribed == 0) o.duration_s = 0;  // nothing to measure; still report what failed
-  log("publishing for " + std::to_string(static_cast<int>(o.duration_s)) + " s");
+  log(o.count ? "publishing " + std::to_string(o.count) + " events"
+              : "publishing for " + std::to_string(static_cast<int>(o.duration_s)) + " s");
   std::vector<int> client_pids = clients->pids();
   auto cpu_of = [](const std::vector<int>& pids) {
     double s = 0;

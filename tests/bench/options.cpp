@@ -13,7 +13,7 @@ Opens N subscribed WebSocket clients against a gangway app, publishes on NATS,
 and prints deliveries/s, latency percentiles and the gateway's memory per socket.
 
 target:
-  --dialect NAME          client script (tribe)                       [tribe]
+  --dialect NAME          client script (tribe, nats: nats-server's WebSocket listener) [tribe]
   --host H --port P       the gateway app's listener                  [127.0.0.1 8000]
   --path PATH             the socket path                             [/api/v1/ws]
   --nats URL              where to publish                            [nats://127.0.0.1:4222]
@@ -29,9 +29,11 @@ fleet:
   --procs K               client processes (forked)                   [1]
   --connect-concurrency C sockets in setup at once                    [200]
   --setup-timeout S       seconds for all sockets to subscribe        [120]
+  --upgrade-only          sockets only upgrade (no subscribe); for upgrade rates
 publishing:
   --rate R                publishes/s in total, 0 = as fast as possible [100]
   --duration D            seconds of publishing                       [10]
+  --count P               publish exactly P events instead (with --rate 0: as fast as accepted)
   --payload BYTES         approximate body size                       [200]
   --drain-ms MS           after publishing, stop when nothing arrived for MS [3000]
   --drain-max S           … or after S seconds in any case            [120]
@@ -104,6 +106,7 @@ Options parse_options(int argc, char** argv) {
       {"--setup-timeout", num("--setup-timeout", o.setup_timeout_s, 1, 3600)},
       {"--rate", [&](const char* v) { o.rate = to_double("--rate", v); }},
       {"--duration", [&](const char* v) { o.duration_s = to_double("--duration", v); }},
+      {"--count", [&](const char* v) { o.count = static_cast<std::uint64_t>(to_long("--count", v, 0, 1L << 40)); }},
       {"--payload", size("--payload", o.payload_bytes, 0, 1'000'000)},
       {"--drain-ms", num("--drain-ms", o.drain_ms, 0, 600'000)},
       {"--drain-max", num("--drain-max", o.drain_max_s, 1, 3600)},
@@ -122,6 +125,10 @@ Options parse_options(int argc, char** argv) {
       o.quiet = true;
       continue;
     }
+    if (arg == "--upgrade-only") {
+      o.upgrade_only = true;
+      continue;
+    }
     if (arg == "--merge") {
       while (i + 1 < argc) o.merge_files.emplace_back(argv[++i]);
       if (o.merge_files.empty()) usage(2, "--merge needs files");
@@ -138,7 +145,8 @@ Options parse_options(int argc, char** argv) {
     if (!known) usage(2, "unknown argument " + std::string(arg));
   }
   if (o.serve_only && o.allow_backend_port == 0) usage(2, "--serve-only needs --allow-backend PORT");
-  if (!o.serve_only && o.merge_files.empty() && o.secret.empty()) usage(2, "--secret is required");
+  if (!o.serve_only && o.merge_files.empty() && o.secret.empty() && o.dialect != "nats")
+    usage(2, "--secret is required");
   if (o.rooms > o.sockets) o.rooms = o.sockets;
   if (o.procs > o.sockets) o.procs = o.sockets;
   return o;

@@ -36,10 +36,12 @@ struct Options {
   // Publishing.
   double rate = 100;                // publishes per second in total; 0 = as fast as possible
   double duration_s = 10;           // D
+  std::uint64_t count = 0;          // publish exactly this many events (duration ignored); 0 = by duration
   std::size_t payload_bytes = 200;  // approximate body size on NATS
   int drain_ms = 3000;              // after the last publish, stop waiting when nothing arrived for this long
   int drain_max_s = 120;            // … or after this long in any case
   int idle_settle_ms = 1500;        // wait after setup before reading the idle RSS
+  bool upgrade_only = false;        // a socket is set up once upgraded: no subscribe (upgrade-rate runs)
 
   // Measurement of the gateway.
   int gateway_pid = 0;  // read /proc/<pid>/status VmRSS; 0 = not measured

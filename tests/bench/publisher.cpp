@@ -34,12 +34,13 @@ PublishResult publish_round_robin(const Options& o, const ClientScript& script) 
   r.start_ns = realtime_ns();
   for (std::uint64_t seq = 0;; ++seq) {
     auto now = clock::now();
+    if (o.count > 0 && seq >= o.count) break;
     if (o.rate > 0) {
       auto due = begin + std::chrono::duration_cast<clock::duration>(
                              std::chrono::duration<double>(static_cast<double>(seq) / o.rate));
-      if (due >= end) break;
+      if (o.count == 0 && due >= end) break;
       if (due > now) std::this_thread::sleep_until(due);
-    } else if (now >= end) {
+    } else if (o.count == 0 && now >= end) {
       break;
     }
     const std::string& subject = subjects[seq % o.rooms];

@@ -1,28 +1,34 @@
 #!/usr/bin/env bash
-# Measures a tribe app under load and writes docs/performance.md.
+# Gangway side by side with nats-server's own WebSocket listener, scenarios
+# A–E of issue 5, and writes docs/performance.md (medians and ratios).
 #
-#   tests/bench/run-bench.sh                    # N = 1000 and 10000, all scenarios
-#   SIZES=100 SCENARIOS=rooms OUT=/tmp/perf.md tests/bench/run-bench.sh   # a quick check
+#   tests/bench/run-bench.sh             # 3 runs of each scenario on each server (~10 min)
+#   tests/bench/run-bench.sh --quick     # 1 run, smaller counts (~3 min)
+#   SCENARIOS="A D" RUNS=1 OUT=/tmp/perf.md tests/bench/run-bench.sh
 #
-# Starts nats-server, the allow-all backend (gangway-load --serve-only) and
-# gangway on free 127.0.0.1 ports, runs gangway-load per size and scenario,
-# and stops everything it started by PID. Needs a Release build in $BUILD:
+# Each run gets a fresh stack: for gangway a nats-server (its bus), the
+# allow-all backend (gangway-load --serve-only) and gangway; for the
+# reference a nats-server with `websocket { no_tls: true }`. The same
+# gangway-load drives both (dialect tribe / nats). Everything this script
+# starts is stopped by PID. Needs a Release build in $BUILD:
 #   cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release
 #   cmake --build build-bench -j2 --target gangway gangway-load
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/../.." && pwd)"
+QUICK=""
+[[ ${1:-} == --quick ]] && QUICK=1
 BUILD="${BUILD:-$root/build-bench}"
 OUT="${OUT:-$root/docs/performance.md}"
-SIZES="${SIZES:-1000 10000}"
-DURATION="${DURATION:-10}"
-SCENARIOS="${SCENARIOS:-steady overload rooms}"
-STEADY="${STEADY:-50000}"        # steady: one room, rate = STEADY/N publishes/s (x N deliveries)
-OVERLOAD="${OVERLOAD:-200000}"   # overload: one room, rate = OVERLOAD/N publishes/s
-ROOMS_RATE="${ROOMS_RATE:-2000}" # rooms: a room per socket, publishes/s round-robin
+SCENARIOS="${SCENARIOS:-A B C D E}"
+RUNS="${RUNS:-$([[ -n $QUICK ]] && echo 1 || echo 3)}"
+A_COUNT="${A_COUNT:-$([[ -n $QUICK ]] && echo 300 || echo 1000)}"  # A: events into one room of 1,000
+B_SECONDS="${B_SECONDS:-$([[ -n $QUICK ]] && echo 4 || echo 8)}"   # B: 100 events/s for this long
+C_COUNT="${C_COUNT:-$([[ -n $QUICK ]] && echo 30000 || echo 100000)}"  # C: events round-robin over 10,000 rooms
+D_SIZES="${D_SIZES:-10000 19000}"
 THREADS="${THREADS:-2}"          # gangway I/O threads
-LOAD_ARGS="${LOAD_ARGS:-}"       # extra gangway-load arguments
-NICE="${NICE:-}"                 # e.g. -10: run the stack ahead of other work on a shared machine (root)
+GANGWAY_EXTRA="${GANGWAY_EXTRA:-}"  # extra JSON members for the app (e.g. '"permessage_deflate": true,')
+NICE="${NICE:-}"                 # e.g. -10: run the stacks ahead of other work on a shared machine (root)
 prio=()
 if [[ -n $NICE ]]; then
   # With autogroup scheduling, nice only ranks processes within a session:
@@ -38,12 +44,12 @@ command -v nats-server >/dev/null || { echo "nats-server is not installed" >&2; 
 
 work="$(mktemp -d /tmp/gangway-bench.XXXXXX)"
 pids=()
-cleanup() {
+stop_stack() {
   for ((i = ${#pids[@]} - 1; i >= 0; i--)); do kill "${pids[i]}" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do timeout 15 tail --pid="$p" -f /dev/null 2>/dev/null || kill -9 "$p" 2>/dev/null || true; done
-  rm -rf "$work"
+  for p in "${pids[@]}"; do timeout 20 tail --pid="$p" -f /dev/null 2>/dev/null || kill -9 "$p" 2>/dev/null || true; done
+  pids=()
 }
-trap cleanup EXIT
+trap 'stop_stack; rm -rf "$work"' EXIT
 
 free_port() {
   local p
@@ -61,14 +67,22 @@ wait_port() {  # port, seconds
   echo "nothing listens on 127.0.0.1:$1" >&2
   return 1
 }
+busy_pct() {  # machine-wide CPU busy % over one second (others may share the machine)
+  local a b
+  read -r -a a < <(head -1 /proc/stat); sleep 1; read -r -a b < <(head -1 /proc/stat)
+  local idle=$(( (b[4] + b[5]) - (a[4] + a[5]) )) total=0 i
+  for i in 1 2 3 4 5 6 7 8; do total=$(( total + b[i] - a[i] )); done
+  echo $(( total > 0 ? 100 * (total - idle) / total : 0 ))
+}
 
 secret="bench-secret-$(date +%s)-0123456789abcdef"
-nats_port=$(free_port); backend_port=$(free_port); app_port=$(free_port); admin_port=$(free_port)
 
-start_stack() {  # a fresh nats-server, backend and gateway for every run
+start_gangway() {  # sets server_pid, target_args
+  local nats_port backend_port app_port admin_port
+  nats_port=$(free_port); backend_port=$(free_port); app_port=$(free_port); admin_port=$(free_port)
   "${prio[@]}" nats-server -a 127.0.0.1 -p "$nats_port" >"$work/nats.log" 2>&1 & pids+=($!)
   "${prio[@]}" "$load" --allow-backend "$backend_port" --serve-only 2>"$work/backend.log" & pids+=($!)
-  wait_port "$nats_port" 10; wait_port "$backend_port" 10
+  wait_port "$nats_port" 10 || return 1; wait_port "$backend_port" 10 || return 1
   cat >"$work/gangway.json" <<EOF
 {
   "gateway_id": "gw-bench",
@@ -76,7 +90,7 @@ start_stack() {  # a fresh nats-server, backend and gateway for every run
   "nats": { "url": "nats://127.0.0.1:$nats_port" },
   "admin": { "listen": "127.0.0.1:$admin_port" },
   "apps": [{
-    "name": "tribe", "dialect": "tribe", "listen": "127.0.0.1:$app_port", "routes": ["/api/v1/ws"],
+    "name": "tribe", "dialect": "tribe", "listen": "127.0.0.1:$app_port", "routes": ["/api/v1/ws"], $GANGWAY_EXTRA
     "jwt": { "keys": [{ "alg": "HS256", "secret_env": "BENCH_JWT_SECRET" }], "issuer": "bench", "audience": "gangway" },
     "backend": { "url": "http://127.0.0.1:$backend_port", "threads": 4 },
     "callouts": { "conversation_participant": { "method": "GET",
@@ -87,104 +101,78 @@ start_stack() {  # a fresh nats-server, backend and gateway for every run
 EOF
   (ulimit -n "$(ulimit -Hn)"; BENCH_JWT_SECRET="$secret" exec "${prio[@]}" "$gangway" --config "$work/gangway.json") \
     >"$work/gangway.log" 2>&1 & pids+=($!)
-  gateway_pid=${pids[-1]}
-  wait_port "$app_port" 20
-}
-stop_stack() {
-  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do kill "${pids[i]}" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do timeout 20 tail --pid="$p" -f /dev/null 2>/dev/null || kill -9 "$p" 2>/dev/null || true; done
-  pids=()
+  server_pid=${pids[-1]}
+  wait_port "$app_port" 20 || return 1
+  target_args=(--dialect tribe --port "$app_port" --nats "nats://127.0.0.1:$nats_port" --secret "$secret"
+               --issuer bench --audience gangway)
 }
 
-busy_pct() {  # machine-wide CPU busy % over one second (others may share the machine)
-  local a b
-  read -r -a a < <(head -1 /proc/stat); sleep 1; read -r -a b < <(head -1 /proc/stat)
-  local idle=$(( (b[4] + b[5]) - (a[4] + a[5]) )) total=0 i
-  for i in 1 2 3 4 5 6 7 8; do total=$(( total + b[i] - a[i] )); done
-  echo $(( total > 0 ? 100 * (total - idle) / total : 0 ))
-}
-wait_quiet() {  # up to QUIET_WAIT seconds for the machine to be under QUIET_BUSY % busy
-  local deadline=$(( SECONDS + ${QUIET_WAIT:-180} )) b
-  while b=$(busy_pct); (( b > ${QUIET_BUSY:-20} && SECONDS < deadline )); do
-    echo "machine ${b}% busy; waiting for it to calm down" >&2; sleep 4
-  done
-  echo "$b"
+start_nats_ws() {  # sets server_pid, target_args
+  local nats_port ws_port
+  nats_port=$(free_port); ws_port=$(free_port)
+  cat >"$work/nats-ws.conf" <<EOF
+listen: "127.0.0.1:$nats_port"
+websocket { listen: "127.0.0.1:$ws_port", no_tls: true }
+EOF
+  (ulimit -n "$(ulimit -Hn)"; exec "${prio[@]}" nats-server -c "$work/nats-ws.conf") >"$work/nats.log" 2>&1 & pids+=($!)
+  server_pid=${pids[-1]}
+  wait_port "$ws_port" 10 || return 1
+  target_args=(--dialect nats --port "$ws_port" --nats "nats://127.0.0.1:$nats_port")
 }
 
-results="$work/results.md"; : >"$results"
-run() {  # label, extra args...
-  local label="$1"; shift
-  local busy; busy=$(wait_quiet)
-  start_stack
-  # shellcheck disable=SC2206
-  local cmd=("$load" --port "$app_port" --nats "nats://127.0.0.1:$nats_port" --secret "$secret"
-             --issuer bench --audience gangway --gateway-pid "$gateway_pid" --duration "$DURATION" "$@" $LOAD_ARGS)
-  local shown="${cmd[*]}"
-  shown="${shown//$BUILD/\$BUILD}"; shown="${shown//$secret/\$SECRET}"
-  shown="${shown//--gateway-pid $gateway_pid/--gateway-pid \$GATEWAY_PID}"
-  echo "== $label: $shown" >&2
-  local rc=0
-  timeout 600 "${prio[@]}" "${cmd[@]}" >"$work/out.txt" 2>"$work/err.txt" || rc=$?
-  cat "$work/out.txt" >&2
-  local gw_status; gw_status=$(kill -0 "$gateway_pid" 2>/dev/null && echo "running" || echo "EXITED")
-  stop_stack
-  {
-    echo "### $label"
-    echo
-    echo '```sh'
-    echo "$shown"
-    echo '```'
-    echo
-    echo "Machine ${busy}% busy (all processes) just before the run."
-    echo
-    echo '```'
-    grep -v '^{' "$work/out.txt" || true
-    grep -h 'close handshakes' "$work/err.txt" | sed 's/^gangway-load: /  /' || true
-    [[ $rc -eq 0 ]] || echo "(gangway-load exit status $rc; gateway $gw_status at the end)"
-    echo '```'
-    echo
-    echo "<details><summary>JSON</summary>"
-    echo
-    echo '```json'
-    grep '^{' "$work/out.txt" | python3 -c 'import json,sys; j=json.loads(sys.stdin.read()); j.pop("raw",None); print(json.dumps(j))' 2>/dev/null || true
-    grep '^{' "$work/out.txt" | sed "s|^|$label\t|" >>"$work/rows.tsv" || true
-    echo '```'
-    echo "</details>"
-    echo
-    if grep -vqE 'gangway listening|"draining"' "$work/gangway.log"; then
-      echo "Gateway log (first 5 other lines):"; echo; echo '```'
-      grep -vE 'gangway listening|"draining"' "$work/gangway.log" | head -5 | cut -c1-300; echo '```'; echo
-    fi
-  } >>"$results"
+# The scenarios: gangway-load arguments for each (both servers get the same).
+scenario_args() {  # scenario [size]
+  case $1 in
+    A) echo "-n 1000 --rooms 1 --rate 0 --count $A_COUNT --procs 2" ;;
+    B) echo "-n 1000 --rooms 1 --rate 100 --duration $B_SECONDS --procs 2" ;;
+    C) echo "-n 10000 --rooms 10000 --rate 0 --count $C_COUNT --procs 2" ;;
+    D) echo "-n $2 --rooms $2 --duration 0 --procs 2 --settle-ms 2000" ;;
+    E) echo "-n 5000 --upgrade-only --connect-concurrency 64 --duration 0 --settle-ms 0" ;;
+  esac
 }
 
-for n in $SIZES; do
-  for sc in $SCENARIOS; do
-    case $sc in
-      steady)   r=$(awk -v d="$STEADY" -v n="$n" 'BEGIN{print d/n}')
-                run "N = $n, one room, $r publishes/s (asks for $STEADY deliveries/s)" -n "$n" --rooms 1 --rate "$r" ;;
-      overload) r=$(awk -v d="$OVERLOAD" -v n="$n" 'BEGIN{print d/n}')
-                run "N = $n, one room, $r publishes/s (asks for $OVERLOAD deliveries/s)" -n "$n" --rooms 1 --rate "$r" ;;
-      rooms)    run "N = $n, a room per socket, $ROOMS_RATE publishes/s round-robin" -n "$n" --rooms "$n" --rate "$ROOMS_RATE" ;;
-      *) echo "unknown scenario $sc" >&2; exit 2 ;;
-    esac
+cases=()
+for sc in $SCENARIOS; do
+  case $sc in
+    D) for n in $D_SIZES; do cases+=("D$n"); done ;;
+    A|B|C|E) cases+=("$sc") ;;
+    *) echo "unknown scenario $sc (A B C D E)" >&2; exit 2 ;;
+  esac
+done
+
+: >"$work/runs.tsv"
+for ((run = 1; run <= RUNS; run++)); do
+  for c in "${cases[@]}"; do
+    for target in gangway nats; do  # side by side: the same minute of the same machine
+      busy=$(busy_pct)
+      for attempt in 1 2 3; do  # a free port may be taken by someone else meanwhile
+        if [[ $target == gangway ]]; then start_gangway && break; else start_nats_ws && break; fi
+        stop_stack
+      done
+      # shellcheck disable=SC2207
+      args=($(scenario_args "${c:0:1}" "${c:1}"))
+      echo "== $c $target run $run (machine ${busy}% busy before): ${args[*]}" >&2
+      rc=0
+      timeout 600 "${prio[@]}" "$load" "${target_args[@]}" --gateway-pid "$server_pid" --quiet "${args[@]}" \
+        >"$work/out.txt" 2>"$work/err.txt" || rc=$?
+      alive=$(kill -0 "$server_pid" 2>/dev/null && echo 1 || echo 0)
+      stop_stack
+      line=$(grep '^{' "$work/out.txt" | tail -1 || true)
+      [[ -n $line ]] || { echo "no result (exit $rc):" >&2; tail -5 "$work/err.txt" >&2; line='{}'; }
+      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$c" "$target" "$run" "$busy" "$rc" "$alive" "$line" >>"$work/runs.tsv"
+      python3 - "$line" <<'PY' >&2
+import json, sys
+j = json.loads(sys.argv[1] or "{}")
+if j:
+    l = j["latency_ms"]
+    print(f"   {j['subscribed']}/{j['sockets']} set up, {j['upgrades_per_s']:.0f} upgrades/s, "
+          f"{j['received']}/{j['expected']} delivered, {j['deliveries_per_s']:.0f}/s, "
+          f"p50 {l['p50']:.2f} p99 {l['p99']:.2f} ms, {j['kib_per_idle_socket']:.2f} KiB/socket")
+PY
+    done
   done
 done
 
-summary_table() {  # one row per run from the JSON lines
-  [[ -s $work/rows.tsv ]] || return 0
-  python3 - "$work/rows.tsv" <<'PY'
-import json, sys
-print("| run | subscribed | upgrades/s | deliveries/s | received / expected | p50 ms | p90 ms | p99 ms | max ms | KiB per idle socket | gateway CPU |")
-print("|---|---|---|---|---|---|---|---|---|---|---|")
-for line in open(sys.argv[1]):
-    label, _, js = line.rstrip("\n").partition("\t")
-    j = json.loads(js); l = j["latency_ms"]
-    print(f"| {label} | {j['subscribed']} / {j['sockets']} | {j['upgrades_per_s']:.0f} | {j['deliveries_per_s']:.0f} "
-          f"| {j['received']} / {j['expected']} | {l['p50']:.2f} | {l['p90']:.2f} | {l['p99']:.2f} | {l['max']:.2f} "
-          f"| {j['kib_per_idle_socket']:.1f} | {j['cpu_while_publishing_pct']['gateway']:.0f}% |")
-PY
-}
 # Observations written by hand below the marker survive a re-run.
 marker='<!-- observations: kept by run-bench.sh -->'
 notes=""
@@ -195,50 +183,108 @@ mkdir -p "$(dirname "$OUT")"
   cat <<EOF
 # Performance
 
-Measured with \`gangway-load\` (tests/bench/) by \`tests/bench/run-bench.sh\`.
-Numbers only; no test asserts on time. Produced by:
+Gangway side by side with nats-server's own WebSocket listener (clients speaking
+the NATS protocol in WebSocket frames), scenarios A–E of issue 5, measured with
+\`gangway-load\` (tests/bench/) by \`tests/bench/run-bench.sh\`. Numbers only; no
+test asserts on time. Produced by:
 
 \`\`\`sh
 cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release
 cmake --build build-bench -j2 --target gangway gangway-load
-${NICE:+NICE=$NICE }SIZES="$SIZES" SCENARIOS="$SCENARIOS" DURATION=$DURATION STEADY=$STEADY OVERLOAD=$OVERLOAD ROOMS_RATE=$ROOMS_RATE THREADS=$THREADS ${LOAD_ARGS:+LOAD_ARGS="$LOAD_ARGS" }tests/bench/run-bench.sh
+${NICE:+NICE=$NICE }RUNS=$RUNS SCENARIOS="$SCENARIOS" A_COUNT=$A_COUNT B_SECONDS=$B_SECONDS C_COUNT=$C_COUNT D_SIZES="$D_SIZES" THREADS=$THREADS ${GANGWAY_EXTRA:+GANGWAY_EXTRA='$GANGWAY_EXTRA' }tests/bench/run-bench.sh
 \`\`\`
 
 - Date: $(date -u '+%Y-%m-%d %H:%M UTC')
-- Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(free -g | awk '/Mem:/{print $2}') GiB
-- Kernel: $(uname -r); nats-server $(nats-server --version | awk '{print $2}'); gangway $("$gangway" --version | awk '{print $2}'),
-  binary built $(date -u -r "$gangway" '+%Y-%m-%d %H:%M UTC'); the tree was at commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?') during the run
-- Gateway: $THREADS I/O threads; the load tool, nats-server, the allow-all backend and gangway share the machine$([[ -z $NICE ]] || echo ", all run at nice $NICE in a session of their own (autogroup nice $NICE)").
-- Each row's stack (nats-server, backend, gangway) is fresh. \`\$SECRET\` is the HS256 secret
-  in the gateway's config, \`\$GATEWAY_PID\` its process id.
+- Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(free -g | awk '/Mem:/{print $2}') GiB;
+  kernel $(uname -r); nats-server $(nats-server --version | awk '{print $2}'); gangway $("$gangway" --version | awk '{print $2}'),
+  binary built $(date -u -r "$gangway" '+%Y-%m-%d %H:%M UTC'), tree at commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?') plus uncommitted changes if any
+- Gangway: $THREADS I/O threads, dialect tribe with HS256 tokens, every socket subscribed to a
+  conversation (with the participant callout to an allow-all backend). The reference: nats-server
+  with \`websocket { no_tls: true }\`, no auth, each client \`SUB bench.<room> 1\`.
+- The load tool, the publisher, the server (and for gangway its nats-server and the
+  backend) share the 2 cores. Both servers run in turn in the same loop, a fresh stack per run.
+EOF
+  python3 - "$work/runs.tsv" <<'PY'
+import json, statistics, sys
+rows = [l.rstrip("\n").split("\t", 6) for l in open(sys.argv[1]) if l.strip()]
+runs = {}
+for case, target, run, busy, rc, alive, js in rows:
+    j = json.loads(js)
+    runs.setdefault((case, target), []).append((int(run), int(busy), int(rc), alive == "1", j))
+
+def med(case, target, f):
+    vals = [f(j) for _, _, _, _, j in runs.get((case, target), []) if j]
+    return statistics.median(vals) if vals else None
+
+def fmt(v, unit=""):
+    if v is None: return "–"
+    return f"{v:,.0f}{unit}" if abs(v) >= 100 else f"{v:.2f}{unit}"
+
+def ratio(g, n, higher_better=True):
+    if not g or not n: return "–"
+    return f"{g / n:.2f}" if higher_better else f"{n / g:.2f}"
+
+lines = ["", "## Summary (medians; ratio = how many times better gangway is, > 1 is better)", "",
+         "| scenario | figure | gangway | nats-server WS | ratio | target |", "|---|---|---|---|---|---|"]
+dps = lambda j: j["deliveries_per_s"]
+p50 = lambda j: j["latency_ms"]["p50"]
+p99 = lambda j: j["latency_ms"]["p99"]
+kib = lambda j: j["kib_per_idle_socket"]
+ups = lambda j: j["upgrades_per_s"]
+spec = [("A", "A: 1,000 subscribers, one room, publish as fast as accepted", "deliveries/s", dps, True, "≥ 1.0"),
+        ("B", "B: 1,000 subscribers, 100 events/s", "p50 ms", p50, False, "≥ 1.0"),
+        ("B", "", "p99 ms", p99, False, "≥ 1.0"),
+        ("C", "C: 10,000 sockets, a room each, round-robin as fast as accepted", "deliveries/s", dps, True, "≥ 1.0"),
+        ("C", "", "p99 ms", p99, False, ""),
+        ("D10000", "D: idle, subscribed sockets, 10,000", "KiB per socket", kib, False, ""),
+        ("D19000", "D: idle, subscribed sockets, 19,000", "KiB per socket", kib, False, "≥ 4 (≤ 6 KiB)"),
+        ("E", "E: upgrades, 5,000 sockets, 64 in flight (gangway checks a JWT)", "upgrades/s", ups, True, "≥ 1.5")]
+for case, label, fig, f, hb, target in spec:
+    if not any(k[0] == case for k in runs): continue
+    g, n = med(case, "gangway", f), med(case, "nats", f)
+    lines.append(f"| {label} | {fig} | {fmt(g)} | {fmt(n)} | {ratio(g, n, hb)} | {target} |")
+lines += ["", "## Every run", "",
+          "| case | server | run | machine busy before | set up | delivered / expected | deliveries/s | p50 ms | p99 ms | max ms | KiB/socket | upgrades/s | notes |",
+          "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+for (case, target), rs in runs.items():
+    for run, busy, rc, alive, j in rs:
+        if not j:
+            lines.append(f"| {case} | {target} | {run} | {busy}% | no result (exit {rc}) |||||||| ")
+            continue
+        l = j["latency_ms"]
+        notes = []
+        if rc: notes.append(f"exit {rc}")
+        if not alive: notes.append("server had exited")
+        if j.get("errors"): notes.append("; ".join(f"{k}: {v}" for k, v in list(j["errors"].items())[:3]))
+        lines.append(f"| {case} | {target} | {run} | {busy}% | {j['subscribed']}/{j['sockets']} | {j['received']} / {j['expected']} "
+                     f"| {j['deliveries_per_s']:.0f} | {l['p50']:.2f} | {l['p99']:.2f} | {l['max']:.2f} | {j['kib_per_idle_socket']:.2f} "
+                     f"| {j['upgrades_per_s']:.0f} | {', '.join(notes)} |")
+print("\n".join(lines))
+PY
+  cat <<EOF
 
 ## How to read it
 
-- *upgrades/s*: sockets that finished the HTTP upgrade (token checked) per second, with at
-  most 200 sockets between connect and subscribed at once; *subscribed/s* also includes the
-  subscribe frame and the gateway's conversation_participant callout (to an allow-all backend).
-- *deliveries/s*: \`message.new\` frames received by all sockets, divided by the time from the
-  first publish to the last delivery. *expected* is what every subscribed socket should have
-  got; *missing* is what had not arrived when nothing more came for 3 s (or after 120 s).
-- *latency*: CLOCK_REALTIME at publish (carried in the body as \`sent_ns\`) to the client
-  reading the frame, same machine. In one room of N sockets it includes the time the gateway
-  takes to write the frame to all N sockets: the last socket waits for the N-1 before it.
-- *KiB per idle socket*: (gateway VmRSS with N subscribed sockets, after 1.5 s idle, minus
-  VmRSS before the first socket) / N: the session, its user room and conversation room
-  membership, buffers in user space. Kernel socket buffers are not in RSS.
-- *gateway CPU*: its user + system time during the publishing phase, as a % of one core.
+- *deliveries/s*: events received by all sockets, divided by the time from the first
+  publish to the last delivery. A and C publish a fixed number of events (A: $A_COUNT into
+  one room of 1,000; C: $C_COUNT round-robin over 10,000 rooms) as fast as the publisher's
+  NATS connection accepts them, so the servers work through a backlog.
+- *latency*: CLOCK_REALTIME at publish (in the body as \`sent_ns\`) to the client reading the
+  event. In a room of N it includes writing the event to the N-1 sockets before.
+- *KiB per socket* (D): (server VmRSS with N idle subscribed sockets, minus VmRSS before the
+  first) / N. User space only; kernel socket buffers are not in RSS. For gangway the
+  subscriptions also cost memory in its own nats-server, which is not counted (see below).
+- *upgrades/s* (E): sockets upgraded per second from the first connect to the last 101, at
+  most 64 connecting at once; gangway verifies an HS256 JWT for each, nats-server no auth.
+- Events are ~200-byte JSON bodies; gangway renders them as tribe frames (one WebSocket frame
+  per event, as the dialect requires), nats-server wraps them in \`MSG\` lines and packs many
+  into one WebSocket frame.
 
-## Summary
+## Observations
 
-$(summary_table)
-
-## Runs
-
+$marker
 EOF
-  cat "$results"
-  echo "## Observations"
-  echo
-  echo "$marker"
   if [[ -n $notes ]]; then echo "$notes"; fi
 } >"$OUT"
+[[ -z ${KEEP_RUNS:-} ]] || cp "$work/runs.tsv" "$KEEP_RUNS"  # the raw JSON lines, for a closer look
 echo "wrote $OUT" >&2

@@ -6,10 +6,12 @@ namespace gangway::bench {
 
 // One factory per dialect script (each in its own <dialect>_script.cpp).
 std::unique_ptr<ClientScript> make_tribe_script(const Options& o);
+std::unique_ptr<ClientScript> make_nats_script(const Options& o);
 
 std::unique_ptr<ClientScript> make_script(const Options& o, std::string& error) {
   if (o.dialect == "tribe") return make_tribe_script(o);
-  error = "no client script for dialect \"" + o.dialect + "\" (have: tribe)";
+  if (o.dialect == "nats") return make_nats_script(o);
+  error = "no client script for dialect \"" + o.dialect + "\" (have: tribe, nats)";
   return nullptr;
 }
 
@@ -19,6 +21,22 @@ std::string padding(std::size_t bytes) {
   for (std::size_t i = 0; i < bytes; ++i) s += static_cast<char>('a' + i % 26);
   return s;
 }
+
+std::string event_body(std::uint64_t seq, std::int64_t sent_ns, const std::string& filler) {
+  std::string b;
+  b.reserve(filler.size() + 96);
+  b += R"({"event":"message.new","data":{"id":")";
+  b += std::to_string(seq);
+  b += R"(","content":")";
+  b += filler;
+  b += R"(","sent_ns":)";
+  b += std::to_string(sent_ns);
+  b += "}}";
+  return b;
+}
+
+// 86: the envelope around the filler with a short id and a 19-digit sent_ns.
+std::string event_filler(std::size_t payload) { return padding(payload > 86 ? payload - 86 : 0); }
 
 bool find_int_after(std::string_view text, std::string_view key, std::int64_t& out) {
   // Finds `"key":` then an optional space and digits. Good enough for frames

@@ -38,6 +38,13 @@ struct SetupStep {
   std::string error;              // for failed: a short reason (aggregated in the report)
 };
 
+// Per-socket state of a script whose messages do not line up with WebSocket
+// frames (NATS: one frame may carry several messages, a message may span frames).
+class ClientStream {
+ public:
+  virtual ~ClientStream() = default;
+};
+
 class ClientScript {
  public:
   virtual ~ClientScript() = default;
@@ -46,8 +53,10 @@ class ClientScript {
 
   // How socket `id` opens (credentials included).
   virtual ConnectPlan connect(const Identity& id) const = 0;
+  // A socket's own state, or nullptr when every frame stands alone.
+  virtual std::unique_ptr<ClientStream> new_stream() const { return nullptr; }
   // Called for each frame until it returns subscribed or failed.
-  virtual SetupStep on_setup_frame(const Identity& id, std::string_view frame) const = 0;
+  virtual SetupStep on_setup_frame(const Identity& id, std::string_view frame, ClientStream* stream) const = 0;
 
   // Publishing side: the NATS subject for a room and an event body that
   // carries the sequence number and the CLOCK_REALTIME send time.
@@ -55,15 +64,21 @@ class ClientScript {
   virtual std::string body(std::uint64_t seq, std::int64_t sent_ns) const = 0;
 
   // Appends the send times of the events delivered in `frame` (a frame may
-  // hold several, or none: other traffic is ignored).
-  virtual void deliveries(std::string_view frame, std::vector<std::int64_t>& sent_ns) const = 0;
+  // hold several, or none: other traffic is ignored), and to `replies` the
+  // frames the protocol requires in answer (a NATS PONG).
+  virtual void deliveries(std::string_view frame, ClientStream* stream, std::vector<std::int64_t>& sent_ns,
+                          std::vector<std::string>& replies) const = 0;
 };
 
 // The script for o.dialect, or nullptr with `error` set.
 std::unique_ptr<ClientScript> make_script(const Options& o, std::string& error);
 
 // Shared helpers for scripts.
-std::string padding(std::size_t bytes);                                               // printable filler
+std::string padding(std::size_t bytes);  // printable filler
+// The event every script publishes: {"event":"message.new","data":{"id","content","sent_ns"}},
+// about `payload` bytes long (the tribe envelope of gw.out; the NATS clients get it verbatim).
+std::string event_body(std::uint64_t seq, std::int64_t sent_ns, const std::string& filler);
+std::string event_filler(std::size_t payload);
 bool find_int_after(std::string_view text, std::string_view key, std::int64_t& out);  // `"key":123`
 
 }  // namespace gangway::bench

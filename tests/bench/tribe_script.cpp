@@ -12,7 +12,7 @@ namespace {
 class TribeScript final : public ClientScript {
  public:
   explicit TribeScript(const Options& o)
-      : o_(o), padding_(o.payload_bytes > 120 ? padding(o.payload_bytes - 120) : "") {}
+      : o_(o), filler_(event_filler(o.payload_bytes)) {}
 
   std::string name() const override { return "tribe"; }
 
@@ -28,7 +28,7 @@ class TribeScript final : public ClientScript {
     return ConnectPlan{o_.path + "?token=" + mint_hs256(claims, o_.secret), {}, {}};
   }
 
-  SetupStep on_setup_frame(const Identity& id, std::string_view frame) const override {
+  SetupStep on_setup_frame(const Identity& id, std::string_view frame, ClientStream*) const override {
     SetupStep step;
     auto j = nlohmann::json::parse(frame, nullptr, false);
     std::string event = j.is_object() ? j.value("event", "") : "";
@@ -50,19 +50,11 @@ class TribeScript final : public ClientScript {
   }
 
   std::string body(std::uint64_t seq, std::int64_t sent_ns) const override {
-    std::string b;
-    b.reserve(padding_.size() + 96);
-    b += R"({"event":"message.new","data":{"id":")";
-    b += std::to_string(seq);
-    b += R"(","content":")";
-    b += padding_;
-    b += R"(","sent_ns":)";
-    b += std::to_string(sent_ns);
-    b += "}}";
-    return b;
+    return event_body(seq, sent_ns, filler_);
   }
 
-  void deliveries(std::string_view frame, std::vector<std::int64_t>& sent_ns) const override {
+  void deliveries(std::string_view frame, ClientStream*, std::vector<std::int64_t>& sent_ns,
+                  std::vector<std::string>&) const override {
     // The gateway renders "event" first; a key search keeps the client cheap.
     if (frame.find(R"("event":"message.new")") == std::string_view::npos) return;
     std::int64_t ns = 0;
@@ -71,7 +63,7 @@ class TribeScript final : public ClientScript {
 
  private:
   const Options o_;
-  std::string padding_;
+  std::string filler_;
 };
 
 }  // namespace

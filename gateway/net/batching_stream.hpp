@@ -1,0 +1,148 @@
+#pragma once
+// The layer under Beast's websocket::stream that lets a session write many
+// queued text frames with one gathered write (one writev instead of one
+// syscall per frame, on the server and on the client that reads them).
+//
+// Beast writes one message per async_write, and writes control frames (pong,
+// close) and the HTTP answers on its own. All of them pass through here, and
+// this layer keeps exactly one write in flight on the socket:
+//  - Beast's writes are written in full before Beast hears back, so a batch
+//    never lands inside one of Beast's frames; while a batch is in flight
+//    they wait, and go first once it is done;
+//  - a batch waits while Beast writes;
+//  - once Beast has written a close frame no data frame follows it
+//    (RFC 6455 5.5.1): later batches fail with broken_pipe.
+// Frames written here are unmasked, unfragmented, uncompressed text frames:
+// what a server may always send, with or without permessage-deflate.
+//
+// Single-threaded: every call and completion runs on the stream's executor
+// (the session's loop), so the state needs no lock.
+#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/websocket/teardown.hpp>
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace gangway::net {
+
+class BatchingStream {
+ public:
+  using executor_type = boost::beast::tcp_stream::executor_type;
+  using next_layer_type = boost::beast::tcp_stream;
+  using Done = std::function<void(boost::beast::error_code)>;
+  // At most this many frames go in one batch (asio gathers 64 buffers per
+  // writev: a header and a payload per frame).
+  static constexpr std::size_t kMaxFrames = 32;
+
+  explicit BatchingStream(boost::asio::ip::tcp::socket&& socket) : inner_(std::move(socket)) {}
+
+  executor_type get_executor() noexcept { return inner_.get_executor(); }
+  next_layer_type& next_layer() noexcept { return inner_; }
+  const next_layer_type& next_layer() const noexcept { return inner_; }
+
+  template <class MutableBufferSequence, class ReadHandler>
+  auto async_read_some(const MutableBufferSequence& buffers, ReadHandler&& handler) {
+    return inner_.async_read_some(buffers, std::forward<ReadHandler>(handler));
+  }
+
+  // For Beast: writes all of `buffers`, after the batch in flight if any.
+  template <class ConstBufferSequence, class WriteHandler>
+  auto async_write_some(const ConstBufferSequence& buffers, WriteHandler&& handler) {
+    return boost::asio::async_initiate<WriteHandler, void(boost::beast::error_code, std::size_t)>(
+        [this](auto h, const ConstBufferSequence& b) {
+          auto op = std::make_unique<BeastWriteImpl<ConstBufferSequence, decltype(h)>>(b, std::move(h));
+          if (busy_) {
+            beast_waiting_ = std::move(op);  // Beast has at most one write outstanding
+          } else {
+            start(std::move(op));
+          }
+        },
+        handler, buffers);
+  }
+
+  // Writes the first `count` frames of `frames` (a range of non-null
+  // shared_ptr<const std::string>; at most kMaxFrames are taken) as text
+  // frames in one gathered write. The caller keeps the strings alive until
+  // `done` runs, always later, never from inside this call. One batch at a time.
+  template <class Frames>
+  void write_frames(const Frames& frames, std::size_t count, Done done) {
+    auto batch = take_batch(std::move(done));
+    for (auto it = frames.begin(); it != frames.end() && count > 0; ++it, --count)
+      if (!add(*batch, **it)) break;
+    submit(std::move(batch));
+  }
+
+ private:
+  // A write of Beast's, held while a batch is in flight.
+  struct BeastWrite {
+    virtual ~BeastWrite() = default;
+    virtual bool is_close_frame() const = 0;
+    virtual void write(BatchingStream& s, std::unique_ptr<BeastWrite> self) = 0;
+  };
+  template <class Buffers, class Handler>
+  struct BeastWriteImpl final : BeastWrite {
+    BeastWriteImpl(const Buffers& b, Handler&& h) : buffers(b), handler(std::move(h)) {}
+    bool is_close_frame() const override {
+      // A server's close frame starts with FIN + opcode 8; an HTTP answer with 'H'.
+      unsigned char first = 0;
+      return boost::asio::buffer_copy(boost::asio::buffer(&first, 1), buffers) == 1 && first == 0x88;
+    }
+    void write(BatchingStream& s, std::unique_ptr<BeastWrite> self) override {
+      auto ex = s.get_executor();
+      boost::asio::async_write(
+          s.inner_, buffers,
+          boost::asio::bind_executor(ex, [&s, self = std::move(self)](boost::beast::error_code ec,
+                                                                     std::size_t n) mutable {
+            // Beast's handler holds the session (and so this stream) alive;
+            // once it has run, `s` may be gone.
+            auto* op = static_cast<BeastWriteImpl*>(self.get());
+            Handler h = std::move(op->handler);
+            self.reset();
+            s.busy_ = false;
+            s.next();
+            std::move(h)(ec, n);
+          }));
+    }
+    Buffers buffers;
+    Handler handler;
+  };
+  struct Batch {
+    std::array<std::array<unsigned char, 10>, kMaxFrames> headers;  // a frame header is at most 10 bytes
+    std::array<boost::asio::const_buffer, 2 * kMaxFrames> buffers;
+    std::size_t count = 0;   // buffers in use
+    std::size_t frames = 0;  // headers in use
+    Done done;
+  };
+  // Batches are recycled per loop thread (taken and returned on the same
+  // loop), so a busy socket does not allocate one per write.
+  static std::vector<std::unique_ptr<Batch>>& spares();
+
+  static std::unique_ptr<Batch> take_batch(Done done);
+  static bool add(Batch& batch, const std::string& payload);  // false when full
+  void submit(std::unique_ptr<Batch> batch);
+  void start(std::unique_ptr<BeastWrite> op);
+  void start(std::unique_ptr<Batch> batch);
+  void next();
+
+  boost::beast::tcp_stream inner_;
+  std::unique_ptr<BeastWrite> beast_waiting_;
+  std::unique_ptr<Batch> batch_waiting_;
+  bool busy_ = false;          // a write is in flight on the socket
+  bool close_written_ = false;  // Beast wrote a close frame: no data after it
+};
+
+// Beast's websocket close and timeouts tear down the TCP stream underneath.
+void teardown(boost::beast::role_type role, BatchingStream& stream, boost::beast::error_code& ec);
+
+template <class TeardownHandler>
+void async_teardown(boost::beast::role_type role, BatchingStream& stream, TeardownHandler&& handler) {
+  using boost::beast::async_teardown;
+  async_teardown(role, stream.next_layer(), std::forward<TeardownHandler>(handler));
+}
+
+}  // namespace gangway::net

@@ -1,0 +1,141 @@
+// BatchingStream under a real Beast websocket over loopback TCP: batched text
+// frames arrive whole and in order while Beast answers pings and closes on
+// the same socket, and nothing follows a close frame.
+#include "gateway/net/batching_stream.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/beast/core/buffers_to_string.hpp>
+#include <boost/beast/websocket.hpp>
+#include <deque>
+#include <memory>
+#include <string>
+
+namespace gangway::net {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace websocket = beast::websocket;
+using tcp = asio::ip::tcp;
+using Frame = std::shared_ptr<const std::string>;
+
+class BatchingStreamTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    tcp::acceptor acceptor(ioc_, {asio::ip::make_address("127.0.0.1"), 0});
+    bool accepted = false, handshaken = false;
+    acceptor.async_accept([&](beast::error_code ec, tcp::socket s) {
+      ASSERT_FALSE(ec);
+      server_ = std::make_unique<websocket::stream<BatchingStream>>(std::move(s));
+      server_->async_accept([&](beast::error_code e) { accepted = !e; });
+    });
+    client_.next_layer().connect(acceptor.local_endpoint());
+    client_.async_handshake("127.0.0.1", "/", [&](beast::error_code e) { handshaken = !e; });
+    run_until([&] { return accepted && handshaken; });
+    ASSERT_TRUE(accepted && handshaken);
+  }
+
+  template <class Done>
+  void run_until(Done done) {
+    for (int i = 0; i < 20000 && !done(); ++i) {
+      if (ioc_.stopped()) ioc_.restart();  // it stops whenever it runs out of work
+      ioc_.run_one_for(std::chrono::milliseconds(1));
+    }
+  }
+
+  // Writes `frames` from the front, a batch at a time, then runs `after`.
+  void write_all(std::deque<Frame>& frames, std::function<void()> after) {
+    if (frames.empty()) return after();
+    std::size_t n = std::min(frames.size(), BatchingStream::kMaxFrames);
+    server_->next_layer().write_frames(frames, n, [this, &frames, n, after](beast::error_code ec) {
+      ASSERT_FALSE(ec) << ec.message();
+      frames.erase(frames.begin(), frames.begin() + static_cast<std::ptrdiff_t>(n));
+      write_all(frames, after);
+    });
+  }
+
+  asio::io_context ioc_;
+  websocket::stream<tcp::socket> client_{ioc_};
+  std::unique_ptr<websocket::stream<BatchingStream>> server_;
+};
+
+std::string payload(std::size_t i) {
+  // Sizes cover the three header lengths (7-bit, 16-bit, 64-bit).
+  std::size_t size = i % 10 == 3 ? 70'000 : i % 5 == 1 ? 300 : 10 + i;
+  std::string s = "#" + std::to_string(i) + ":";
+  s.resize(size, static_cast<char>('a' + i % 26));
+  return s;
+}
+
+TEST_F(BatchingStreamTest, BatchesArriveWholeAndInOrderBetweenPongs) {
+  std::deque<Frame> queue;
+  for (std::size_t i = 0; i < 200; ++i) queue.push_back(std::make_shared<const std::string>(payload(i)));
+  bool written = false;
+  write_all(queue, [&] { written = true; });
+
+  // The server reads, so Beast answers the client's pings through the same layer.
+  beast::flat_buffer server_buffer;
+  server_->async_read(server_buffer, [](beast::error_code, std::size_t) {});
+  int pongs = 0, pings_sent = 0;
+  client_.control_callback([&](websocket::frame_type kind, beast::string_view) {
+    if (kind == websocket::frame_type::pong) ++pongs;
+  });
+  std::function<void()> ping = [&] {
+    if (pings_sent == 20) return;
+    client_.async_ping("p", [&](beast::error_code ec) {
+      ASSERT_FALSE(ec);
+      ++pings_sent;
+      ping();
+    });
+  };
+  ping();
+
+  std::size_t received = 0;
+  bool bad = false;
+  beast::flat_buffer buffer;
+  std::function<void()> read = [&] {
+    client_.async_read(buffer, [&](beast::error_code ec, std::size_t) {
+      if (ec) return;  // the test ended
+      EXPECT_TRUE(client_.got_text());
+      if (beast::buffers_to_string(buffer.data()) != payload(received)) bad = true;
+      buffer.consume(buffer.size());
+      ++received;
+      read();  // keeps reading: pongs are seen only while a read is pending
+    });
+  };
+  read();
+  run_until([&] { return received == 200 && written && pongs == 20; });
+  EXPECT_EQ(received, 200u);
+  EXPECT_FALSE(bad) << "a frame arrived damaged or out of order";
+  EXPECT_TRUE(written);
+  EXPECT_EQ(pongs, 20);
+}
+
+TEST_F(BatchingStreamTest, NoDataFrameFollowsTheCloseFrame) {
+  bool closed = false, refused = false, client_saw_close = false;
+  std::size_t data_frames = 0;
+  server_->async_close(websocket::close_code::normal, [&](beast::error_code) { closed = true; });
+  beast::flat_buffer buffer;
+  std::function<void()> read = [&] {
+    client_.async_read(buffer, [&](beast::error_code ec, std::size_t) {
+      if (ec == websocket::error::closed) return void(client_saw_close = true);
+      if (ec) return;
+      ++data_frames;
+      buffer.consume(buffer.size());
+      read();
+    });
+  };
+  read();
+  run_until([&] { return client_saw_close; });
+  std::deque<Frame> late{std::make_shared<const std::string>("after close")};
+  server_->next_layer().write_frames(late, 1, [&](beast::error_code ec) { refused = ec == asio::error::broken_pipe; });
+  run_until([&] { return closed && refused && client_saw_close; });
+  EXPECT_TRUE(client_saw_close);
+  EXPECT_TRUE(refused);
+  EXPECT_EQ(data_frames, 0u);
+}
+
+}  // namespace
+}  // namespace gangway::net
