@@ -125,8 +125,8 @@ std::optional<std::string> event_frame(const Event& e, const RoomKey& room) {
 std::string error_frame(const DialectError& e) {
   OrderedJson out;
   out["type"] = "error";
-  out["code"] = std::string(to_string(e.code));
-  out["message"] = e.detail.empty() ? std::string(to_string(e.code)) : e.detail;
+  out["code"] = std::string(public_code(e.code));
+  out["message"] = e.detail.empty() ? std::string(public_code(e.code)) : e.detail;
   return render(out);
 }
 

@@ -205,6 +205,7 @@ std::string_view error_code(const DialectError& e) {
       if (e.field == "channel_id" && e.code == ErrorCode::missing_field) return "missing_channel_id";
       return request_error(e.request_event);
     case ErrorCode::forbidden:
+    case ErrorCode::not_found:
     case ErrorCode::not_joined:
       return "access_denied";
     case ErrorCode::invalid_id:
@@ -213,6 +214,7 @@ std::string_view error_code(const DialectError& e) {
     case ErrorCode::unavailable:
       return request_error(e.request_event);
     case ErrorCode::store_failed:
+    case ErrorCode::store_not_found:
     case ErrorCode::internal:
       return "internal_error";
   }

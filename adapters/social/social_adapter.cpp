@@ -175,12 +175,13 @@ std::optional<std::string> SocialAdapter::encode(const Event& e, const RoomKey& 
 
 std::optional<std::string> SocialAdapter::encode_error(const DialectError& e) const {
   if (is_silent(e.code)) return std::nullopt;
-  std::string message = e.detail.empty() ? std::string(to_string(e.code)) : e.detail;
+  std::string message = e.detail.empty() ? std::string(public_code(e.code)) : e.detail;
   // The core's refusal of a callout is generic; say what the check was.
-  if (e.code == ErrorCode::forbidden && e.request_event == "group") message = "not a member of this group";
+  if ((e.code == ErrorCode::forbidden || e.code == ErrorCode::not_found) && e.request_event == "group")
+    message = "not a member of this group";
   OrderedJson out;
   out["type"] = "error";
-  out["code"] = std::string(to_string(e.code));
+  out["code"] = std::string(public_code(e.code));
   out["message"] = std::move(message);
   return render(out);
 }

@@ -164,8 +164,8 @@ std::optional<std::string> TribeAdapter::encode(const Event& e, const RoomKey& r
 std::optional<std::string> TribeAdapter::encode_error(const DialectError& e) const {
   OrderedJson out;
   out["event"] = "error";
-  out["code"] = std::string(to_string(e.code));
-  out["message"] = e.detail.empty() ? std::string(to_string(e.code)) : e.detail;
+  out["code"] = std::string(public_code(e.code));
+  out["message"] = e.detail.empty() ? std::string(public_code(e.code)) : e.detail;
   if (!e.request_event.empty()) out["request_event"] = clip(e.request_event);
   return render(out);
 }

@@ -67,8 +67,9 @@ std::string snake_case(std::string_view text) {
 // for the content errors its example shows.
 std::string_view error_message(const DialectError& e, std::string_view code) {
   if (code == "VALIDATION_ERROR" && e.field == "content") return "Invalid message content";
-  static constexpr std::array<std::pair<std::string_view, std::string_view>, 5> described{{
+  static constexpr std::array<std::pair<std::string_view, std::string_view>, 6> described{{
       {"FORBIDDEN", "Access to resource forbidden"},
+      {"NOT_FOUND", "Conversation or message not found"},
       {"RATE_LIMITED", "Too many requests"},
       {"INTERNAL_ERROR", "Internal server error"},
       {"MESSAGE_TOO_LARGE", "Message exceeds size limit"},
@@ -120,6 +121,9 @@ std::string_view error_code(const DialectError& e) {
     case ErrorCode::forbidden:
     case ErrorCode::not_joined:
       return "FORBIDDEN";
+    case ErrorCode::not_found:
+    case ErrorCode::store_not_found:
+      return "NOT_FOUND";
     case ErrorCode::rate_limited:
       return "RATE_LIMITED";
     case ErrorCode::too_large:

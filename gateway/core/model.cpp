@@ -54,13 +54,21 @@ std::string_view to_string(ErrorCode c) {
     case ErrorCode::binary_frame: return "binary_frame";
     case ErrorCode::invalid_utf8: return "invalid_utf8";
     case ErrorCode::forbidden: return "forbidden";
+    case ErrorCode::not_found: return "not_found";
     case ErrorCode::not_joined: return "not_joined";
     case ErrorCode::rate_limited: return "rate_limited";
     case ErrorCode::unavailable: return "unavailable";
     case ErrorCode::store_failed: return "store_failed";
+    case ErrorCode::store_not_found: return "store_not_found";
     case ErrorCode::internal: return "internal";
   }
   return "internal";
+}
+
+std::string_view public_code(ErrorCode c) {
+  if (c == ErrorCode::not_found) return to_string(ErrorCode::forbidden);
+  if (c == ErrorCode::store_not_found) return to_string(ErrorCode::store_failed);
+  return to_string(c);
 }
 
 }  // namespace gangway

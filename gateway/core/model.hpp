@@ -64,13 +64,19 @@ enum class ErrorCode {
   binary_frame,         // binary where the dialect speaks text
   invalid_utf8,         // text frame that is not UTF-8
   forbidden,            // the backend said no
+  not_found,            // an authorization callout answered 404: the conversation does not exist
   not_joined,           // acting on a room the socket has not joined
   rate_limited,         // a per-user limit was hit
   unavailable,          // backend or NATS down / timed out (fail closed)
   store_failed,         // a persisted message could not be stored
+  store_not_found,      // the store answered 404: the conversation or message does not exist
   internal,
 };
 std::string_view to_string(ErrorCode c);
+// to_string() for dialects without a not-found code of their own: not_found
+// reads "forbidden" (the client is not told what exists) and store_not_found
+// "store_failed".
+std::string_view public_code(ErrorCode c);
 
 struct DialectError {
   ErrorCode code;

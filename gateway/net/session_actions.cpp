@@ -71,6 +71,7 @@ void WsSession::authorize_then(const Action& action, std::function<void()> next)
   call(*action.authorize, [this, request = action.request_event, next = std::move(next)](backend::CalloutResult r) {
     using Outcome = backend::CalloutResult::Outcome;
     if (r.outcome == Outcome::allowed) return next();
+    if (r.outcome == Outcome::denied && r.status == 404) return send_error({ErrorCode::not_found, "not found", "", request});
     if (r.outcome == Outcome::denied) return send_error({ErrorCode::forbidden, "not allowed", "", request});
     send_error({ErrorCode::unavailable, "authorization is unavailable, try again", "", request});
   });

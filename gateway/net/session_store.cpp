@@ -16,8 +16,8 @@ void WsSession::store_then_fan_out(Action&& action) {
   auto id = new_uuid();
   Json env = envelope(*a, id);
   auto subject = services_.subjects.inbound(info_.app, a->kind, a->room);
-  auto failed = [this, a](std::string detail) {
-    send_error({ErrorCode::store_failed, std::move(detail), "", a->request_event});
+  auto failed = [this, a](std::string detail, ErrorCode code = ErrorCode::store_failed) {
+    send_error({code, std::move(detail), "", a->request_event});
   };
   // The stored message becomes the fanned-out event's data.
   auto stored = [this, a, failed](Json message) {
@@ -53,7 +53,10 @@ void WsSession::store_then_fan_out(Action&& action) {
     case PersistSpec::Via::http: {
       call({spec.callout, {}},
            [this, stored, failed, subject, env, id](backend::CalloutResult r) {
-             if (!r.allowed()) return failed(r.outcome == backend::CalloutResult::Outcome::denied
+             using Outcome = backend::CalloutResult::Outcome;
+             if (r.outcome == Outcome::denied && r.status == 404)
+               return failed("the conversation or message does not exist", ErrorCode::store_not_found);
+             if (!r.allowed()) return failed(r.outcome == Outcome::denied
                                                  ? "the backend refused the message"
                                                  : "the backend is unavailable, the message was not stored");
              // Other systems still see every accepted frame on gw.in.

@@ -97,10 +97,11 @@ TEST_F(WinkrTest, MissingOrBadBearerIsRefusedWith401) {
 
 TEST_F(WinkrTest, JoinIsCheckedAgainstTheBackend) {
   auto carol = connect("carol");
-  for (std::string conversation : {"conv-ab", "conv-nope"}) {
+  // Someone else's conversation is FORBIDDEN; one that does not exist is NOT_FOUND (seed 004's table).
+  for (auto [conversation, code] : {std::pair{"conv-ab", "FORBIDDEN"}, std::pair{"conv-nope", "NOT_FOUND"}}) {
     carol->send(winkr_frame("conversation:join", {{"conversation_id", conversation}}));
     json e = next_event(*carol, "error");
-    EXPECT_EQ(e["data"]["code"], "FORBIDDEN") << e;
+    EXPECT_EQ(e["data"]["code"], code) << e;
     EXPECT_EQ(e["data"]["request_event"], "conversation:join");
   }
   join(*carol, "conv-bc");
@@ -230,10 +231,13 @@ TEST_F(WinkrTest, MessageDeleteIsStoredAndAnnounced) {
   }
   for (const json& m : backend("GET", "/api/winkr/v1/conversations/conv-ab/messages", "alice"))
     EXPECT_NE(m["id"], id);
-  // A message that is gone cannot be deleted again: an error, never a fake success.
-  bob->send(winkr_frame("message:delete", {{"conversation_id", "conv-ab"}, {"message_id", id}}));
-  json e = next_event(*bob, "error");
-  EXPECT_EQ(e["data"]["request_event"], "message:delete");
+  // A message that is gone cannot be deleted again, or read: NOT_FOUND, never a fake success.
+  for (const char* event : {"message:delete", "message:read"}) {
+    bob->send(winkr_frame(event, {{"conversation_id", "conv-ab"}, {"message_id", id}}));
+    json e = next_event(*bob, "error");
+    EXPECT_EQ(e["data"]["code"], "NOT_FOUND") << e;
+    EXPECT_EQ(e["data"]["request_event"], event);
+  }
   EXPECT_TRUE(alice->silent_for(300ms));
 }
 

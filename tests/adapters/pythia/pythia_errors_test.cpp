@@ -142,10 +142,12 @@ std::vector<MapCase> map_cases() {
       {ErrorCode::invalid_id, "channel_id", own},
       {ErrorCode::too_large, "", own},
       {ErrorCode::forbidden, "", same("access_denied")},
+      {ErrorCode::not_found, "", same("access_denied")},
       {ErrorCode::not_joined, "", same("access_denied")},
       {ErrorCode::rate_limited, "", own},
       {ErrorCode::unavailable, "", own},
       {ErrorCode::store_failed, "", same("internal_error")},
+      {ErrorCode::store_not_found, "", same("internal_error")},
       {ErrorCode::internal, "", same("internal_error")},
   };
 }

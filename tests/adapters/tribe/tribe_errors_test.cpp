@@ -159,6 +159,10 @@ TEST(TribeErrors, CoreErrorsRenderToo) {
   // Without a detail the code stands in, so "message" is never empty.
   EXPECT_EQ(*a.encode_error({ErrorCode::unavailable, "", "", ""}),
             R"({"event":"error","code":"unavailable","message":"unavailable"})");
+  // tribe has no not-found code: a conversation that does not exist reads like
+  // one the user may not see, so the answer does not tell what exists.
+  EXPECT_EQ(*a.encode_error({ErrorCode::not_found, "", "", "subscribe"}),
+            R"({"event":"error","code":"forbidden","message":"forbidden","request_event":"subscribe"})");
 }
 
 TEST(TribeErrors, HugeUnknownEventIsClippedInTheError) {

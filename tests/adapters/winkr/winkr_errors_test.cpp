@@ -148,6 +148,8 @@ TEST(WinkrErrors, CoreErrorsMapToTheSeedsCodes) {
       {ErrorCode::invalid_utf8, "", "VALIDATION_ERROR", "Invalid request data"},
       {ErrorCode::forbidden, "", "FORBIDDEN", "Access to resource forbidden"},
       {ErrorCode::not_joined, "", "FORBIDDEN", "Access to resource forbidden"},
+      {ErrorCode::not_found, "", "NOT_FOUND", "Conversation or message not found"},
+      {ErrorCode::store_not_found, "", "NOT_FOUND", "Conversation or message not found"},
       {ErrorCode::rate_limited, "", "RATE_LIMITED", "Too many requests"},
       {ErrorCode::unavailable, "", "INTERNAL_ERROR", "Internal server error"},
       {ErrorCode::store_failed, "", "INTERNAL_ERROR", "Internal server error"},
