@@ -149,6 +149,40 @@ TEST_F(PythiaEventsTest, UserStatusOnlineOnFirstSocketAndOfflineWithTypingStopOn
   EXPECT_EQ((*stop)["is_typing"], false);
 }
 
+TEST_F(PythiaEventsTest, PresenceTypingAndMessagesCrossGateways) {
+  // bob on a second gateway of the same cluster (one nats-server).
+  GatewayProcess other(pythia_config(nats_url(), backend_port(), "gw-pythia-2"));
+  auto bob = pythia_connect(other.port(), token("bob"));
+  auto alice = pythia_connect(port(), token("alice"));
+  auto online = next_of(*bob, "user_status", about("u-alice"));
+  ASSERT_TRUE(online) << "alice's status crosses to bob's gateway";
+  EXPECT_EQ((*online)["status"], "online");
+
+  alice->send(json{{"type", "typing_indicator"}, {"channel_id", kGeneralChannel}, {"is_typing", true}}.dump());
+  auto typing = next_of(*bob, "typing_indicator", about("u-alice"));
+  ASSERT_TRUE(typing);
+  EXPECT_EQ((*typing)["is_typing"], true);
+
+  alice->send(json{{"type", "get_online_users"}, {"channel_id", kGeneralChannel}}.dump());
+  auto users = next_of(*alice, "online_users");
+  ASSERT_TRUE(users);
+  EXPECT_NE(users->dump().find("u-bob"), std::string::npos) << "bob is online on the other gateway: " << *users;
+
+  ASSERT_EQ(rest_post(backend_port(), token("alice"), "/api/v1/messages/",
+                      {{"channel_id", kGeneralChannel}, {"content", "across gateways"}})
+                .status,
+            201);
+  auto message = next_of(*bob, "new_message");
+  ASSERT_TRUE(message);
+  EXPECT_NE(message->dump().find("across gateways"), std::string::npos) << *message;
+
+  alice->close();
+  auto offline = next_of(*bob, "user_status", [](const json& j) {
+    return j.value("user_id", "") == "u-alice" && j.value("status", "") == "offline";
+  });
+  EXPECT_TRUE(offline) << "and so does her going offline";
+}
+
 TEST(PythiaBackendDown, UpgradeIsRefusedAndJoinFailsClosed) {
   NatsServer nats;
   auto backend = std::make_unique<DemoBackend>(nats.url());

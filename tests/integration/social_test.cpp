@@ -169,6 +169,22 @@ TEST_F(SocialTest, GroupReachesAcceptedMembersExceptTheSenderAndIsStored) {
   EXPECT_EQ(api().get(cookie("carol"), "/api/messages/group?group=1").first, 403);
 }
 
+TEST_F(SocialTest, PrivateGroupAndBroadcastCrossGateways) {
+  // bob and carol on a second gateway of the same cluster (one nats-server).
+  GatewayProcess other(social_config(nats_->url(), backend_->port(), "gw-social-2"));
+  auto admin = connect("admin", 1);
+  auto alice = connect("alice", 2);
+  auto bob = social_connect(other.port(), cookie("bob"), 3);
+  auto carol = social_connect(other.port(), cookie("carol"), 4);
+  alice->send(R"({"type":"private","to":3,"content":"across","timestamp":1640995200})");
+  EXPECT_EQ(bob->next_where("content", "across"), R"({"type":"private","to":3,"content":"across","timestamp":1640995200})");
+  alice->send(R"({"type":"group","group_id":"1","content":"group across","timestamp":1640995200})");
+  EXPECT_TRUE(bob->next_where("content", "group across"));
+  EXPECT_TRUE(social_quiet(*carol));  // not a member of group 1
+  admin->send(R"({"type":"broadcast","content":"everyone, everywhere","timestamp":1640995200})");
+  for (WsClient* c : {bob.get(), carol.get()}) EXPECT_TRUE(c->next_where("content", "everyone, everywhere"));
+}
+
 TEST_F(SocialTest, PendingMembersNeitherReceiveNorSend) {
   auto alice = connect("alice", 2);
   auto bob = connect("bob", 3);  // pending in 2
