@@ -13,29 +13,16 @@ namespace {
 using nlohmann::json;
 using namespace std::chrono_literals;
 
-class CirclesDmTest : public ::testing::Test {
+class CirclesDmTest : public SuiteStack<CirclesDmTest> {
+ public:
+  static nlohmann::json config(const std::string& nats_url, int backend_port) {
+    return circles_config(nats_url, backend_port);
+  }
+
  protected:
-  static void SetUpTestSuite() {
-    nats_ = new NatsServer();
-    backend_ = new DemoBackend(nats_->url());
-    gateway_ = new GatewayProcess(circles_config(nats_->url(), backend_->port()));
-  }
-  static void TearDownTestSuite() {
-    delete gateway_;
-    delete backend_;
-    delete nats_;
-  }
-  static int port() { return gateway_->port(); }
   static CirclesBackend api() { return CirclesBackend(backend_->port()); }
   static std::string token(const std::string& user) { return api().login(user); }
-
-  static NatsServer* nats_;
-  static DemoBackend* backend_;
-  static GatewayProcess* gateway_;
 };
-NatsServer* CirclesDmTest::nats_;
-DemoBackend* CirclesDmTest::backend_;
-GatewayProcess* CirclesDmTest::gateway_;
 
 // Thread 4 is Noah (6) and Lena (7), accepted; thread 2 is Maya (8) and Noah (6).
 

@@ -15,29 +15,16 @@ namespace {
 using nlohmann::json;
 using namespace std::chrono_literals;
 
-class CirclesTest : public ::testing::Test {
+class CirclesTest : public SuiteStack<CirclesTest> {
+ public:
+  static nlohmann::json config(const std::string& nats_url, int backend_port) {
+    return circles_config(nats_url, backend_port);
+  }
+
  protected:
-  static void SetUpTestSuite() {
-    nats_ = new NatsServer();
-    backend_ = new DemoBackend(nats_->url());
-    gateway_ = new GatewayProcess(circles_config(nats_->url(), backend_->port()));
-  }
-  static void TearDownTestSuite() {
-    delete gateway_;
-    delete backend_;
-    delete nats_;
-  }
-  static int port() { return gateway_->port(); }
   static CirclesBackend api() { return CirclesBackend(backend_->port()); }
   static std::string token(const std::string& user) { return api().login(user); }
-
-  static NatsServer* nats_;
-  static DemoBackend* backend_;
-  static GatewayProcess* gateway_;
 };
-NatsServer* CirclesTest::nats_;
-DemoBackend* CirclesTest::backend_;
-GatewayProcess* CirclesTest::gateway_;
 
 // ---- Common: authentication, close codes, keepalive ---------------------------
 

@@ -84,28 +84,4 @@ RestReply rest_post(int backend_port, const std::string& token, const std::strin
   return {res->status, json::parse(res->body, nullptr, false)};
 }
 
-NatsServer* PythiaStack::nats_ = nullptr;
-DemoBackend* PythiaStack::backend_ = nullptr;
-GatewayProcess* PythiaStack::gateway_ = nullptr;
-
-void PythiaStack::SetUpTestSuite() {
-  nats_ = new NatsServer();
-  backend_ = new DemoBackend(nats_->url());
-  gateway_ = new GatewayProcess(pythia_config(nats_->url(), backend_->port()));
-}
-
-void PythiaStack::TearDownTestSuite() {
-  delete gateway_;
-  delete backend_;
-  delete nats_;
-  gateway_ = nullptr;
-  backend_ = nullptr;
-  nats_ = nullptr;
-}
-
-int PythiaStack::port() { return gateway_->port(); }
-int PythiaStack::backend_port() { return backend_->port(); }
-std::string PythiaStack::token(const std::string& user) { return backend_->login(user); }
-std::string PythiaStack::nats_url() { return nats_->url(); }
-
 }  // namespace gangway::test

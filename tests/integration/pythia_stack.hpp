@@ -50,20 +50,12 @@ struct RestReply {
 RestReply rest_post(int backend_port, const std::string& token, const std::string& path,
                     const nlohmann::json& body = nlohmann::json::object());
 
-// One nats-server, demo backend and gateway per test suite; derive a fixture from it.
-class PythiaStack : public ::testing::Test {
- protected:
-  static void SetUpTestSuite();
-  static void TearDownTestSuite();
-  static int port();
-  static int backend_port();
-  static std::string token(const std::string& user);  // logs in with the demo password
-  static std::string nats_url();
-
- private:
-  static NatsServer* nats_;
-  static DemoBackend* backend_;
-  static GatewayProcess* gateway_;
+// The pythia app's stack, shared by a test suite; derive a fixture from it.
+class PythiaStack : public SuiteStack<PythiaStack> {
+ public:
+  static nlohmann::json config(const std::string& nats_url, int backend_port) {
+    return pythia_config(nats_url, backend_port);
+  }
 };
 
 }  // namespace gangway::test

@@ -18,32 +18,19 @@ namespace {
 using nlohmann::json;
 using namespace std::chrono_literals;
 
-class SocialTest : public ::testing::Test {
+class SocialTest : public SuiteStack<SocialTest> {
+ public:
+  static nlohmann::json config(const std::string& nats_url, int backend_port) {
+    return social_config(nats_url, backend_port);
+  }
+
  protected:
-  static void SetUpTestSuite() {
-    nats_ = new NatsServer();
-    backend_ = new DemoBackend(nats_->url());
-    gateway_ = new GatewayProcess(social_config(nats_->url(), backend_->port()));
-  }
-  static void TearDownTestSuite() {
-    delete gateway_;
-    delete backend_;
-    delete nats_;
-  }
-  static int port() { return gateway_->port(); }
   static SocialBackend api() { return SocialBackend(backend_->port()); }
   static std::string cookie(const std::string& user) { return api().login(user); }
   static std::unique_ptr<WsClient> connect(const std::string& user, int id) {
     return social_connect(port(), cookie(user), id);
   }
-
-  static NatsServer* nats_;
-  static DemoBackend* backend_;
-  static GatewayProcess* gateway_;
 };
-NatsServer* SocialTest::nats_;
-DemoBackend* SocialTest::backend_;
-GatewayProcess* SocialTest::gateway_;
 
 // ---- connection -------------------------------------------------------------
 

@@ -1,6 +1,8 @@
 #pragma once
 // The real processes an integration test runs against, each on free loopback
 // ports and stopped by PID: nats-server, the demo backend, gateways.
+#include <gtest/gtest.h>
+
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -41,6 +43,32 @@ class GatewayProcess {
   int port_;
   int admin_port_;
   ChildProcess proc_;
+};
+
+// One nats-server, demo backend and gateway per test suite, shared by its
+// tests (a stack per test would triple the suite's time). CRTP: the fixture
+// supplies `static nlohmann::json config(const std::string& nats_url, int backend_port)`.
+template <class Fixture>
+class SuiteStack : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    nats_ = std::make_unique<NatsServer>();
+    backend_ = std::make_unique<DemoBackend>(nats_->url());
+    gateway_ = std::make_unique<GatewayProcess>(Fixture::config(nats_->url(), backend_->port()));
+  }
+  static void TearDownTestSuite() {
+    gateway_.reset();
+    backend_.reset();
+    nats_.reset();
+  }
+  static int port() { return gateway_->port(); }
+  static int backend_port() { return backend_->port(); }
+  static std::string nats_url() { return nats_->url(); }
+  static std::string token(const std::string& user) { return backend_->login(user); }  // the demo password
+
+  inline static std::unique_ptr<NatsServer> nats_;
+  inline static std::unique_ptr<DemoBackend> backend_;
+  inline static std::unique_ptr<GatewayProcess> gateway_;
 };
 
 // A tribe app config like deploy/gangway.demo.json, on free ports.

@@ -14,20 +14,13 @@ namespace {
 using nlohmann::json;
 using namespace std::chrono_literals;
 
-class TribeTest : public ::testing::Test {
+class TribeTest : public SuiteStack<TribeTest> {
+ public:
+  static nlohmann::json config(const std::string& nats_url, int backend_port) {
+    return tribe_config(nats_url, backend_port);
+  }
+
  protected:
-  static void SetUpTestSuite() {
-    nats_ = new NatsServer();
-    backend_ = new DemoBackend(nats_->url());
-    gateway_ = new GatewayProcess(tribe_config(nats_->url(), backend_->port()));
-  }
-  static void TearDownTestSuite() {
-    delete gateway_;
-    delete backend_;
-    delete nats_;
-  }
-  static int port() { return gateway_->port(); }
-  static std::string token(const std::string& user) { return backend_->login(user); }
 
   // Subscribes and waits for the confirmation.
   static void subscribe(WsClient& c, const std::string& conversation) {
@@ -36,14 +29,7 @@ class TribeTest : public ::testing::Test {
     ASSERT_TRUE(f);
     EXPECT_EQ(*f, R"({"event":"subscribed","conversation_id":")" + conversation + "\"}");
   }
-
-  static NatsServer* nats_;
-  static DemoBackend* backend_;
-  static GatewayProcess* gateway_;
 };
-NatsServer* TribeTest::nats_;
-DemoBackend* TribeTest::backend_;
-GatewayProcess* TribeTest::gateway_;
 
 TEST_F(TribeTest, ConnectedOnConnectAndPingPong) {
   auto c = tribe_connect(port(), token("alice"));

@@ -14,32 +14,19 @@ namespace {
 using nlohmann::json;
 using namespace std::chrono_literals;
 
-class WinkrLimitsTest : public ::testing::Test {
+class WinkrLimitsTest : public SuiteStack<WinkrLimitsTest> {
+ public:
+  static nlohmann::json config(const std::string& nats_url, int backend_port) {
+    return winkr_config(nats_url, backend_port);
+  }
+
  protected:
-  static void SetUpTestSuite() {
-    nats_ = new NatsServer();
-    backend_ = new DemoBackend(nats_->url());
-    gateway_ = new GatewayProcess(winkr_config(nats_->url(), backend_->port()));
-  }
-  static void TearDownTestSuite() {
-    delete gateway_;
-    delete backend_;
-    delete nats_;
-  }
-  static int port() { return gateway_->port(); }
 
   static void join(WsClient& c, const std::string& conversation) {
     c.send(winkr_frame("conversation:join", {{"conversation_id", conversation}}));
     ASSERT_TRUE(next_event(c, "conversation:joined").is_object());
   }
-
-  static NatsServer* nats_;
-  static DemoBackend* backend_;
-  static GatewayProcess* gateway_;
 };
-NatsServer* WinkrLimitsTest::nats_;
-DemoBackend* WinkrLimitsTest::backend_;
-GatewayProcess* WinkrLimitsTest::gateway_;
 
 // Each test uses its own user, so that per-user counters do not mix.
 TEST_F(WinkrLimitsTest, ThirtyMessagesAMinute) {

@@ -15,20 +15,13 @@ namespace {
 using nlohmann::json;
 using namespace std::chrono_literals;
 
-class WinkrTest : public ::testing::Test {
+class WinkrTest : public SuiteStack<WinkrTest> {
+ public:
+  static nlohmann::json config(const std::string& nats_url, int backend_port) {
+    return winkr_config(nats_url, backend_port, winkr_relaxed_limits());
+  }
+
  protected:
-  static void SetUpTestSuite() {
-    nats_ = new NatsServer();
-    backend_ = new DemoBackend(nats_->url());
-    gateway_ = new GatewayProcess(winkr_config(nats_->url(), backend_->port(), winkr_relaxed_limits()));
-  }
-  static void TearDownTestSuite() {
-    delete gateway_;
-    delete backend_;
-    delete nats_;
-  }
-  static int port() { return gateway_->port(); }
-  static std::string token(const std::string& user) { return backend_->login(user); }
   static std::unique_ptr<WsClient> connect(const std::string& user) {
     return winkr_connect(port(), token(user));
   }
@@ -51,14 +44,7 @@ class WinkrTest : public ::testing::Test {
     EXPECT_EQ(status, want_status) << method << " " << path << " " << body;
     return body;
   }
-
-  static NatsServer* nats_;
-  static DemoBackend* backend_;
-  static GatewayProcess* gateway_;
 };
-NatsServer* WinkrTest::nats_;
-DemoBackend* WinkrTest::backend_;
-GatewayProcess* WinkrTest::gateway_;
 
 bool is_timestamp(const json& j) { return j.is_string() && j.get<std::string>().size() >= 20; }
 
