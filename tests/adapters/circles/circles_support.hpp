@@ -7,11 +7,13 @@
 
 #include "adapters/circles/circles_adapter.hpp"
 #include "adapters/circles/circles_decode.hpp"
+#include "tests/adapters/action_assertions.hpp"
 #include "tests/adapters/frame_assertions.hpp"
 
 namespace gangway::adapters::circles_test {
 
 using circles::kMaxReactionBytes;
+using testing::expect_action;
 using circles::kMaxTextBytes;
 
 // What the seed writes for every timestamp ("2025-..."): frames are compared
@@ -54,26 +56,6 @@ inline std::string seed_time(const std::string& frame) {
 // The frame is the seed's, byte for byte, once its timestamp is normalised.
 inline void expect_seed_frame(const std::string& actual, std::string_view seed_text) {
   adapters::testing::expect_seed_frame(seed_time(actual), seed_text);
-}
-
-inline void expect_action(const Action& got, const Action& want) {
-  EXPECT_EQ(got.type, want.type);
-  EXPECT_EQ(got.request_event, want.request_event);
-  EXPECT_EQ(got.kind, want.kind);
-  EXPECT_EQ(got.room, want.room);
-  EXPECT_EQ(got.data, want.data);
-  EXPECT_EQ(got.authorize.has_value(), want.authorize.has_value());
-  EXPECT_EQ(got.require_joined, want.require_joined);
-  EXPECT_EQ(got.persist, want.persist);
-  EXPECT_EQ(got.presence, want.presence);
-  ASSERT_EQ(got.fanout.has_value(), want.fanout.has_value());
-  if (want.fanout) {
-    EXPECT_EQ(got.fanout->name, want.fanout->name);
-    EXPECT_EQ(got.fanout->data, want.fanout->data);
-    EXPECT_EQ(got.fanout->exclude.user, want.fanout->exclude.user);
-    EXPECT_EQ(got.fanout->exclude.conn, want.fanout->exclude.conn);
-    EXPECT_FALSE(got.fanout->frame.has_value());
-  }
 }
 
 }  // namespace gangway::adapters::circles_test

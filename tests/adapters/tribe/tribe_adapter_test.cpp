@@ -4,12 +4,15 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/adapters/action_assertions.hpp"
 #include "tests/adapters/frame_assertions.hpp"
 
 namespace gangway::adapters {
 namespace {
 
+using testing::expect_action;
 using testing::expect_seed_frame;
+using testing::want;
 
 SessionInfo session() {
   SessionInfo s;
@@ -54,13 +57,6 @@ struct ClientCase {
   Action want;
   const char* reply;  // the seed's answer, or "" where it shows none
 };
-
-Action want(Action::Type type, std::string event) {
-  Action a;
-  a.type = type;
-  a.request_event = std::move(event);
-  return a;
-}
 
 std::vector<ClientCase> client_cases() {
   std::vector<ClientCase> cases;
@@ -116,29 +112,6 @@ std::vector<ClientCase> client_cases() {
   "event": "pong"
 })"});
   return cases;
-}
-
-void expect_action(const Action& got, const Action& want) {
-  EXPECT_EQ(got.type, want.type);
-  EXPECT_EQ(got.request_event, want.request_event);
-  EXPECT_EQ(got.kind, want.kind);
-  EXPECT_EQ(got.room, want.room);
-  EXPECT_EQ(got.data, want.data);
-  ASSERT_EQ(got.authorize.has_value(), want.authorize.has_value());
-  if (want.authorize) {
-    EXPECT_EQ(got.authorize->name, want.authorize->name);
-    EXPECT_EQ(got.authorize->params, want.authorize->params);
-  }
-  EXPECT_EQ(got.require_joined, want.require_joined);
-  EXPECT_EQ(got.persist, want.persist);
-  ASSERT_EQ(got.fanout.has_value(), want.fanout.has_value());
-  if (want.fanout) {
-    EXPECT_EQ(got.fanout->name, want.fanout->name);
-    EXPECT_EQ(got.fanout->data, want.fanout->data);
-    EXPECT_EQ(got.fanout->exclude.user, want.fanout->exclude.user);
-    EXPECT_EQ(got.fanout->exclude.conn, want.fanout->exclude.conn);
-    EXPECT_FALSE(got.fanout->frame.has_value());
-  }
 }
 
 TEST(TribeAdapter, DecodesEverySeedClientFrame) {
