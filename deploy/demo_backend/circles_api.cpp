@@ -11,21 +11,7 @@ using gangway::Json;
 
 namespace {
 
-HttpReply unauthorized() { return error_reply(401, "Could not validate credentials"); }
 HttpReply bus_down() { return error_reply(503, "Message bus unavailable, nothing stored"); }
-
-std::optional<Json> object_body(std::string_view body, HttpReply& error) {
-  Json j = Json::parse(body, nullptr, false);
-  if (j.is_discarded()) {
-    error = error_reply(400, "body is not valid JSON");
-    return std::nullopt;
-  }
-  if (!j.is_object()) {
-    error = error_reply(422, "body must be a JSON object");
-    return std::nullopt;
-  }
-  return j;
-}
 
 // The field, or nullptr when it is absent or null (both mean "not given").
 const Json* optional_field(const Json& j, const char* key) {

@@ -14,20 +14,6 @@ namespace {
 
 constexpr const char* kApp = "pythia";
 
-HttpReply unauthorized() { return error_reply(401, "Could not validate credentials"); }
-
-std::optional<Json> object_body(std::string_view body, HttpReply& error) {
-  Json j = Json::parse(body, nullptr, false);
-  if (j.is_discarded()) {
-    error = error_reply(400, "body is not valid JSON");
-    return std::nullopt;
-  }
-  if (!j.is_object()) {
-    error = error_reply(422, "body must be a JSON object");
-    return std::nullopt;
-  }
-  return j;
-}
 
 // A non-empty string field, trying each name in turn (pythia's clients mix
 // snake_case and camelCase); nullopt if none is one.

@@ -13,7 +13,7 @@ using gangway::Json;
 
 namespace {
 
-HttpReply unauthorized() { return error_reply(401, "Not authenticated"); }
+HttpReply not_authenticated() { return error_reply(401, "Not authenticated"); }  // the session cookie is missing or stale
 
 // limit/offset query parameters; on a bad value returns false with `error` set.
 bool paging(const gangway::Params& q, std::size_t default_limit, std::size_t& limit, std::size_t& offset,
@@ -78,7 +78,7 @@ HttpReply SocialApi::logout(std::string_view cookie_header) {
 
 HttpReply SocialApi::private_messages(std::string_view cookie_header, const gangway::Params& query) const {
   auto me = caller(cookie_header);
-  if (!me) return unauthorized();
+  if (!me) return not_authenticated();
   auto other = query_id(query, "user");
   if (!other) return error_reply(400, "user must be a user id");
   std::size_t limit = 0, offset = 0;
@@ -91,7 +91,7 @@ HttpReply SocialApi::private_messages(std::string_view cookie_header, const gang
 
 HttpReply SocialApi::group_messages(std::string_view cookie_header, const gangway::Params& query) const {
   auto me = caller(cookie_header);
-  if (!me) return unauthorized();
+  if (!me) return not_authenticated();
   auto group = query_id(query, "group");
   if (!group) return error_reply(400, "group must be a group id");
   std::size_t limit = 0, offset = 0;
@@ -107,7 +107,7 @@ HttpReply SocialApi::group_messages(std::string_view cookie_header, const gangwa
 
 HttpReply SocialApi::invite(std::string_view cookie_header, std::string_view body) {
   auto me = caller(cookie_header);
-  if (!me) return unauthorized();
+  if (!me) return not_authenticated();
   Json j = Json::parse(body, nullptr, false);
   if (!j.is_object()) return error_reply(400, "body must be a JSON object");
   auto group_id = social_id(j.value("group_id", Json()));
@@ -127,7 +127,7 @@ HttpReply SocialApi::invite(std::string_view cookie_header, std::string_view bod
 
 HttpReply SocialApi::notifications(std::string_view cookie_header, const gangway::Params& query) const {
   auto me = caller(cookie_header);
-  if (!me) return unauthorized();
+  if (!me) return not_authenticated();
   std::size_t limit = 0, offset = 0;
   HttpReply error;
   if (!paging(query, 20, limit, offset, error)) return error;
@@ -138,7 +138,7 @@ HttpReply SocialApi::notifications(std::string_view cookie_header, const gangway
 
 HttpReply SocialApi::mark_read(std::string_view cookie_header) {
   auto me = caller(cookie_header);
-  if (!me) return unauthorized();
+  if (!me) return not_authenticated();
   store_.mark_read(me->id);
   return {204, nullptr};
 }

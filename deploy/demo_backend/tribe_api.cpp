@@ -11,21 +11,6 @@ using gangway::Json;
 
 namespace {
 
-HttpReply unauthorized() { return error_reply(401, "Could not validate credentials"); }
-
-// Parses a JSON object body; nullopt (answer 400/422 via `error`) otherwise.
-std::optional<Json> object_body(std::string_view body, HttpReply& error) {
-  Json j = Json::parse(body, nullptr, false);
-  if (j.is_discarded()) {
-    error = error_reply(400, "body is not valid JSON");
-    return std::nullopt;
-  }
-  if (!j.is_object()) {
-    error = error_reply(422, "body must be a JSON object");
-    return std::nullopt;
-  }
-  return j;
-}
 
 bool is_message_type(const std::string& t) {
   return !t.empty() && t.size() <= 32 &&

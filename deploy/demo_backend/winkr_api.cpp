@@ -11,7 +11,6 @@ namespace {
 
 constexpr const char* kApp = "winkr";
 
-HttpReply unauthorized() { return error_reply(401, "Could not validate credentials"); }
 
 // The seed's time format: "2025-01-01T12:00:00Z".
 std::string now_seconds() {
