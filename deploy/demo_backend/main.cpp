@@ -51,6 +51,18 @@ int serve(const demo::Options& o, const sigset_t& stop_signals) {
   demo::CirclesApi circles(circles_store, tokens, circles_outbox);
   demo::CirclesInternal circles_internal(circles_store, circles_outbox);
 
+  // The same stores as the /internal/…/store routes, as NATS request/reply
+  // workers for apps configured with persist.<kind>.via "request".
+  auto store = [&](const std::string& app, const std::string& kind) { return o.subject_prefix + ".store." + app + "." + kind; };
+  publisher->serve(store("winkr", "message"), "demo-store", [&](std::string_view b) { return winkr.store_message(b); });
+  publisher->serve(store("winkr", "read"), "demo-store", [&](std::string_view b) { return winkr.store_read(b); });
+  publisher->serve(store("winkr", "delete"), "demo-store", [&](std::string_view b) { return winkr.store_delete(b); });
+  publisher->serve(store("circles", "message"), "demo-store",
+                   [&](std::string_view b) { return circles_internal.store_message(b); });
+  publisher->serve(store("circles", "read"), "demo-store", [&](std::string_view b) { return circles_internal.store_read(b); });
+  publisher->serve(store("social", "private"), "demo-store", [&](std::string_view b) { return social.store_message(b); });
+  publisher->serve(store("social", "group"), "demo-store", [&](std::string_view b) { return social.store_message(b); });
+
   httplib::Server server;  // declared last: stops serving before what it calls is destroyed
   server.set_tcp_nodelay(true);  // without it, Nagle adds ~40 ms to every reused-connection answer
   demo::add_common_routes(server);

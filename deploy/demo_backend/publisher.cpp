@@ -4,6 +4,8 @@
 
 #include <cstdio>
 #include <stdexcept>
+#include <string>
+#include <vector>
 
 namespace demo {
 
@@ -20,14 +22,43 @@ void check(natsStatus s, const char* what) {
   if (s != NATS_OK) throw std::runtime_error(std::string(what) + ": " + natsStatus_GetText(s));
 }
 
+// nats.c hands this to the subscription's callback; lives as long as the publisher.
+struct Served {
+  natsConnection* conn;
+  NatsPublisher::Handler handle;
+};
+
+void on_request(natsConnection*, natsSubscription*, natsMsg* m, void* closure) {
+  auto* served = static_cast<Served*>(closure);
+  const char* reply_to = natsMsg_GetReply(m);
+  if (reply_to && *reply_to) {
+    HttpReply r = served->handle(std::string_view(natsMsg_GetData(m), static_cast<std::size_t>(natsMsg_GetDataLength(m))));
+    std::string body = r.body.dump(-1, ' ', false, gangway::Json::error_handler_t::replace);
+    natsMsg* reply = nullptr;
+    if (natsMsg_Create(&reply, reply_to, nullptr, body.data(), static_cast<int>(body.size())) == NATS_OK) {
+      if (r.status < 200 || r.status > 299) {
+        natsMsgHeader_Set(reply, "Nats-Service-Error", r.body.value("detail", "refused").c_str());
+        natsMsgHeader_Set(reply, "Nats-Service-Error-Code", std::to_string(r.status).c_str());
+      }
+      natsConnection_PublishMsg(served->conn, reply);
+      natsMsg_Destroy(reply);
+    }
+  }
+  natsMsg_Destroy(m);
+}
+
 }  // namespace
 
 struct NatsPublisher::Impl {
   natsOptions* opts = nullptr;
   natsConnection* conn = nullptr;
+  std::vector<std::unique_ptr<Served>> served;
+  std::vector<natsSubscription*> subs;
   ~Impl() {
+    for (auto* s : subs) natsSubscription_Unsubscribe(s);
     if (conn) {
       natsConnection_Close(conn);
+      for (auto* s : subs) natsSubscription_Destroy(s);
       natsConnection_Destroy(conn);
     }
     if (opts) natsOptions_Destroy(opts);
@@ -62,6 +93,16 @@ NatsPublisher::~NatsPublisher() = default;
 
 bool NatsPublisher::connected() const {
   return impl_->conn && natsConnection_Status(impl_->conn) == NATS_CONN_STATUS_CONNECTED;
+}
+
+void NatsPublisher::serve(const std::string& subject, const std::string& queue, Handler handle) {
+  auto served = std::make_unique<Served>(Served{impl_->conn, std::move(handle)});
+  natsSubscription* sub = nullptr;
+  // Works before the connection is up too: nats.c sends the interest on connect.
+  check(natsConnection_QueueSubscribe(&sub, impl_->conn, subject.c_str(), queue.c_str(), on_request, served.get()),
+        "natsConnection_QueueSubscribe");
+  impl_->subs.push_back(sub);
+  impl_->served.push_back(std::move(served));
 }
 
 bool NatsPublisher::publish(const std::string& subject, const std::string& body) {

@@ -1,8 +1,12 @@
 #pragma once
 // Publishing the demo's events on NATS. Publisher is the seam the route
 // logic depends on; NatsPublisher is the nats.c implementation.
+#include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
+
+#include "deploy/demo_backend/http_reply.hpp"
 
 namespace demo {
 
@@ -29,6 +33,13 @@ class NatsPublisher final : public Publisher {
 
   bool connected() const override;
   bool publish(const std::string& subject, const std::string& body) override;
+
+  // A store worker for the gateway's `persist.<kind>.via: request`: answers
+  // requests on `subject` (in queue group `queue`, so replicas share them)
+  // with handle(body)'s 2xx body, or with NATS services' error headers
+  // (Nats-Service-Error, Nats-Service-Error-Code) for any other status.
+  using Handler = std::function<HttpReply(std::string_view body)>;
+  void serve(const std::string& subject, const std::string& queue, Handler handle);
 
  private:
   struct Impl;

@@ -60,7 +60,9 @@ class Bus {
   virtual BusError publish(const std::string& subject, std::string_view data, const Headers& headers = {}) = 0;
 
   // Request/reply. `done` runs exactly once on a bus thread with the reply
-  // body or the error.
+  // body or the error. A reply carrying NATS services' error header
+  // `Nats-Service-Error-Code` (a worker's refusal) completes with `rejected`
+  // and that code ("404", "500", ...) as the body.
   using ReplyFn = std::function<void(BusError, std::string&& reply)>;
   virtual void request(const std::string& subject, std::string_view data, std::chrono::milliseconds timeout,
                        ReplyFn done) = 0;

@@ -106,8 +106,12 @@ BusError LocalBus::publish(const std::string& subject, std::string_view data, co
   core_->deliver(Message{subject, std::string(data), {}, headers});
   // A reply to one of our requests: completed in order after the deliveries.
   if (std::uint64_t token = inbox_token(subject)) {
-    core_->dispatcher.post([core = std::weak_ptr<Core>(core_), token, body = std::string(data)]() mutable {
-      if (auto c = core.lock()) c->dispatcher.complete(token, BusError::ok, std::move(body));
+    BusError e = BusError::ok;
+    std::string body(data);
+    for (const auto& [name, value] : headers)
+      if (name == "Nats-Service-Error-Code") e = BusError::rejected, body = value;  // a worker's refusal
+    core_->dispatcher.post([core = std::weak_ptr<Core>(core_), token, e, body = std::move(body)]() mutable {
+      if (auto c = core.lock()) c->dispatcher.complete(token, e, std::move(body));
     });
   }
   return BusError::ok;

@@ -32,6 +32,12 @@ void on_reply(natsConnection*, natsSubscription*, natsMsg* m, void* closure) {
     BusError e = natsMsg_IsNoResponders(m) ? BusError::no_responders : BusError::ok;
     std::string body;
     if (const char* data = natsMsg_GetData(m)) body.assign(data, static_cast<std::size_t>(natsMsg_GetDataLength(m)));
+    // A worker's refusal, as the NATS services (micro) protocol writes it.
+    const char* code = nullptr;
+    if (e == BusError::ok && natsMsgHeader_Get(m, "Nats-Service-Error-Code", &code) == NATS_OK && code) {
+      e = BusError::rejected;
+      body = code;
+    }
     impl->dispatcher.complete(token, e, std::move(body));  // false for a late reply: dropped
   }
   natsMsg_Destroy(m);

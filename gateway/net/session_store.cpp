@@ -45,6 +45,9 @@ void WsSession::store_then_fan_out(Action&& action) {
       services_.bus->request(
           spec.subject.empty() ? subject : spec.subject, env.dump(), spec.timeout,
           post_back<bus::BusError, std::string>([stored, failed](bus::BusError e, std::string reply) {
+            if (e == bus::BusError::rejected && reply == "404")
+              return failed("the conversation or message does not exist", ErrorCode::store_not_found);
+            if (e == bus::BusError::rejected) return failed("the store refused the message (" + reply.substr(0, 8) + ")");
             if (e != bus::BusError::ok) return failed("the message was not stored (" + std::string(to_string(e)) + ")");
             stored(Json::parse(reply, nullptr, false));
           }));

@@ -4,7 +4,6 @@
 // nothing is fanned out. (via http is walked by winkr_test.cpp.)
 #include <gtest/gtest.h>
 
-#include <atomic>
 #include <chrono>
 
 #include "gateway/bus/nats_bus.hpp"
@@ -18,10 +17,11 @@ using namespace std::chrono_literals;
 
 class WinkrPersistenceTest : public ::testing::Test {
  protected:
-  // Starts a gateway whose winkr app stores messages as `persist` says.
-  void start(const json& persist) {
+  // Starts a gateway whose winkr app stores messages (and, if given, reads) as `persist` says.
+  void start(const json& persist, const json& read_persist = nullptr) {
     json config = winkr_config(nats_.url(), backend_.port(), winkr_relaxed_limits());
     config["apps"][0]["persist"]["message"] = persist;
+    if (!read_persist.is_null()) config["apps"][0]["persist"]["read"] = read_persist;
     gateway_ = std::make_unique<GatewayProcess>(config);
     alice_ = winkr_connect(gateway_->port(), backend_.login("alice"));
     bob_ = winkr_connect(gateway_->port(), backend_.login("bob"));
@@ -73,45 +73,43 @@ TEST_F(WinkrPersistenceTest, JetStreamWithoutAStreamIsAnErrorNotASilentLoss) {
 }
 
 TEST_F(WinkrPersistenceTest, RequestReplyFansOutTheWorkersAnswer) {
-  // A backend worker answering store requests (a real one would join a queue group).
-  auto worker_bus = bus();
-  std::atomic<int> requests{0};
-  auto worker = worker_bus->subscribe("gw.store.winkr.message", [&](bus::Message&& m) {
-    ++requests;
-    json env = json::parse(m.data);
-    json stored = {{"message",
-                    {{"id", "stored-" + env["id"].get<std::string>()},
-                     {"conversation_id", env["room"]["id"]},
-                     {"sender_id", env["user"]["id"]},
-                     {"content", env["data"]["content"]},
-                     {"type", env["data"]["type"]},
-                     {"created_at", env["received_at"]},
-                     {"updated_at", env["received_at"]},
-                     {"is_read", false},
-                     {"metadata", json::object()}}},
-                   {"sender", {{"id", env["user"]["id"]}, {"username", "alice"}}}};
-    worker_bus->publish(m.reply, stored.dump());
-  });
-  ASSERT_TRUE(worker);
+  // The demo backend's store worker answers gw.store.winkr.message (a queue group).
   start({{"via", "request"}, {"subject", "gw.store.winkr.message"}, {"timeout_ms", 2000}});
   send_message("stored by a worker");
   json got = next_event(*bob_, "message:new");
   EXPECT_EQ(got["data"]["message"]["content"], "stored by a worker") << got;
-  EXPECT_EQ(got["data"]["message"]["id"].get<std::string>().rfind("stored-", 0), 0u) << "the worker's id";
-  EXPECT_EQ(requests, 1);
+  EXPECT_EQ(got["data"]["sender"]["id"], "u-alice");
+  std::string id = got["data"]["message"]["id"];
+  EXPECT_EQ(next_event(*alice_, "message:new")["data"]["message"]["id"], id);
+  bool stored = false;
+  for (const json& m : backend_call(backend_.port(), "GET", "/api/winkr/v1/conversations/conv-ab/messages",
+                                    backend_.login("alice")).second)
+    stored |= m["id"] == id;
+  EXPECT_TRUE(stored) << "the worker's store holds the message the room saw";
+}
+
+TEST_F(WinkrPersistenceTest, AWorkersRefusalIsTheDialectsError) {
+  start({{"via", "request"}, {"subject", "gw.store.winkr.message"}, {"timeout_ms", 2000}},
+        {{"via", "request"}, {"subject", "gw.store.winkr.read"}, {"timeout_ms", 2000}});
+  // The worker answers 404 with Nats-Service-Error-Code: seed 004's NOT_FOUND.
+  bob_->send(winkr_frame("message:read", {{"conversation_id", "conv-ab"}, {"message_id", "no-such-message"}}));
+  json e = next_event(*bob_, "error");
+  EXPECT_EQ(e["data"]["code"], "NOT_FOUND") << e;
+  EXPECT_EQ(e["data"]["request_event"], "message:read");
+  EXPECT_TRUE(next_event(*alice_, "message:viewed", 300ms).is_null());
 }
 
 TEST_F(WinkrPersistenceTest, RequestReplyWithoutAWorkerIsAnError) {
-  start({{"via", "request"}, {"subject", "gw.store.winkr.message"}, {"timeout_ms", 1000}});
+  start({{"via", "request"}, {"subject", "gw.store.winkr.nobody"}, {"timeout_ms", 1000}});
   send_message("nobody stores me");
   expect_refused();
 }
 
 TEST_F(WinkrPersistenceTest, RequestReplyWithASilentWorkerTimesOutAsAnError) {
   auto worker_bus = bus();
-  auto worker = worker_bus->subscribe("gw.store.winkr.message", [](bus::Message&&) {});  // never answers
+  auto worker = worker_bus->subscribe("gw.store.winkr.silent", [](bus::Message&&) {});  // never answers
   ASSERT_TRUE(worker);
-  start({{"via", "request"}, {"subject", "gw.store.winkr.message"}, {"timeout_ms", 300}});
+  start({{"via", "request"}, {"subject", "gw.store.winkr.silent"}, {"timeout_ms", 300}});
   send_message("lost in a worker");
   expect_refused();
 }
