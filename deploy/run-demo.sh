@@ -30,26 +30,56 @@ sed -e "s/127.0.0.1:4222/127.0.0.1:$NATS_PORT/; s/127.0.0.1:8001/127.0.0.1:$BACK
     -e "s/127.0.0.1:8000/127.0.0.1:$GATEWAY_PORT/; s/127.0.0.1:9100/127.0.0.1:$ADMIN_PORT/" \
     deploy/gangway.demo.json >"$run_dir/gangway.json"
 build/gangway --config "$run_dir/gangway.json" >"$run_dir/gangway.log" 2>&1 & pids+=($!)
-wait_port "$GATEWAY_PORT"
+app_ports=$(python3 -c 'import json,sys; print(" ".join(a["name"]+"="+a["listen"].rsplit(":",1)[1] for a in json.load(open(sys.argv[1]))["apps"]))' "$run_dir/gangway.json")
+for ap in $app_ports; do wait_port "${ap#*=}"; declare "port_${ap%%=*}=${ap#*=}"; done
 
-login() { curl -fsS -X POST "http://127.0.0.1:$BACKEND_PORT/api/v1/auth/login" -H 'Content-Type: application/json' \
-            -d "{\"username\":\"$1\",\"password\":\"password\"}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])'; }
-alice=$(login alice)
-bob=$(login bob)
+B="http://127.0.0.1:$BACKEND_PORT"
+token() { curl -fsS -X POST "$B$1" -H 'Content-Type: application/json' -d "{\"username\":\"$2\",\"password\":\"password\"}" |
+            python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])'; }
+cookie() { curl -fsS -o /dev/null -D - -X POST "$B/api/login" -H 'Content-Type: application/json' \
+             -d "{\"username\":\"$1\",\"password\":\"password\"}" | tr -d '\r' | sed -n 's/^set-cookie: *session_id=\([^;]*\).*/\1/Ip'; }
+alice=$(token /api/v1/auth/login alice)
+bob=$(token /api/v1/auth/login bob)
+maya=$(token /api/v1/circles/auth/login maya)
+noah=$(token /api/v1/circles/auth/login noah)
+s_alice=$(cookie alice)
+s_bob=$(cookie bob)
+general=6f1c2a4e-1b7d-4c3a-9e2f-000000000001
+# python3 -m websockets cannot send headers: the same prompt, with headers given as arguments.
+wsh="/usr/bin/python3 -c 'import sys,functools,websockets.__main__ as m; m.connect=functools.partial(m.connect,extra_headers=[tuple(h.split(\": \",1)) for h in sys.argv[2:]]); del sys.argv[2:]; m.main()'"
+J="-H 'Content-Type: application/json'"
 
 cat <<TXT
 
-Gangway is up: gateway ws://127.0.0.1:$GATEWAY_PORT, demo backend http://127.0.0.1:$BACKEND_PORT,
-NATS nats://127.0.0.1:$NATS_PORT, metrics http://127.0.0.1:$ADMIN_PORT/metrics (logs in $run_dir).
+Gangway is up: demo backend $B, NATS nats://127.0.0.1:$NATS_PORT,
+metrics http://127.0.0.1:$ADMIN_PORT/metrics, logs in $run_dir. Ctrl-C stops everything.
 
-Connect as alice (tribe dialect) and subscribe to a conversation:
-  python3 -m websockets "ws://127.0.0.1:$GATEWAY_PORT/api/v1/ws?token=$alice"
+Try each app: run the socket command, type the frame after "> ", then run the curl
+from another terminal and watch the event arrive (tokens last one hour).
+
+tribe (alice; bob's REST message arrives as message.new)
+  /usr/bin/python3 -m websockets "ws://127.0.0.1:$port_tribe/api/v1/ws?token=$alice"
   > {"event": "subscribe", "channel": "conversation", "conversation_id": "c-general"}
+  curl -sS $B/api/v1/conversations/c-general/messages -H "Authorization: Bearer $bob" $J -d '{"content": "hi alice"}'
 
-Then, from another terminal, send a message as bob through the REST service; alice receives message.new:
-  curl -X POST http://127.0.0.1:$BACKEND_PORT/api/v1/conversations/c-general/messages \\
-       -H "Authorization: Bearer $bob" -H 'Content-Type: application/json' -d '{"content": "hi alice"}'
+circles (maya in DM thread 2; noah's REST message arrives as message)
+  /usr/bin/python3 -m websockets "ws://127.0.0.1:$port_circles/ws/dms/2?token=$maya"
+  > {"type": "message", "text": "Hello there"}
+  curl -sS $B/api/v1/dms/2/messages -H "Authorization: Bearer $noah" $J -d '{"text": "hi maya"}'
 
-Ctrl-C stops everything.
+pythia (alice, auto-joined to #general; bob's REST message arrives as new_message)
+  /usr/bin/python3 -m websockets "ws://127.0.0.1:$port_pythia/ws?token=$alice"
+  > {"type": "get_online_users", "channel_id": "$general"}
+  curl -sS $B/api/v1/messages/ -H "Authorization: Bearer $bob" $J -d '{"channel_id": "$general", "content": "hi @alice"}'
+
+social (bob, user 3, messages himself; alice's REST invite arrives as notification)
+  $wsh ws://127.0.0.1:$port_social/ws 'Cookie: session_id=$s_bob' 'Origin: http://127.0.0.1:$port_social'
+  > {"type": "private", "to": 3, "content": "note to self"}
+  curl -sS $B/api/groups/invite -H 'Cookie: session_id=$s_alice' $J -d '{"group_id": 2, "user_id": 3}'
+
+winkr (alice, Authorization: Bearer; the REST unread call arrives as conversation:unread)
+  $wsh ws://127.0.0.1:$port_winkr/ws 'Authorization: Bearer $alice'
+  > {"event": "conversation:join", "data": {"conversation_id": "conv-ab"}}
+  curl -sS -d '' $B/api/winkr/v1/conversations/conv-ab/unread -H "Authorization: Bearer $alice"
 TXT
 wait -n "${pids[@]}"
