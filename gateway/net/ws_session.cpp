@@ -135,7 +135,7 @@ void WsSession::authenticate(std::function<void(bool)> done) {
   auto principal = app_.jwt->verify(token_, unix_now());
   if (!principal) return done(false);
   info_.user = std::move(*principal);
-  mark_admin();
+  settle_claims();
   done(is_valid_id(info_.user.id));  // the user id becomes a subject token
 }
 
@@ -154,15 +154,23 @@ void WsSession::authenticate_cookie(std::function<void(bool)> done) {
     info_.user.id = text_at(s.user_pointer);
     info_.user.name = text_at(s.name_pointer);
     info_.user.claims = std::move(r.body);
-    mark_admin();
+    settle_claims();
     done(is_valid_id(info_.user.id));
   });
 }
 
-void WsSession::mark_admin() {
-  if (app_.config.admin_pointer.empty()) return;
-  auto v = info_.user.claims.value(Json::json_pointer(app_.config.admin_pointer), Json());
-  info_.user.admin = v.is_boolean() && v.get<bool>();
+void WsSession::settle_claims() {
+  if (!app_.config.admin_pointer.empty()) {
+    auto v = info_.user.claims.value(Json::json_pointer(app_.config.admin_pointer), Json());
+    info_.user.admin = v.is_boolean() && v.get<bool>();
+  }
+  // The adapters read only `username` after this (model.hpp); the whole token
+  // payload would otherwise stay with every socket for its life.
+  Json kept;
+  if (info_.user.claims.is_object()) {
+    if (auto it = info_.user.claims.find("username"); it != info_.user.claims.end()) kept["username"] = std::move(*it);
+  }
+  info_.user.claims = std::move(kept);
 }
 
 void WsSession::refuse(unsigned status, std::string_view code) {

@@ -50,7 +50,7 @@ class WsSession : public std::enable_shared_from_this<WsSession>, public Connect
   void on_request(boost::beast::error_code ec);
   void authenticate(std::function<void(bool ok)> done);
   void authenticate_cookie(std::function<void(bool ok)> done);
-  void mark_admin();
+  void settle_claims();  // marks an admin; keeps only the claims adapters read
   void refuse_unauthorized();
   bool within_connection_limits();
   void open_checked();
