@@ -38,8 +38,7 @@ Fanout::~Fanout() {
 void Fanout::join(std::size_t loop, const std::string& subject, const RoomKey& key, const Adapter& adapter,
                   AppMetrics& metrics, Connection* c, std::function<void()> ready) {
   auto& members = loops_[loop].members[subject];
-  bool joined_before = std::find(members.begin(), members.end(), c) != members.end();
-  if (!joined_before) members.push_back(c);
+  bool joined_before = !members.insert(c);
   std::shared_ptr<Room> subscribing;  // a new room: flushed outside the lock
   bool wait = false;
   {
@@ -91,11 +90,7 @@ void Fanout::leave(std::size_t loop, const std::string& subject, Connection* c) 
   auto it = loops_[loop].members.find(subject);
   if (it == loops_[loop].members.end()) return;
   auto& members = it->second;
-  auto pos = std::find(members.begin(), members.end(), c);
-  if (pos == members.end()) return;
-  *pos = members.back();
-  members.pop_back();
-  if (!members.empty()) return;
+  if (!members.erase(c) || !members.empty()) return;
   loops_[loop].members.erase(it);
   std::unique_ptr<bus::Subscription> doomed;  // unsubscribed outside the lock
   {

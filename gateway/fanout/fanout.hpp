@@ -15,6 +15,7 @@
 
 #include "gateway/bus/bus.hpp"
 #include "gateway/fanout/connection.hpp"
+#include "gateway/fanout/member_list.hpp"
 
 namespace gangway {
 
@@ -43,7 +44,7 @@ class Fanout {
  private:
   struct Room;
   struct LoopRooms {
-    std::unordered_map<std::string, std::vector<Connection*>> members;
+    std::unordered_map<std::string, MemberList> members;
   };
   void subscribed(Room& room);  // on a bus thread: runs the joins waiting for the flush
   void deliver(std::size_t loop, const std::string& subject, const Frame& frame, const Exclude& exclude);
