@@ -1,6 +1,7 @@
 #include "gateway/net/ws_session.hpp"
 
 #include <boost/beast/http.hpp>
+#include <span>
 #include <boost/beast/websocket.hpp>
 
 #include "gateway/core/clock.hpp"
@@ -294,30 +295,37 @@ void WsSession::send(const Frame& frame) {
   }
   queued_bytes_ += frame->size();
   queue_.push_back(frame);
-  if (queue_.size() == 1 && welcomed_) write_front();
+  if (queued() == 1 && welcomed_) write_front();
 }
 
 void WsSession::write_front() {
   // Everything queued so far goes in one gathered write (up to a batch).
-  in_flight_ = std::min(queue_.size(), BatchingStream::kMaxFrames);
-  ws_.next_layer().write_frames(queue_, in_flight_,
+  in_flight_ = std::min(queued(), BatchingStream::kMaxFrames);
+  ws_.next_layer().write_frames(std::span<const Frame>(queue_).subspan(queue_head_), in_flight_,
                                 [self = shared_from_this()](beast::error_code ec) { self->on_write(ec, 0); });
 }
 
 void WsSession::on_write(beast::error_code ec, std::size_t) {
   std::size_t bytes = 0;
-  for (std::size_t i = 0; i < in_flight_; ++i) bytes += queue_[i]->size();
+  for (std::size_t i = 0; i < in_flight_; ++i) {
+    bytes += queue_[queue_head_ + i]->size();
+    queue_[queue_head_ + i].reset();  // the last socket to write a frame frees it
+  }
   queued_bytes_ -= bytes;
   app_.metrics->frames_out.fetch_add(in_flight_, std::memory_order_relaxed);
   app_.metrics->bytes_out.fetch_add(bytes, std::memory_order_relaxed);
-  queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(in_flight_));
+  queue_head_ += in_flight_;
   in_flight_ = 0;
-  if (ec) {
+  if (ec || queue_head_ == queue_.size()) {
     queue_.clear();
+    queue_head_ = 0;
     queued_bytes_ = 0;
-    return;
+  } else if (queue_head_ >= queue_.size() / 2) {
+    queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(queue_head_));
+    queue_head_ = 0;
   }
-  if (!queue_.empty()) return write_front();
+  if (ec) return;
+  if (queued() > 0) return write_front();
   if (queue_.capacity() > kKeptQueueSlots) std::vector<Frame>().swap(queue_);  // a burst's slots go back
   if (pending_close_) do_close();
 }
@@ -331,19 +339,19 @@ void WsSession::close(int code, std::string_view reason) {
   // Before the greeting nothing is in flight, and the greeting never comes.
   if (!welcomed_) queue_.clear();
   welcomed_ = true;
-  queue_.resize(in_flight_);
+  queue_.resize(queue_head_ + in_flight_);
   queued_bytes_ = 0;
-  for (const auto& f : queue_) queued_bytes_ += f->size();
+  for (std::size_t i = queue_head_; i < queue_.size(); ++i) queued_bytes_ += queue_[i]->size();
   beast::get_lowest_layer(ws_).expires_after(std::chrono::seconds(app_.limits.handshake_timeout_s));
   if (open_) {
     if (auto frame = app_.adapter->encode_close(code, reason)) {
       queued_bytes_ += frame->size();
       queue_.push_back(std::make_shared<const std::string>(std::move(*frame)));
-      if (queue_.size() == 1) write_front();
+      if (queued() == 1) write_front();
       return;
     }
   }
-  if (queue_.empty()) do_close();
+  if (queued() == 0) do_close();
 }
 
 void WsSession::do_close() {

@@ -120,10 +120,13 @@ class WsSession : public std::enable_shared_from_this<WsSession>, public Connect
   std::string cookie_;  // forwarded to callouts that ask for the cookie; never logged
   std::vector<RoomKey> rooms_;
   // A vector, not a deque: an empty std::deque still holds 576 bytes, for
-  // every idle socket. Batches leave from the front (at most kMaxFrames moves).
+  // every idle socket. Frames before queue_head_ are written; they are erased
+  // once they are half of the vector, so a long backlog costs O(1) per frame.
   std::vector<Frame> queue_;
+  std::size_t queue_head_ = 0;
+  std::size_t queued() const { return queue_.size() - queue_head_; }
   std::size_t queued_bytes_ = 0;
-  std::size_t in_flight_ = 0;  // frames at the front of queue_ being written
+  std::size_t in_flight_ = 0;  // frames from queue_head_ on being written
   std::chrono::steady_clock::time_point opened_at_;
   bool welcomed_ = false;  // the dialect's open frames are queued; until then fan-out frames wait
   bool open_ = false;     // the WebSocket is accepted and registered

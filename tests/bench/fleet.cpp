@@ -78,7 +78,10 @@ struct Conn : std::enable_shared_from_this<Conn> {
   Worker& w;
   Identity id;
   std::size_t room_index;
-  websocket::stream<tcp::socket> ws;
+  // A socket bound to its io_context's concrete executor: the type-erased
+  // default (any_io_executor) is copied and destroyed in every operation, a
+  // per-frame cost the server under test would be charged for on shared cores.
+  websocket::stream<asio::basic_stream_socket<tcp, asio::io_context::executor_type>> ws;
   beast::flat_buffer buffer;
   websocket::response_type response;
   std::deque<std::string> outbox;
@@ -87,7 +90,7 @@ struct Conn : std::enable_shared_from_this<Conn> {
   bool subscribed = false, in_setup = true, open = false;
 
   Conn(Fleet::Impl& f, Worker& wk, Identity ident, std::size_t room)
-      : fleet(f), w(wk), id(std::move(ident)), room_index(room), ws(wk.ioc), stream(f.script.new_stream()) {}
+      : fleet(f), w(wk), id(std::move(ident)), room_index(room), ws(wk.ioc.get_executor()), stream(f.script.new_stream()) {}
 
   void fail(const std::string& why) {
     if (w.stopping) {

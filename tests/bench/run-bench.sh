@@ -67,6 +67,13 @@ wait_port() {  # port, seconds
   echo "nothing listens on 127.0.0.1:$1" >&2
   return 1
 }
+stack_cpu_s() {  # CPU seconds (user + system) the stack's processes have used so far
+  local p t=0
+  for p in "${pids[@]}"; do
+    [[ -r /proc/$p/stat ]] && t=$(( t + $(awk '{print $14 + $15}' "/proc/$p/stat") ))
+  done
+  awk -v t="$t" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", t / hz }'
+}
 busy_pct() {  # machine-wide CPU busy % over one second (others may share the machine)
   local a b
   read -r -a a < <(head -1 /proc/stat); sleep 1; read -r -a b < <(head -1 /proc/stat)
@@ -153,13 +160,19 @@ for ((run = 1; run <= RUNS; run++)); do
       args=($(scenario_args "${c:0:1}" "${c:1}"))
       echo "== $c $target run $run (machine ${busy}% busy before): ${args[*]}" >&2
       rc=0
-      timeout 600 "${prio[@]}" "$load" "${target_args[@]}" --gateway-pid "$server_pid" --quiet "${args[@]}" \
-        >"$work/out.txt" 2>"$work/err.txt" || rc=$?
+      # CPU time of each side: on 2 shared cores, deliveries/s also depends on
+      # how much of them the load tool needs (one frame per event for gangway,
+      # many MSGs per frame for nats-server).
+      TIMEFORMAT='%U %S'
+      { time timeout 600 "${prio[@]}" "$load" "${target_args[@]}" --gateway-pid "$server_pid" --quiet "${args[@]}" \
+          >"$work/out.txt" 2>"$work/err.txt" || rc=$?; } 2>"$work/time.txt"
+      load_cpu=$(awk '{printf "%.2f", $1 + $2}' "$work/time.txt")
+      server_cpu=$(stack_cpu_s)
       alive=$(kill -0 "$server_pid" 2>/dev/null && echo 1 || echo 0)
       stop_stack
       line=$(grep '^{' "$work/out.txt" | tail -1 || true)
       [[ -n $line ]] || { echo "no result (exit $rc):" >&2; tail -5 "$work/err.txt" >&2; line='{}'; }
-      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$c" "$target" "$run" "$busy" "$rc" "$alive" "$line" >>"$work/runs.tsv"
+      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$c" "$target" "$run" "$busy" "$rc" "$alive" "$server_cpu" "$load_cpu" "$line" >>"$work/runs.tsv"
       python3 - "$line" <<'PY' >&2
 import json, sys
 j = json.loads(sys.argv[1] or "{}")
@@ -206,14 +219,16 @@ ${NICE:+NICE=$NICE }RUNS=$RUNS SCENARIOS="$SCENARIOS" A_COUNT=$A_COUNT B_SECONDS
 EOF
   python3 - "$work/runs.tsv" <<'PY'
 import json, statistics, sys
-rows = [l.rstrip("\n").split("\t", 6) for l in open(sys.argv[1]) if l.strip()]
+rows = [l.rstrip("\n").split("\t", 8) for l in open(sys.argv[1]) if l.strip()]
 runs = {}
-for case, target, run, busy, rc, alive, js in rows:
+for case, target, run, busy, rc, alive, server_cpu, load_cpu, js in rows:
     j = json.loads(js)
+    if j:
+        j["server_cpu_s"], j["load_cpu_s"] = float(server_cpu or 0), float(load_cpu or 0)
     runs.setdefault((case, target), []).append((int(run), int(busy), int(rc), alive == "1", j))
 
 def med(case, target, f):
-    vals = [f(j) for _, _, _, _, j in runs.get((case, target), []) if j]
+    vals = [v for v in (f(j) for _, _, _, _, j in runs.get((case, target), []) if j) if v is not None]
     return statistics.median(vals) if vals else None
 
 def fmt(v, unit=""):
@@ -231,11 +246,17 @@ p50 = lambda j: j["latency_ms"]["p50"]
 p99 = lambda j: j["latency_ms"]["p99"]
 kib = lambda j: j["kib_per_idle_socket"]
 ups = lambda j: j["upgrades_per_s"]
+cpu_per = lambda j: 1e6 * j["server_cpu_s"] / j["received"] if j["received"] else None
+load_per = lambda j: 1e6 * j["load_cpu_s"] / j["received"] if j["received"] else None
 spec = [("A", "A: 1,000 subscribers, one room, publish as fast as accepted", "deliveries/s", dps, True, "≥ 1.0"),
         ("B", "B: 1,000 subscribers, 100 events/s", "p50 ms", p50, False, "≥ 1.0"),
         ("B", "", "p99 ms", p99, False, "≥ 1.0"),
         ("C", "C: 10,000 sockets, a room each, round-robin as fast as accepted", "deliveries/s", dps, True, "≥ 1.0"),
         ("C", "", "p99 ms", p99, False, ""),
+        ("A", "A: server CPU per delivery (gangway: with its nats-server and backend)", "µs", cpu_per, False, ""),
+        ("A", "A: load tool CPU per delivery", "µs", load_per, False, ""),
+        ("C", "C: server CPU per delivery", "µs", cpu_per, False, ""),
+        ("C", "C: load tool CPU per delivery", "µs", load_per, False, ""),
         ("D10000", "D: idle, subscribed sockets, 10,000", "KiB per socket", kib, False, ""),
         ("D19000", "D: idle, subscribed sockets, 19,000", "KiB per socket", kib, False, "≥ 4 (≤ 6 KiB)"),
         ("E", "E: upgrades, 5,000 sockets, 64 in flight (gangway checks a JWT)", "upgrades/s", ups, True, "≥ 1.5")]
@@ -244,8 +265,8 @@ for case, label, fig, f, hb, target in spec:
     g, n = med(case, "gangway", f), med(case, "nats", f)
     lines.append(f"| {label} | {fig} | {fmt(g)} | {fmt(n)} | {ratio(g, n, hb)} | {target} |")
 lines += ["", "## Every run", "",
-          "| case | server | run | machine busy before | set up | delivered / expected | deliveries/s | p50 ms | p99 ms | max ms | KiB/socket | upgrades/s | notes |",
-          "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+          "| case | server | run | machine busy before | set up | delivered / expected | deliveries/s | p50 ms | p99 ms | max ms | KiB/socket | upgrades/s | server CPU s | load CPU s | notes |",
+          "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
 for (case, target), rs in runs.items():
     for run, busy, rc, alive, j in rs:
         if not j:
@@ -258,7 +279,7 @@ for (case, target), rs in runs.items():
         if j.get("errors"): notes.append("; ".join(f"{k}: {v}" for k, v in list(j["errors"].items())[:3]))
         lines.append(f"| {case} | {target} | {run} | {busy}% | {j['subscribed']}/{j['sockets']} | {j['received']} / {j['expected']} "
                      f"| {j['deliveries_per_s']:.0f} | {l['p50']:.2f} | {l['p99']:.2f} | {l['max']:.2f} | {j['kib_per_idle_socket']:.2f} "
-                     f"| {j['upgrades_per_s']:.0f} | {', '.join(notes)} |")
+                     f"| {j['upgrades_per_s']:.0f} | {j['server_cpu_s']:.2f} | {j['load_cpu_s']:.2f} | {', '.join(notes)} |")
 print("\n".join(lines))
 PY
   cat <<EOF
@@ -274,6 +295,10 @@ PY
 - *KiB per socket* (D): (server VmRSS with N idle subscribed sockets, minus VmRSS before the
   first) / N. User space only; kernel socket buffers are not in RSS. For gangway the
   subscriptions also cost memory in its own nats-server, which is not counted (see below).
+- *server CPU s*, *load CPU s*: user + system CPU seconds of the server side (gangway with
+  its nats-server and backend; or nats-server) and of the load tool (clients and publisher)
+  over the whole run, set-up included; per delivery in the summary. Less sensitive to a
+  busy machine than rates.
 - *upgrades/s* (E): sockets upgraded per second from the first connect to the last 101, at
   most 64 connecting at once; gangway verifies an HS256 JWT for each, nats-server no auth.
 - Events are ~200-byte JSON bodies; gangway renders them as tribe frames (one WebSocket frame
