@@ -172,6 +172,15 @@ void WsSession::settle_claims() {
     if (auto it = info_.user.claims.find("username"); it != info_.user.claims.end()) kept["username"] = std::move(*it);
   }
   info_.user.claims = std::move(kept);
+  // Likewise the client's credentials: only callouts that forward them read
+  // them later, and a JWT is a few hundred bytes kept for the socket's life.
+  bool bearer = false, cookie = false;
+  for (const auto& [name, spec] : app_.config.callouts) {
+    bearer = bearer || spec.forward_bearer;
+    cookie = cookie || spec.forward_cookie;
+  }
+  if (!bearer) std::string().swap(token_);
+  if (!cookie) std::string().swap(cookie_);
 }
 
 void WsSession::refuse(unsigned status, std::string_view code) {

@@ -50,7 +50,7 @@ class WsSession : public std::enable_shared_from_this<WsSession>, public Connect
   void on_request(boost::beast::error_code ec);
   void authenticate(std::function<void(bool ok)> done);
   void authenticate_cookie(std::function<void(bool ok)> done);
-  void settle_claims();  // marks an admin; keeps only the claims adapters read
+  void settle_claims();  // marks an admin; keeps only the claims and credentials read later
   void refuse_unauthorized();
   bool within_connection_limits();
   void open_checked();
@@ -116,8 +116,8 @@ class WsSession : public std::enable_shared_from_this<WsSession>, public Connect
   Services& services_;
 
   SessionInfo info_;
-  std::string token_;   // forwarded to callouts that ask for the bearer; never logged
-  std::string cookie_;  // forwarded to callouts that ask for the cookie; never logged
+  std::string token_;   // forwarded to callouts that ask for the bearer (else dropped once verified); never logged
+  std::string cookie_;  // forwarded to callouts that ask for the cookie (else dropped once verified); never logged
   std::vector<RoomKey> rooms_;
   // A vector, not a deque: an empty std::deque still holds 576 bytes, for
   // every idle socket. Frames before queue_head_ are written; they are erased
