@@ -68,11 +68,6 @@ Gateway::Gateway(Config config) : impl_(std::make_unique<Impl>(std::move(config)
     bus::NatsOptions opts;
     opts.url = d.config.nats.url;
     opts.name = "gangway-" + d.config.gateway_id;
-    // Every socket is alone in its conn room and nearly alone in its user
-    // room: one wildcard per app and kind instead of two subscriptions per socket.
-    for (const auto& app : d.config.apps)
-      for (const auto& kind : d.config.nats.wildcard_rooms)
-        opts.wildcard_prefixes.push_back(d.config.nats.subject_prefix + ".out." + app.name + "." + kind);
     std::string error;
     d.bus = bus::NatsBus::create(opts, &error);
     if (!d.bus) throw std::runtime_error("nats: " + error);
@@ -113,6 +108,11 @@ Gateway::Gateway(Config config) : impl_(std::make_unique<Impl>(std::move(config)
                                                               app_config.backend_queue);
     for (const auto& r : app_config.routes) app->routes.emplace_back(r);
     app->metrics = &d.metrics.app(app_config.name);
+    // Every socket is alone in its conn room and nearly alone in its user
+    // room: one wildcard per app and kind instead of a subscription per socket.
+    for (const auto& kind : d.config.nats.wildcard_rooms)
+      d.fanout->share(d.config.nats.subject_prefix + ".out." + app_config.name + "." + kind, *app->adapter,
+                      *app->metrics);
     d.listeners.push_back(std::make_shared<net::Listener>(d.loops, *app, d.services));
     d.apps.push_back(std::move(app));
   }

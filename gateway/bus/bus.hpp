@@ -43,10 +43,6 @@ std::string_view to_string(BusError e);
 class Subscription {
  public:
   virtual ~Subscription() = default;
-  // False when the server already had this interest before subscribe() (a
-  // subject served by a standing wildcard): the subject is live at once and
-  // needs no flush() before a caller relies on it.
-  virtual bool needs_flush() const { return true; }
 };
 
 class Bus {

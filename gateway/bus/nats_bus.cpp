@@ -171,7 +171,6 @@ NatsBus::Impl::~Impl() {
 std::unique_ptr<NatsBus> NatsBus::create(const NatsOptions& o, std::string* error) {
   auto impl = std::make_unique<Impl>();
   impl->opts = o;
-  impl->wildcards = std::make_shared<WildcardRouter>(o.wildcard_prefixes);
   Impl* raw = impl.get();
   natsStatus s = natsOptions_Create(&raw->nopts);
   natsOptions* no = raw->nopts;
@@ -208,10 +207,6 @@ std::unique_ptr<NatsBus> NatsBus::create(const NatsOptions& o, std::string* erro
     s = natsConnection_JetStream(&raw->js, raw->nc, &jo);
   }
   if (s == NATS_OK) s = subscribe_reply_inbox(*raw);
-  if (s == NATS_OK) s = raw->wildcards->subscribe_wildcards(raw->nc, o.pending_msgs_limit, o.pending_bytes_limit);
-  // Wildcard subjects count as live from now on: make sure the server has them
-  // (while disconnected, nats.c sends them on connect, before any publish).
-  if (s == NATS_OK && raw->connected()) natsConnection_FlushTimeout(raw->nc, 2000);
   if (s != NATS_OK) {
     if (error) *error = "NATS connect to " + o.url + ": " + status_text(s);
     return nullptr;
@@ -225,8 +220,6 @@ NatsBus::~NatsBus() = default;
 
 std::unique_ptr<Subscription> NatsBus::subscribe(const std::string& subject, Handler handler) {
   if (!is_valid_pattern(subject) || !handler) return nullptr;
-  if (impl_->wildcards->prefix_for(subject))
-    return impl_->wildcards->subscribe(subject, std::move(handler));
   auto* closure = new SubClosure{std::move(handler)};
   natsSubscription* sub = nullptr;
   natsStatus s = natsConnection_Subscribe(&sub, impl_->nc, subject.c_str(), on_sub_msg, closure);

@@ -35,13 +35,6 @@ struct NatsOptions {
   int pending_msgs_limit = 1'000'000;            // per subscription, then slow consumer
   int pending_bytes_limit = 512 * 1024 * 1024;   // per subscription, then slow consumer
   std::chrono::milliseconds js_timeout{5000};    // JetStream/KV management calls
-  // Subjects `<prefix>.<token>` for these prefixes are received through one
-  // wildcard subscription `<prefix>.*` each and dispatched here by subject,
-  // instead of a subscription (here and in the server) per subject. For
-  // rooms of one socket or a few (a connection, a user): far less memory per
-  // socket and no SUB per socket, at the price of receiving the other
-  // gateways' messages for these rooms too (see docs/performance.md).
-  std::vector<std::string> wildcard_prefixes;
 };
 
 class NatsBus final : public Bus {

@@ -16,7 +16,6 @@
 
 #include "gateway/bus/dispatcher.hpp"
 #include "gateway/bus/nats_bus.hpp"
-#include "gateway/bus/nats_wildcard.hpp"
 
 namespace gangway::bus {
 
@@ -44,7 +43,6 @@ struct NatsBus::Impl {
   Dispatcher dispatcher;
 
   std::shared_ptr<SubRegistry> subs = std::make_shared<SubRegistry>();
-  std::shared_ptr<WildcardRouter> wildcards;  // for opts.wildcard_prefixes
   std::atomic<std::uint64_t> slow_consumer_events{0};
 
   std::mutex mu;  // guards the fields below

@@ -1,6 +1,5 @@
 #include "gateway/fanout/fanout.hpp"
 
-#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <utility>
@@ -10,17 +9,27 @@
 
 namespace gangway {
 
-// One subscribed subject. Shared by the bus handler, so it outlives a late message.
+// One subject with its own subscription. Shared by the bus handler, so it
+// outlives a late message.
 struct Fanout::Room {
-  std::string subject;
   RoomKey key;
   const Adapter* adapter;
   AppMetrics* metrics;
   std::atomic<std::uint64_t> loop_mask{0};  // bit i: loop i has members (read lock-free by the bus thread)
-  std::vector<int> loop_members;            // guarded by Fanout::mu_
   std::unique_ptr<bus::Subscription> subscription;
   bool subscribed = false;  // the server has the interest; guarded by Fanout::mu_
-  std::vector<std::pair<std::size_t, std::function<void()>>> waiting;  // (loop, ready) until then
+  Waiting waiting;          // joins until then; guarded by Fanout::mu_
+};
+
+// One `<prefix>.*` subscription for all rooms `<prefix>.<id>`.
+struct Fanout::Shared {
+  std::string prefix;
+  std::string kind;  // the prefix's last token
+  const Adapter* adapter;
+  AppMetrics* metrics;
+  std::unique_ptr<bus::Subscription> subscription;
+  bool subscribed = false;  // guarded by Fanout::mu_
+  Waiting waiting;          // guarded by Fanout::mu_
 };
 
 namespace {
@@ -33,98 +42,165 @@ Fanout::Fanout(bus::Bus& bus, std::size_t loops, PostFn post) : bus_(bus), post_
 Fanout::~Fanout() {
   std::lock_guard lock(mu_);
   rooms_.clear();
+  shared_.clear();
+}
+
+void Fanout::share(const std::string& prefix, const Adapter& adapter, AppMetrics& metrics) {
+  auto shared = std::make_shared<Shared>();
+  shared->prefix = prefix;
+  shared->kind = prefix.substr(prefix.rfind('.') + 1);
+  shared->adapter = &adapter;
+  shared->metrics = &metrics;
+  std::weak_ptr<Shared> weak = shared;
+  shared->subscription = bus_.subscribe(prefix + ".*", [this, weak](bus::Message&& m) {
+    if (auto s = weak.lock()) on_shared_message(*s, std::move(m));
+  });
+  if (!shared->subscription) return;  // refused: these rooms get subscriptions of their own
+  {
+    std::lock_guard lock(mu_);
+    shared_.emplace(prefix, shared);
+  }
+  bus_.flush(kSubscribeTimeout, [this, weak](bus::BusError) {
+    if (auto s = weak.lock()) release(s->subscribed, s->waiting);
+  });
+}
+
+Fanout::Shared* Fanout::shared_for(const std::string& subject) const {
+  if (shared_.empty()) return nullptr;
+  auto dot = subject.rfind('.');
+  if (dot == std::string::npos) return nullptr;
+  auto it = shared_.find(subject.substr(0, dot));
+  return it == shared_.end() ? nullptr : it->second.get();
 }
 
 void Fanout::join(std::size_t loop, const std::string& subject, const RoomKey& key, const Adapter& adapter,
                   AppMetrics& metrics, Connection* c, std::function<void()> ready) {
   auto& members = loops_[loop].members[subject];
-  bool joined_before = !members.insert(c);
+  bool first_on_loop = members.insert(c) && members.size() == 1;
+  if (auto* shared = shared_for(subject)) return join_shared(*shared, loop, subject, first_on_loop, std::move(ready));
+  join_own(loop, subject, key, adapter, metrics, first_on_loop, std::move(ready));
+}
+
+void Fanout::join_shared(Shared& shared, std::size_t loop, const std::string& subject, bool first_on_loop,
+                         std::function<void()> ready) {
+  bool wait;
+  {
+    std::lock_guard lock(mu_);
+    if (first_on_loop) shared_masks_[subject] |= 1ULL << loop;
+    if ((wait = !shared.subscribed)) shared.waiting.emplace_back(loop, std::move(ready));
+  }
+  if (!wait) ready();
+}
+
+void Fanout::join_own(std::size_t loop, const std::string& subject, const RoomKey& key, const Adapter& adapter,
+                      AppMetrics& metrics, bool first_on_loop, std::function<void()> ready) {
   std::shared_ptr<Room> subscribing;  // a new room: flushed outside the lock
-  bool wait = false;
+  bool wait;
   {
     std::lock_guard lock(mu_);
     auto& room = rooms_[subject];
     if (!room) {
       subscribing = room = std::make_shared<Room>();
-      room->subject = subject;
       room->key = key;
       room->adapter = &adapter;
       room->metrics = &metrics;
-      room->loop_members.assign(loops_.size(), 0);
       std::weak_ptr<Room> weak = room;
       room->subscription = bus_.subscribe(subject, [this, weak](bus::Message&& m) {
-        if (auto r = weak.lock()) on_bus_message(r, std::move(m));
+        if (auto r = weak.lock()) on_room_message(r, std::move(m));
       });
-      // A subject under a standing wildcard is live already: no round trip.
-      if (!room->subscription || !room->subscription->needs_flush()) {
+      if (!room->subscription) {  // refused: nothing will arrive, and nothing to wait for
         room->subscribed = true;
         subscribing.reset();
       }
     }
-    if (!joined_before && members.size() == 1 && room->loop_members[loop]++ == 0) {
-      room->loop_mask.fetch_or(1ULL << loop);
-    }
+    if (first_on_loop) room->loop_mask.fetch_or(1ULL << loop);
     if ((wait = !room->subscribed)) room->waiting.emplace_back(loop, std::move(ready));
   }
   if (subscribing) {
     bus_.flush(kSubscribeTimeout, [this, weak = std::weak_ptr<Room>(subscribing)](bus::BusError) {
       // Even on error: nats.c re-sends the interest on reconnect, and a
       // socket must not wait forever for a server that is away.
-      if (auto room = weak.lock()) subscribed(*room);
+      if (auto room = weak.lock()) release(room->subscribed, room->waiting);
     });
   }
   if (!wait) ready();
 }
 
-void Fanout::subscribed(Room& room) {
-  std::vector<std::pair<std::size_t, std::function<void()>>> waiting;
+void Fanout::release(bool& subscribed, Waiting& waiting) {
+  Waiting ready;
   {
     std::lock_guard lock(mu_);
-    room.subscribed = true;
-    waiting.swap(room.waiting);
+    subscribed = true;
+    ready.swap(waiting);
   }
-  for (auto& [loop, ready] : waiting) post_(loop, std::move(ready));
+  for (auto& [loop, fn] : ready) post_(loop, std::move(fn));
 }
 
 void Fanout::leave(std::size_t loop, const std::string& subject, Connection* c) {
   auto it = loops_[loop].members.find(subject);
   if (it == loops_[loop].members.end()) return;
-  auto& members = it->second;
-  if (!members.erase(c) || !members.empty()) return;
+  if (!it->second.erase(c) || !it->second.empty()) return;
   loops_[loop].members.erase(it);
+  if (shared_for(subject)) return leave_shared(loop, subject);
+  leave_own(loop, subject);
+}
+
+void Fanout::leave_shared(std::size_t loop, const std::string& subject) {
+  std::lock_guard lock(mu_);
+  auto it = shared_masks_.find(subject);
+  if (it == shared_masks_.end()) return;
+  if ((it->second &= ~(1ULL << loop)) == 0) shared_masks_.erase(it);
+}
+
+void Fanout::leave_own(std::size_t loop, const std::string& subject) {
   std::unique_ptr<bus::Subscription> doomed;  // unsubscribed outside the lock
-  {
-    std::lock_guard lock(mu_);
-    auto r = rooms_.find(subject);
-    if (r == rooms_.end()) return;
-    if (--r->second->loop_members[loop] == 0) r->second->loop_mask.fetch_and(~(1ULL << loop));
-    if (r->second->loop_mask.load() == 0) {
-      doomed = std::move(r->second->subscription);
-      rooms_.erase(r);
-    }
-  }
+  std::lock_guard lock(mu_);
+  auto r = rooms_.find(subject);
+  if (r == rooms_.end()) return;
+  auto bit = 1ULL << loop;
+  if ((r->second->loop_mask.fetch_and(~bit) & ~bit) != 0) return;
+  doomed = std::move(r->second->subscription);
+  rooms_.erase(r);
 }
 
 std::size_t Fanout::subscribed_subjects() const {
   std::lock_guard lock(mu_);
-  return rooms_.size();
+  return rooms_.size() + shared_.size();
 }
 
-void Fanout::on_bus_message(const std::shared_ptr<Room>& room, bus::Message&& msg) {
-  room->metrics->bus_messages.fetch_add(1, std::memory_order_relaxed);
+void Fanout::on_room_message(const std::shared_ptr<Room>& room, bus::Message&& msg) {
+  dispatch(room->key, *room->adapter, *room->metrics, room->loop_mask.load(std::memory_order_acquire),
+           std::move(msg));
+}
+
+void Fanout::on_shared_message(const Shared& shared, bus::Message&& msg) {
+  std::uint64_t mask;
+  {
+    std::lock_guard lock(mu_);
+    auto it = shared_masks_.find(msg.subject);
+    if (it == shared_masks_.end()) return;  // another gateway's socket
+    mask = it->second;
+  }
+  RoomKey key{shared.kind, msg.subject.substr(shared.prefix.size() + 1)};
+  dispatch(key, *shared.adapter, *shared.metrics, mask, std::move(msg));
+}
+
+void Fanout::dispatch(const RoomKey& key, const Adapter& adapter, AppMetrics& metrics, std::uint64_t mask,
+                      bus::Message&& msg) {
+  metrics.bus_messages.fetch_add(1, std::memory_order_relaxed);
   auto event = parse_event(msg.data);
   if (!event) {
-    room->metrics->bus_bad_messages.fetch_add(1, std::memory_order_relaxed);
+    metrics.bus_bad_messages.fetch_add(1, std::memory_order_relaxed);
     return;
   }
-  auto bytes = room->adapter->encode(*event, room->key);
+  auto bytes = adapter.encode(*event, key);
   if (!bytes) return;
   auto frame = std::make_shared<const std::string>(std::move(*bytes));
   auto exclude = std::make_shared<const Exclude>(std::move(event->exclude));
-  std::uint64_t mask = room->loop_mask.load(std::memory_order_acquire);
+  auto subject = std::make_shared<const std::string>(std::move(msg.subject));
   for (std::size_t i = 0; mask; ++i, mask >>= 1) {
     if (!(mask & 1)) continue;
-    post_(i, [this, i, room, frame, exclude] { deliver(i, room->subject, frame, *exclude); });
+    post_(i, [this, i, subject, frame, exclude] { deliver(i, *subject, frame, *exclude); });
   }
 }
 

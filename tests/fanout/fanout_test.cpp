@@ -115,5 +115,80 @@ TEST(FanoutTest, AJoinToASubscribedRoomIsReadyAtOnce) {
   EXPECT_TRUE(second_ready);
 }
 
+
+// Rooms of a shared kind (conn, user) ride one `<prefix>.*` subscription.
+class FanoutSharedTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    bus_ = connect(nats_);
+    backend_ = connect(nats_);
+    ASSERT_TRUE(bus_ && backend_);
+    fanout_ = std::make_unique<Fanout>(*bus_, 2, [&](std::size_t i, std::function<void()> job) {
+      loops_[i].post(std::move(job));
+    });
+    fanout_->share("gw.out.tribe.conn", tribe_, metrics_);
+  }
+  void TearDown() override { fanout_.reset(); }
+
+  // Joins on `loop` and runs that loop until the join is ready.
+  void join(std::size_t loop, const std::string& id, RecordingConnection& c) {
+    bool ready = false;
+    fanout_->join(loop, "gw.out.tribe.conn." + id, {"conn", id}, tribe_, metrics_, &c, [&] { ready = true; });
+    ASSERT_TRUE(loops_[loop].run_until([&] { return ready; }));
+  }
+  void publish(const std::string& id, const std::string& text) {
+    ASSERT_EQ(backend_->publish("gw.out.tribe.conn." + id, R"({"event":"message.new","data":{"text":")" + text +
+                                                               R"("}})"),
+              bus::BusError::ok);
+  }
+
+  NatsServer nats_;
+  std::unique_ptr<bus::NatsBus> bus_, backend_;
+  TestLoop loops_[2];
+  AppMetrics metrics_;
+  const Adapter& tribe_ = *find_adapter("tribe");
+  std::unique_ptr<Fanout> fanout_;
+};
+
+TEST_F(FanoutSharedTest, EachRoomGetsOnlyItsOwnEvents) {
+  RecordingConnection a, b;
+  join(0, "a", a);
+  join(0, "b", b);
+  publish("nobody", "another gateway's socket");
+  publish("a", "for a");
+  publish("b", "for b");
+  ASSERT_TRUE(loops_[0].run_until([&] { return a.frames.size() == 1 && b.frames.size() == 1; }));
+  EXPECT_NE(a.frames[0].find("for a"), std::string::npos) << a.frames[0];
+  EXPECT_NE(b.frames[0].find("for b"), std::string::npos) << b.frames[0];
+  EXPECT_EQ(fanout_->subscribed_subjects(), 1u) << "one wildcard, not a subscription per room";
+}
+
+TEST_F(FanoutSharedTest, NothingAfterTheLastMemberLeaves) {
+  RecordingConnection a, b;
+  join(0, "a", a);
+  join(0, "b", b);
+  fanout_->leave(0, "gw.out.tribe.conn.a", &a);
+  publish("a", "late");
+  publish("b", "marker");
+  // One subscription delivers in order: once b has the marker, a's event was dropped.
+  ASSERT_TRUE(loops_[0].run_until([&] { return b.frames.size() == 1; }));
+  loops_[0].run_until([] { return false; }, std::chrono::milliseconds(100));
+  EXPECT_TRUE(a.frames.empty());
+}
+
+TEST_F(FanoutSharedTest, MembersOnTwoLoopsBothReceive) {
+  RecordingConnection on0, on1;
+  join(0, "x", on0);
+  join(1, "x", on1);
+  publish("x", "both");
+  EXPECT_TRUE(loops_[0].run_until([&] { return on0.frames.size() == 1; }));
+  EXPECT_TRUE(loops_[1].run_until([&] { return on1.frames.size() == 1; }));
+  fanout_->leave(1, "gw.out.tribe.conn.x", &on1);
+  publish("x", "only loop 0");
+  EXPECT_TRUE(loops_[0].run_until([&] { return on0.frames.size() == 2; }));
+  loops_[1].run_until([] { return false; }, std::chrono::milliseconds(100));
+  EXPECT_EQ(on1.frames.size(), 1u);
+}
+
 }  // namespace
 }  // namespace gangway::test
