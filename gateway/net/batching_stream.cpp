@@ -17,7 +17,7 @@ std::vector<std::unique_ptr<BatchingStream::Batch>>& BatchingStream::spares() {
 }
 
 void teardown(beast::role_type role, BatchingStream& stream, beast::error_code& ec) {
-  using beast::teardown;
+  using beast::websocket::teardown;
   teardown(role, stream.next_layer(), ec);
 }
 
@@ -81,10 +81,9 @@ void BatchingStream::start(std::unique_ptr<BeastWrite> op) {
 void BatchingStream::start(std::unique_ptr<Batch> batch) {
   busy_ = true;
   std::span<const asio::const_buffer> buffers(batch->buffers.data(), batch->count);
-  // Straight on the socket: tcp_stream's per-operation timer bookkeeping is
-  // measurable at a million frames a second, and data frames need no deadline
-  // of their own (Beast's idle and close timeouts tear the socket down).
-  asio::async_write(inner_.socket(), buffers,
+  // Data frames need no deadline of their own: Beast's idle and close
+  // timeouts tear the socket down under a peer that stops reading.
+  asio::async_write(inner_, buffers,
                     asio::bind_executor(get_executor(), [this, batch = std::move(batch)](beast::error_code ec,
                                                                                          std::size_t) mutable {
                       // batch->done holds the session (and so this stream) alive.

@@ -19,7 +19,8 @@
 // (the session's loop), so the state needs no lock.
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/write.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/error.hpp>
 #include <boost/beast/websocket/teardown.hpp>
 #include <array>
 #include <cstdint>
@@ -32,8 +33,11 @@ namespace gangway::net {
 
 class BatchingStream {
  public:
-  using executor_type = boost::beast::tcp_stream::executor_type;
-  using next_layer_type = boost::beast::tcp_stream;
+  // A plain socket, not beast::tcp_stream: its timer state and the timed op in
+  // every pending read cost ~1.4 KiB per idle socket. The upgrade has its own
+  // deadline (WsSession), the WebSocket phase Beast's websocket timeouts.
+  using next_layer_type = boost::asio::ip::tcp::socket;
+  using executor_type = next_layer_type::executor_type;
   using Done = std::function<void(boost::beast::error_code)>;
   // At most this many frames go in one batch (asio gathers 64 buffers per
   // writev: a header and a payload per frame).
@@ -129,7 +133,7 @@ class BatchingStream {
   void start(std::unique_ptr<Batch> batch);
   void next();
 
-  boost::beast::tcp_stream inner_;
+  next_layer_type inner_;
   std::unique_ptr<BeastWrite> beast_waiting_;
   std::unique_ptr<Batch> batch_waiting_;
   bool busy_ = false;          // a write is in flight on the socket
@@ -141,7 +145,7 @@ void teardown(boost::beast::role_type role, BatchingStream& stream, boost::beast
 
 template <class TeardownHandler>
 void async_teardown(boost::beast::role_type role, BatchingStream& stream, TeardownHandler&& handler) {
-  using boost::beast::async_teardown;
+  using boost::beast::websocket::async_teardown;
   async_teardown(role, stream.next_layer(), std::forward<TeardownHandler>(handler));
 }
 

@@ -31,9 +31,24 @@ WsSession::~WsSession() { shutdown("gone"); }
 void WsSession::start() {
   parser_.emplace();
   parser_->header_limit(16 * 1024);
-  beast::get_lowest_layer(ws_).expires_after(std::chrono::seconds(app_.limits.handshake_timeout_s));
+  arm_deadline();
   http::async_read(ws_.next_layer(), buffer_, *parser_,
                    [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_request(ec); });
+}
+
+// The whole upgrade (request, authentication, callouts, a refusal's answer)
+// and the whole close each have handshake_timeout_s; in between, Beast's
+// websocket timeouts (idle, pings) watch the socket and no timer is held.
+void WsSession::arm_deadline() {
+  deadline_ = std::make_unique<boost::asio::steady_timer>(ws_.get_executor(),
+                                                         std::chrono::seconds(app_.limits.handshake_timeout_s));
+  deadline_->async_wait([weak = weak_from_this()](beast::error_code ec) {
+    if (ec) return;  // cancelled: accepted, or the session is gone
+    if (auto self = weak.lock()) {
+      beast::error_code ignored;
+      beast::get_lowest_layer(self->ws_).close(ignored);
+    }
+  });
 }
 
 void WsSession::on_request(beast::error_code ec) {
@@ -193,12 +208,12 @@ void WsSession::refuse(unsigned status, std::string_view code) {
   if (!code.empty()) services_.metrics->error(info_.app, code);
   http::async_write(ws_.next_layer(), *res, [self = shared_from_this(), res](beast::error_code, std::size_t) {
     beast::error_code ignored;
-    beast::get_lowest_layer(self->ws_).socket().shutdown(boost::asio::ip::tcp::socket::shutdown_send, ignored);
+    beast::get_lowest_layer(self->ws_).shutdown(boost::asio::ip::tcp::socket::shutdown_send, ignored);
   });
 }
 
 void WsSession::accept_then(std::function<void()> next) {
-  beast::get_lowest_layer(ws_).expires_never();
+  deadline_.reset();  // cancels it
   const auto& limits = app_.limits;
   websocket::stream_base::timeout timeouts;
   timeouts.handshake_timeout = std::chrono::seconds(limits.handshake_timeout_s);
@@ -344,14 +359,14 @@ void WsSession::close(int code, std::string_view reason) {
   closing_ = true;
   pending_close_.emplace(code, std::string(reason.substr(0, 120)));
   // Frames not yet started are dropped: the socket is going away. A batch in
-  // flight finishes first, bounded by the deadline below.
+  // flight finishes first, bounded by the deadline.
   // Before the greeting nothing is in flight, and the greeting never comes.
   if (!welcomed_) queue_.clear();
   welcomed_ = true;
   queue_.resize(queue_head_ + in_flight_);
   queued_bytes_ = 0;
   for (std::size_t i = queue_head_; i < queue_.size(); ++i) queued_bytes_ += queue_[i]->size();
-  beast::get_lowest_layer(ws_).expires_after(std::chrono::seconds(app_.limits.handshake_timeout_s));
+  arm_deadline();
   if (open_) {
     if (auto frame = app_.adapter->encode_close(code, reason)) {
       queued_bytes_ += frame->size();

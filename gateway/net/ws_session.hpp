@@ -9,8 +9,8 @@
 // allowed to slow its rooms down.
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/websocket/stream.hpp>
@@ -47,6 +47,7 @@ class WsSession : public std::enable_shared_from_this<WsSession>, public Connect
   using Request = boost::beast::http::request<boost::beast::http::empty_body>;
 
   // Upgrade (ws_session.cpp)
+  void arm_deadline();  // closes the socket unless the upgrade (or the close) is done in time
   void on_request(boost::beast::error_code ec);
   void authenticate(std::function<void(bool ok)> done);
   void authenticate_cookie(std::function<void(bool ok)> done);
@@ -110,6 +111,7 @@ class WsSession : public std::enable_shared_from_this<WsSession>, public Connect
   boost::beast::websocket::stream<BatchingStream> ws_;
   ReadBuffer buffer_;
   std::optional<boost::beast::http::request_parser<boost::beast::http::empty_body>> parser_;
+  std::unique_ptr<boost::asio::steady_timer> deadline_;  // during the upgrade and the close only
   Request request_;  // kept until the upgrade is accepted
   std::size_t loop_;
   AppRuntime& app_;

@@ -2,6 +2,10 @@
 // gangway binary and real WebSocket clients, all on free loopback ports.
 #include <gtest/gtest.h>
 
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -204,6 +208,53 @@ TEST_F(TribeTest, AdminEndpoints) {
   EXPECT_NE(body.find("gangway_connections{app=\"tribe\"}"), std::string::npos);
   EXPECT_NE(body.find("gangway_nats_connected 1"), std::string::npos);
   EXPECT_NE(body.find("gangway_errors_total{app=\"tribe\",code=\"unauthorized\"}"), std::string::npos);
+}
+
+
+// A gateway whose upgrades must finish within a second.
+class TribeDeadlineTest : public SuiteStack<TribeDeadlineTest> {
+ public:
+  static nlohmann::json config(const std::string& nats_url, int backend_port) {
+    auto c = tribe_config(nats_url, backend_port);
+    c["apps"][0]["limits"]["handshake_timeout_s"] = 1;
+    return c;
+  }
+};
+
+// Sends `request` on a fresh TCP connection; seconds until the server closes
+// it (recv gives EOF or a reset), or -1 if it is still open after `limit_s`.
+double seconds_until_closed(int port, const std::string& request, int limit_s) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<std::uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  timeval tv{limit_s, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  auto start = std::chrono::steady_clock::now();
+  double result = -1;
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
+      ::send(fd, request.data(), request.size(), 0) == static_cast<ssize_t>(request.size())) {
+    char buf[512];
+    ssize_t n;
+    while ((n = ::recv(fd, buf, sizeof buf, 0)) > 0) {
+    }
+    if (n == 0 || errno == ECONNRESET)
+      result = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  }
+  ::close(fd);
+  return result;
+}
+
+TEST_F(TribeDeadlineTest, AnUpgradeThatNeverFinishesIsClosedAndAcceptedSocketsStay) {
+  // The request line and one header, never the blank line that ends them.
+  double closed_after = seconds_until_closed(port(), "GET /api/v1/ws HTTP/1.1\r\nHost: gangway\r\n", 20);
+  EXPECT_GE(closed_after, 0) << "a half-sent upgrade must not hold its socket forever";
+  // Another client is served as usual, and its socket outlives the upgrade's deadline.
+  auto c = tribe_connect(port(), token("alice"));
+  std::this_thread::sleep_for(1500ms);
+  c->send(R"({"event":"ping"})");
+  EXPECT_EQ(c->next(), R"({"event":"pong"})");
 }
 
 }  // namespace
