@@ -29,10 +29,10 @@ WsSession::WsSession(boost::asio::ip::tcp::socket&& socket, std::size_t loop, Ap
 WsSession::~WsSession() { shutdown("gone"); }
 
 void WsSession::start() {
-  parser_.emplace();
-  parser_->header_limit(16 * 1024);
+  upgrade_ = std::make_unique<Upgrade>();
+  upgrade_->parser.header_limit(16 * 1024);
   arm_deadline();
-  http::async_read(ws_.next_layer(), buffer_, *parser_,
+  http::async_read(ws_.next_layer(), buffer_, upgrade_->parser,
                    [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_request(ec); });
 }
 
@@ -53,17 +53,17 @@ void WsSession::arm_deadline() {
 
 void WsSession::on_request(beast::error_code ec) {
   if (ec) return;  // the client went away or timed out before finishing its request
-  request_ = parser_->release();
-  parser_.reset();
-  auto raw_target = request_.target();
+  upgrade_->request = upgrade_->parser.release();
+  const auto& request = upgrade_->request;
+  auto raw_target = request.target();
   Target target = parse_target(std::string_view(raw_target.data(), raw_target.size()));
   std::optional<Params> params;
   for (const auto& route : app_.routes)
     if ((params = route.match(target.path))) break;
   if (!params) return refuse(404, "not_found");
-  if (!websocket::is_upgrade(request_)) return refuse(426, "upgrade_required");
+  if (!websocket::is_upgrade(request)) return refuse(426, "upgrade_required");
   if (!app_.config.allowed_origins.empty()) {
-    auto raw_origin = request_[http::field::origin];
+    auto raw_origin = request[http::field::origin];
     std::string origin(raw_origin.data(), raw_origin.size());
     const auto& allowed = app_.config.allowed_origins;
     bool ok = origin.empty() || std::find(allowed.begin(), allowed.end(), "*") != allowed.end() ||
@@ -72,7 +72,7 @@ void WsSession::on_request(beast::error_code ec) {
   }
   info_.params = std::move(*params);
   info_.options = &app_.config.options;
-  auto raw_cookie = request_[http::field::cookie];
+  auto raw_cookie = request[http::field::cookie];
   cookie_.assign(raw_cookie.data(), raw_cookie.size());
   authenticate([this](bool ok) {
     if (!ok) return refuse_unauthorized();
@@ -136,11 +136,11 @@ void WsSession::authenticate(std::function<void(bool)> done) {
   std::vector<std::string> sources = app_.config.token_sources;
   if (sources.empty())
     sources = {app_.adapter->credential() == Credential::bearer ? "bearer" : "query:token"};
-  auto raw_target = request_.target();
+  auto raw_target = upgrade_->request.target();
   Target target = parse_target(std::string_view(raw_target.data(), raw_target.size()));
   for (const auto& source : sources) {
     if (source == "bearer") {
-      auto h = request_[http::field::authorization];
+      auto h = upgrade_->request[http::field::authorization];
       if (h.size() > 7 && beast::iequals(h.substr(0, 7), "Bearer ")) token_.assign(h.data() + 7, h.size() - 7);
     } else if (source.rfind("query:", 0) == 0) {
       if (auto it = target.query.find(source.substr(6)); it != target.query.end()) token_ = it->second;
@@ -223,8 +223,8 @@ void WsSession::accept_then(std::function<void()> next) {
   ws_.read_message_max(limits.max_frame_bytes);
   ws_.set_option(websocket::stream_base::decorator(
       [](websocket::response_type& res) { res.set(http::field::server, "gangway"); }));
-  ws_.async_accept(request_, [self = shared_from_this(), next = std::move(next)](beast::error_code ec) {
-    self->request_ = {};
+  ws_.async_accept(upgrade_->request, [self = shared_from_this(), next = std::move(next)](beast::error_code ec) {
+    self->upgrade_.reset();
     if (ec) return;
     self->app_.metrics->connections_total.fetch_add(1, std::memory_order_relaxed);
     next();

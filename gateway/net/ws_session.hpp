@@ -110,9 +110,13 @@ class WsSession : public std::enable_shared_from_this<WsSession>, public Connect
   // are written in batches by the layer underneath (batching_stream.hpp).
   boost::beast::websocket::stream<BatchingStream> ws_;
   ReadBuffer buffer_;
-  std::optional<boost::beast::http::request_parser<boost::beast::http::empty_body>> parser_;
+  // Only while upgrading (~350 bytes an accepted socket no longer carries).
+  struct Upgrade {
+    boost::beast::http::request_parser<boost::beast::http::empty_body> parser;
+    Request request;  // kept until the upgrade is accepted
+  };
+  std::unique_ptr<Upgrade> upgrade_;
   std::unique_ptr<boost::asio::steady_timer> deadline_;  // during the upgrade and the close only
-  Request request_;  // kept until the upgrade is accepted
   std::size_t loop_;
   AppRuntime& app_;
   Services& services_;
