@@ -33,7 +33,7 @@ void Listener::stop() {
 void Listener::do_accept() {
   target_loop_ = loops_.next();
   acceptor_.async_accept(loops_.loop(target_loop_), [self = shared_from_this()](boost::system::error_code ec,
-                                                                                 tcp::socket socket) {
+                                                                                 BatchingStream::Socket socket) {
     if (ec == boost::asio::error::operation_aborted || !self->acceptor_.is_open()) return;
     if (!ec) {
       boost::system::error_code ignored;

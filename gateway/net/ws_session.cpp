@@ -20,7 +20,7 @@ namespace {
 constexpr std::size_t kKeptQueueSlots = 8;
 }  // namespace
 
-WsSession::WsSession(boost::asio::ip::tcp::socket&& socket, std::size_t loop, AppRuntime& app, Services& services)
+WsSession::WsSession(BatchingStream::Socket&& socket, std::size_t loop, AppRuntime& app, Services& services)
     : ws_(std::move(socket)), loop_(loop), app_(app), services_(services) {
   info_.app = app.config.name;
   info_.conn_id = new_short_id('c');

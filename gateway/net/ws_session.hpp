@@ -32,7 +32,7 @@ namespace gangway::net {
 
 class WsSession : public std::enable_shared_from_this<WsSession>, public Connection {
  public:
-  WsSession(boost::asio::ip::tcp::socket&& socket, std::size_t loop, AppRuntime& app, Services& services);
+  WsSession(BatchingStream::Socket&& socket, std::size_t loop, AppRuntime& app, Services& services);
   ~WsSession() override;
 
   // On the session's loop: reads and answers the upgrade request.

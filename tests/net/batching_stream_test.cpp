@@ -26,7 +26,7 @@ class BatchingStreamTest : public ::testing::Test {
   void SetUp() override {
     tcp::acceptor acceptor(ioc_, {asio::ip::make_address("127.0.0.1"), 0});
     bool accepted = false, handshaken = false;
-    acceptor.async_accept([&](beast::error_code ec, tcp::socket s) {
+    acceptor.async_accept(ioc_, [&](beast::error_code ec, BatchingStream::Socket s) {
       ASSERT_FALSE(ec);
       server_ = std::make_unique<websocket::stream<BatchingStream>>(std::move(s));
       server_->async_accept([&](beast::error_code e) { accepted = !e; });
