@@ -1,6 +1,7 @@
 #pragma once
 // The real processes an integration test runs against, each on free loopback
 // ports and stopped by PID: nats-server, the demo backend, gateways.
+#include <gtest/gtest-spi.h>
 #include <gtest/gtest.h>
 
 #include <memory>
@@ -51,10 +52,23 @@ class GatewayProcess {
 template <class Fixture>
 class SuiteStack : public ::testing::Test {
  protected:
+  // gtest reports every test of a suite whose SetUpTestSuite failed as
+  // skipped, which ctest counts as no failure: the stack's start-up failures
+  // are kept here and fail each test instead (SetUp).
   static void SetUpTestSuite() {
-    nats_ = std::make_unique<NatsServer>();
-    backend_ = std::make_unique<DemoBackend>(nats_->url());
-    gateway_ = std::make_unique<GatewayProcess>(Fixture::config(nats_->url(), backend_->port()));
+    ::testing::TestPartResultArray failures;
+    {
+      ::testing::ScopedFakeTestPartResultReporter intercept(
+          ::testing::ScopedFakeTestPartResultReporter::INTERCEPT_ALL_THREADS, &failures);
+      nats_ = std::make_unique<NatsServer>();
+      backend_ = std::make_unique<DemoBackend>(nats_->url());
+      gateway_ = std::make_unique<GatewayProcess>(Fixture::config(nats_->url(), backend_->port()));
+    }
+    start_failures_.clear();
+    for (int i = 0; i < failures.size(); ++i) start_failures_ += failures.GetTestPartResult(i).message() + std::string("\n");
+  }
+  void SetUp() override {
+    if (!start_failures_.empty()) FAIL() << "the suite's stack did not start:\n" << start_failures_;
   }
   static void TearDownTestSuite() {
     gateway_.reset();
@@ -69,6 +83,7 @@ class SuiteStack : public ::testing::Test {
   inline static std::unique_ptr<NatsServer> nats_;
   inline static std::unique_ptr<DemoBackend> backend_;
   inline static std::unique_ptr<GatewayProcess> gateway_;
+  inline static std::string start_failures_;
 };
 
 // A tribe app config like deploy/gangway.demo.json, on free ports.

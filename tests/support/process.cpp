@@ -8,6 +8,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <stdexcept>
@@ -20,20 +22,50 @@
 
 namespace gangway::test {
 
-int free_port() {
+namespace {
+
+// True if `port` (0: any) can be bound on 127.0.0.1 now; sets `port` to the one bound.
+bool bindable(int& port) {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    ::close(fd);
-    throw std::runtime_error("free_port: bind failed");
-  }
+  addr.sin_port = htons(static_cast<std::uint16_t>(port));
+  bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
   socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  if (ok) ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
   ::close(fd);
-  return ntohs(addr.sin_port);
+  port = ntohs(addr.sin_port);
+  return ok;
+}
+
+// The lowest ephemeral port: the kernel hands ports from there up to every
+// outgoing connection, so a port picked there can be taken by a client
+// socket between the pick and the server's bind.
+int ephemeral_low() {
+  int low = 32768, high = 60999;
+  if (FILE* f = std::fopen("/proc/sys/net/ipv4/ip_local_port_range", "r")) {
+    if (std::fscanf(f, "%d %d", &low, &high) != 2) low = 32768;
+    std::fclose(f);
+  }
+  return low;
+}
+
+}  // namespace
+
+int free_port() {
+  // Below the ephemeral range (see ephemeral_low), at random: concurrent
+  // test processes rarely pick the same one.
+  static thread_local unsigned seed = static_cast<unsigned>(::getpid()) * 2654435761u ^
+                                      static_cast<unsigned>(std::chrono::steady_clock::now().time_since_epoch().count());
+  int low = 10000, high = ephemeral_low();
+  for (int attempt = 0; high - low > 1000 && attempt < 50; ++attempt) {
+    int port = low + static_cast<int>(::rand_r(&seed) % static_cast<unsigned>(high - low));
+    if (bindable(port)) return port;
+  }
+  int port = 0;
+  if (!bindable(port)) throw std::runtime_error("free_port: bind failed");
+  return port;
 }
 
 bool wait_for_port(int port, std::chrono::milliseconds timeout) {

@@ -12,7 +12,8 @@ namespace gangway::test {
 
 class NatsRecorder;
 
-// A loopback TCP port that was free a moment ago (bind to 0, read, close).
+// A loopback TCP port that was free a moment ago: random, below the kernel's
+// ephemeral range, so no client socket takes it before the server binds it.
 int free_port();
 
 // Blocks until something accepts TCP connections on 127.0.0.1:port, or the timeout.
