@@ -72,5 +72,30 @@ TEST(MemberListTest, ShrinkingDropsTheIndexAndStaysCorrect) {
   EXPECT_EQ(list.size(), c.size());
 }
 
+
+TEST(MemberListTest, GrowsFromOneInlineMemberAndShrinksBackToIt) {
+  auto c = fake_connections(3);
+  MemberList list;
+  EXPECT_TRUE(list.empty());
+  EXPECT_EQ(list.begin(), list.end());
+  EXPECT_TRUE(list.insert(c[0]));
+  EXPECT_EQ(members_of(list), (std::set<Connection*>{c[0]}));
+  EXPECT_TRUE(list.insert(c[1]));
+  EXPECT_TRUE(list.insert(c[2]));
+  EXPECT_EQ(members_of(list), (std::set<Connection*>{c[0], c[1], c[2]}));
+  EXPECT_TRUE(list.erase(c[0]));
+  EXPECT_TRUE(list.erase(c[2]));
+  EXPECT_EQ(list.size(), 1u);
+  EXPECT_EQ(members_of(list), (std::set<Connection*>{c[1]}));
+  EXPECT_FALSE(list.contains(c[0]));
+  EXPECT_FALSE(list.erase(c[0]));
+  EXPECT_TRUE(list.insert(c[0]));  // and out to the array again
+  EXPECT_EQ(members_of(list), (std::set<Connection*>{c[0], c[1]}));
+  EXPECT_TRUE(list.erase(c[1]));
+  EXPECT_TRUE(list.erase(c[0]));
+  EXPECT_TRUE(list.empty());
+  EXPECT_EQ(list.begin(), list.end());
+}
+
 }  // namespace
 }  // namespace gangway::test
