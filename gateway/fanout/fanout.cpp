@@ -21,7 +21,8 @@ struct Fanout::Room {
   Waiting waiting;          // joins until then; guarded by Fanout::mu_
 };
 
-// One `<prefix>.*` subscription for all rooms `<prefix>.<id>`.
+// One `<prefix>.*` subscription for all rooms `<prefix>.<id>`. Rooms are kept
+// by id, not subject: most ids fit std::string's inline buffer, subjects do not.
 struct Fanout::Shared {
   std::string prefix;
   std::string kind;  // the prefix's last token
@@ -30,6 +31,8 @@ struct Fanout::Shared {
   std::unique_ptr<bus::Subscription> subscription;
   bool subscribed = false;  // guarded by Fanout::mu_
   Waiting waiting;          // guarded by Fanout::mu_
+  std::vector<std::unordered_map<std::string, MemberList>> members;  // [loop]: id -> members, touched on that loop
+  std::unordered_map<std::string, std::uint64_t> masks;              // id -> loops with members; Fanout::mu_
 };
 
 namespace {
@@ -51,9 +54,10 @@ void Fanout::share(const std::string& prefix, const Adapter& adapter, AppMetrics
   shared->kind = prefix.substr(prefix.rfind('.') + 1);
   shared->adapter = &adapter;
   shared->metrics = &metrics;
+  shared->members.resize(loops_.size());
   std::weak_ptr<Shared> weak = shared;
   shared->subscription = bus_.subscribe(prefix + ".*", [this, weak](bus::Message&& m) {
-    if (auto s = weak.lock()) on_shared_message(*s, std::move(m));
+    if (auto s = weak.lock()) on_shared_message(s, std::move(m));
   });
   if (!shared->subscription) return;  // refused: these rooms get subscriptions of their own
   {
@@ -65,28 +69,33 @@ void Fanout::share(const std::string& prefix, const Adapter& adapter, AppMetrics
   });
 }
 
-Fanout::Shared* Fanout::shared_for(const std::string& subject) const {
+Fanout::Shared* Fanout::shared_for(const std::string& subject, std::string* id) const {
   if (shared_.empty()) return nullptr;
   auto dot = subject.rfind('.');
   if (dot == std::string::npos) return nullptr;
   auto it = shared_.find(subject.substr(0, dot));
-  return it == shared_.end() ? nullptr : it->second.get();
+  if (it == shared_.end()) return nullptr;
+  *id = subject.substr(dot + 1);
+  return it->second.get();
 }
 
 void Fanout::join(std::size_t loop, const std::string& subject, const RoomKey& key, const Adapter& adapter,
                   AppMetrics& metrics, Connection* c, std::function<void()> ready) {
+  std::string id;
+  if (auto* shared = shared_for(subject, &id)) return join_shared(*shared, loop, id, c, std::move(ready));
   auto& members = loops_[loop].members[subject];
   bool first_on_loop = members.insert(c) && members.size() == 1;
-  if (auto* shared = shared_for(subject)) return join_shared(*shared, loop, subject, first_on_loop, std::move(ready));
   join_own(loop, subject, key, adapter, metrics, first_on_loop, std::move(ready));
 }
 
-void Fanout::join_shared(Shared& shared, std::size_t loop, const std::string& subject, bool first_on_loop,
+void Fanout::join_shared(Shared& shared, std::size_t loop, const std::string& id, Connection* c,
                          std::function<void()> ready) {
+  auto& members = shared.members[loop][id];
+  bool first_on_loop = members.insert(c) && members.size() == 1;
   bool wait;
   {
     std::lock_guard lock(mu_);
-    if (first_on_loop) shared_masks_[subject] |= 1ULL << loop;
+    if (first_on_loop) shared.masks[id] |= 1ULL << loop;
     if ((wait = !shared.subscribed)) shared.waiting.emplace_back(loop, std::move(ready));
   }
   if (!wait) ready();
@@ -137,19 +146,25 @@ void Fanout::release(bool& subscribed, Waiting& waiting) {
 }
 
 void Fanout::leave(std::size_t loop, const std::string& subject, Connection* c) {
+  std::string id;
+  if (auto* shared = shared_for(subject, &id)) return leave_shared(*shared, loop, id, c);
   auto it = loops_[loop].members.find(subject);
   if (it == loops_[loop].members.end()) return;
   if (!it->second.erase(c) || !it->second.empty()) return;
   loops_[loop].members.erase(it);
-  if (shared_for(subject)) return leave_shared(loop, subject);
   leave_own(loop, subject);
 }
 
-void Fanout::leave_shared(std::size_t loop, const std::string& subject) {
+void Fanout::leave_shared(Shared& shared, std::size_t loop, const std::string& id, Connection* c) {
+  auto& on_loop = shared.members[loop];
+  auto it = on_loop.find(id);
+  if (it == on_loop.end()) return;
+  if (!it->second.erase(c) || !it->second.empty()) return;
+  on_loop.erase(it);
   std::lock_guard lock(mu_);
-  auto it = shared_masks_.find(subject);
-  if (it == shared_masks_.end()) return;
-  if ((it->second &= ~(1ULL << loop)) == 0) shared_masks_.erase(it);
+  auto m = shared.masks.find(id);
+  if (m == shared.masks.end()) return;
+  if ((m->second &= ~(1ULL << loop)) == 0) shared.masks.erase(m);
 }
 
 void Fanout::leave_own(std::size_t loop, const std::string& subject) {
@@ -169,50 +184,62 @@ std::size_t Fanout::subscribed_subjects() const {
 }
 
 void Fanout::on_room_message(const std::shared_ptr<Room>& room, bus::Message&& msg) {
-  dispatch(room->key, *room->adapter, *room->metrics, room->loop_mask.load(std::memory_order_acquire),
-           std::move(msg));
+  auto encoded = encode(room->key, *room->adapter, *room->metrics, msg);
+  if (!encoded) return;
+  auto subject = std::make_shared<const std::string>(std::move(msg.subject));
+  std::uint64_t mask = room->loop_mask.load(std::memory_order_acquire);
+  for (std::size_t i = 0; mask; ++i, mask >>= 1) {
+    if (!(mask & 1)) continue;
+    post_(i, [this, i, subject, e = *encoded] {
+      auto it = loops_[i].members.find(*subject);
+      if (it != loops_[i].members.end()) deliver(it->second, e);
+    });
+  }
 }
 
-void Fanout::on_shared_message(const Shared& shared, bus::Message&& msg) {
+void Fanout::on_shared_message(const std::shared_ptr<Shared>& shared, bus::Message&& msg) {
+  std::string id = msg.subject.substr(shared->prefix.size() + 1);
   std::uint64_t mask;
   {
     std::lock_guard lock(mu_);
-    auto it = shared_masks_.find(msg.subject);
-    if (it == shared_masks_.end()) return;  // another gateway's socket
+    auto it = shared->masks.find(id);
+    if (it == shared->masks.end()) return;  // another gateway's socket
     mask = it->second;
   }
-  RoomKey key{shared.kind, msg.subject.substr(shared.prefix.size() + 1)};
-  dispatch(key, *shared.adapter, *shared.metrics, mask, std::move(msg));
+  auto encoded = encode(RoomKey{shared->kind, id}, *shared->adapter, *shared->metrics, msg);
+  if (!encoded) return;
+  for (std::size_t i = 0; mask; ++i, mask >>= 1) {
+    if (!(mask & 1)) continue;
+    post_(i, [i, shared, id, e = *encoded] {
+      auto& on_loop = shared->members[i];
+      auto it = on_loop.find(id);
+      if (it != on_loop.end()) deliver(it->second, e);
+    });
+  }
 }
 
-void Fanout::dispatch(const RoomKey& key, const Adapter& adapter, AppMetrics& metrics, std::uint64_t mask,
-                      bus::Message&& msg) {
+std::optional<Fanout::Encoded> Fanout::encode(const RoomKey& key, const Adapter& adapter, AppMetrics& metrics,
+                                              const bus::Message& msg) {
   metrics.bus_messages.fetch_add(1, std::memory_order_relaxed);
   auto event = parse_event(msg.data);
   if (!event) {
     metrics.bus_bad_messages.fetch_add(1, std::memory_order_relaxed);
-    return;
+    return std::nullopt;
   }
   auto bytes = adapter.encode(*event, key);
-  if (!bytes) return;
-  auto frame = std::make_shared<const std::string>(std::move(*bytes));
-  auto exclude = std::make_shared<const Exclude>(std::move(event->exclude));
-  auto subject = std::make_shared<const std::string>(std::move(msg.subject));
-  for (std::size_t i = 0; mask; ++i, mask >>= 1) {
-    if (!(mask & 1)) continue;
-    post_(i, [this, i, subject, frame, exclude] { deliver(i, *subject, frame, *exclude); });
-  }
+  if (!bytes) return std::nullopt;
+  return Encoded{std::make_shared<const std::string>(std::move(*bytes)),
+                 std::make_shared<const Exclude>(std::move(event->exclude))};
 }
 
-void Fanout::deliver(std::size_t loop, const std::string& subject, const Frame& frame, const Exclude& exclude) {
-  auto it = loops_[loop].members.find(subject);
-  if (it == loops_[loop].members.end()) return;
+void Fanout::deliver(const MemberList& members, const Encoded& encoded) {
   // Connection::send never joins or leaves synchronously, so the list is stable here.
-  for (Connection* c : it->second) {
+  const Exclude& exclude = *encoded.exclude;
+  for (Connection* c : members) {
     const auto& info = c->info();
     if (!exclude.user.empty() && info.user.id == exclude.user) continue;
     if (!exclude.conn.empty() && info.conn_id == exclude.conn) continue;
-    c->send(frame);
+    c->send(encoded.frame);
   }
 }
 

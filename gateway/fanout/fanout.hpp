@@ -14,6 +14,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -61,28 +62,34 @@ class Fanout {
   };
   using Waiting = std::vector<std::pair<std::size_t, std::function<void()>>>;  // (loop, ready)
 
-  Shared* shared_for(const std::string& subject) const;  // null: the subject has its own room
-  void join_shared(Shared& shared, std::size_t loop, const std::string& subject, bool first_on_loop,
+  // The shared kind serving `subject` and the room's id in it, or null: the
+  // subject has a room of its own.
+  Shared* shared_for(const std::string& subject, std::string* id) const;
+  void join_shared(Shared& shared, std::size_t loop, const std::string& id, Connection* c,
                    std::function<void()> ready);
-  void leave_shared(std::size_t loop, const std::string& subject);
+  void leave_shared(Shared& shared, std::size_t loop, const std::string& id, Connection* c);
   void join_own(std::size_t loop, const std::string& subject, const RoomKey& key, const Adapter& adapter,
                 AppMetrics& metrics, bool first_on_loop, std::function<void()> ready);
   void leave_own(std::size_t loop, const std::string& subject);
   void release(bool& subscribed, Waiting& waiting);  // after the flush: marks subscribed, posts the readies
 
   void on_room_message(const std::shared_ptr<Room>& room, bus::Message&& msg);
-  void on_shared_message(const Shared& shared, bus::Message&& msg);
-  void dispatch(const RoomKey& key, const Adapter& adapter, AppMetrics& metrics, std::uint64_t loop_mask,
-                bus::Message&& msg);
-  void deliver(std::size_t loop, const std::string& subject, const Frame& frame, const Exclude& exclude);
+  void on_shared_message(const std::shared_ptr<Shared>& shared, bus::Message&& msg);
+  // A bus message parsed and encoded once, for every loop.
+  struct Encoded {
+    Frame frame;
+    std::shared_ptr<const Exclude> exclude;
+  };
+  static std::optional<Encoded> encode(const RoomKey& key, const Adapter& adapter, AppMetrics& metrics,
+                                       const bus::Message& msg);
+  static void deliver(const MemberList& members, const Encoded& encoded);
 
   bus::Bus& bus_;
   PostFn post_;
   std::vector<LoopRooms> loops_;  // loops_[i] is touched only on loop i
-  mutable std::mutex mu_;         // guards rooms_, shared_masks_ and the Room/Shared fields it names
+  mutable std::mutex mu_;         // guards rooms_ and the Room/Shared fields it names
   std::unordered_map<std::string, std::shared_ptr<Room>> rooms_;
   std::unordered_map<std::string, std::shared_ptr<Shared>> shared_;  // by prefix; fixed once joins start
-  std::unordered_map<std::string, std::uint64_t> shared_masks_;      // subject -> loops with members
 };
 
 }  // namespace gangway
