@@ -106,9 +106,29 @@ bool WsSession::tracked(const RoomKey& room) const {
   return room.kind == "user" || app_.adapter->tracks_presence(room);
 }
 
+int WsSession::standing_bit(const RoomKey& room) const {
+  if (room.kind == "user" && room.id == info_.user.id) return 1;
+  if (room.kind == "conn" && room.id == info_.conn_id) return 2;
+  if (room.kind == "all" && room.id.empty()) return 4;
+  return 0;
+}
+
+std::vector<RoomKey> WsSession::joined_rooms() const {
+  std::vector<RoomKey> rooms;
+  if (standing_ & 1) rooms.push_back({"user", info_.user.id});
+  if (standing_ & 2) rooms.push_back({"conn", info_.conn_id});
+  if (standing_ & 4) rooms.push_back({"all", ""});
+  rooms.insert(rooms.end(), rooms_.begin(), rooms_.end());
+  return rooms;
+}
+
 void WsSession::join(const RoomKey& room, std::function<void()> ready) {
   if (!in_room(room)) {
-    rooms_.push_back(room);
+    if (int bit = standing_bit(room)) {
+      standing_ |= static_cast<std::uint8_t>(bit);
+    } else {
+      rooms_.push_back(room);
+    }
     if (tracked(room)) services_.presence->enter(info_.app, room, info_.user.id, info_.conn_id);
   }
   // `ready` may come after this session closed (or left the room again).
@@ -120,14 +140,20 @@ void WsSession::join(const RoomKey& room, std::function<void()> ready) {
 }
 
 void WsSession::leave(const RoomKey& room) {
-  auto it = std::find(rooms_.begin(), rooms_.end(), room);
-  if (it == rooms_.end()) return;
-  rooms_.erase(it);
+  if (int bit = standing_bit(room)) {
+    if (!(standing_ & bit)) return;
+    standing_ &= static_cast<std::uint8_t>(~bit);
+  } else {
+    auto it = std::find(rooms_.begin(), rooms_.end(), room);
+    if (it == rooms_.end()) return;
+    rooms_.erase(it);
+  }
   if (tracked(room)) services_.presence->leave(info_.app, room, info_.user.id, info_.conn_id);
   services_.fanout->leave(loop_, services_.subjects.outbound(info_.app, room), this);
 }
 
 bool WsSession::in_room(const RoomKey& room) const {
+  if (int bit = standing_bit(room)) return standing_ & bit;
   return std::find(rooms_.begin(), rooms_.end(), room) != rooms_.end();
 }
 

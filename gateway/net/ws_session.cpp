@@ -357,7 +357,7 @@ void WsSession::on_write(beast::error_code ec, std::size_t) {
 void WsSession::close(int code, std::string_view reason) {
   if (!ws_.is_open() || pending_close_) return;
   closing_ = true;
-  pending_close_.emplace(code, std::string(reason.substr(0, 120)));
+  pending_close_ = std::make_unique<std::pair<int, std::string>>(code, std::string(reason.substr(0, 120)));
   // Frames not yet started are dropped: the socket is going away. A batch in
   // flight finishes first, bounded by the deadline.
   // Before the greeting nothing is in flight, and the greeting never comes.
@@ -389,7 +389,7 @@ void WsSession::shutdown(std::string_view reason) {
   if (!open_) return;
   open_ = false;
   closing_ = true;
-  auto rooms = rooms_;
+  auto rooms = joined_rooms();
   for (const auto& room : rooms) leave(room);
   for (auto& action : app_.adapter->on_close(info_, rooms)) publish(std::move(action));
   services_.sessions[loop_].erase(this);

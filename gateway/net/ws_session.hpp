@@ -15,6 +15,7 @@
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/websocket/stream.hpp>
 #include <chrono>
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <memory>
@@ -82,6 +83,10 @@ class WsSession : public std::enable_shared_from_this<WsSession>, public Connect
   void join(const RoomKey& room, std::function<void()> ready);
   void leave(const RoomKey& room);
   bool in_room(const RoomKey& room) const;
+  // The rooms every socket is in (its user's, its connection's, the app's
+  // `all`) are kept as bits, not RoomKeys: ~200 bytes less per socket.
+  int standing_bit(const RoomKey& room) const;  // 0: not one of them
+  std::vector<RoomKey> joined_rooms() const;    // in join order: the standing ones, then rooms_
   Json envelope(const Action& action, const std::string& id) const;  // the gw.in body
   void publish(Action&& action);
   void fan_out(const Action& action);
@@ -124,7 +129,8 @@ class WsSession : public std::enable_shared_from_this<WsSession>, public Connect
   SessionInfo info_;
   std::string token_;   // forwarded to callouts that ask for the bearer (else dropped once verified); never logged
   std::string cookie_;  // forwarded to callouts that ask for the cookie (else dropped once verified); never logged
-  std::vector<RoomKey> rooms_;
+  std::vector<RoomKey> rooms_;  // joined, other than the standing rooms
+  std::uint8_t standing_ = 0;   // standing rooms joined: 1 user, 2 conn, 4 all
   // A vector, not a deque: an empty std::deque still holds 576 bytes, for
   // every idle socket. Frames before queue_head_ are written; they are erased
   // once they are half of the vector, so a long backlog costs O(1) per frame.
@@ -137,7 +143,7 @@ class WsSession : public std::enable_shared_from_this<WsSession>, public Connect
   bool welcomed_ = false;  // the dialect's open frames are queued; until then fan-out frames wait
   bool open_ = false;     // the WebSocket is accepted and registered
   bool closing_ = false;  // a close was started; no more writes are queued
-  std::optional<std::pair<int, std::string>> pending_close_;  // sent once the queue drains
+  std::unique_ptr<std::pair<int, std::string>> pending_close_;  // sent once the queue drains (a pointer: rare)
 };
 
 }  // namespace gangway::net
