@@ -107,6 +107,10 @@ Gateway::Gateway(Config config) : impl_(std::make_unique<Impl>(std::move(config)
       app->callouts = std::make_unique<backend::CalloutClient>(app_config.backend_url, app_config.backend_threads,
                                                               app_config.backend_queue);
     for (const auto& r : app_config.routes) app->routes.emplace_back(r);
+    for (const auto& [name, spec] : app_config.callouts) {
+      app->forwards_bearer = app->forwards_bearer || spec.forward_bearer;
+      app->forwards_cookie = app->forwards_cookie || spec.forward_cookie;
+    }
     app->metrics = &d.metrics.app(app_config.name);
     // Every socket is alone in its conn room and nearly alone in its user
     // room: one wildcard per app and kind instead of a subscription per socket.

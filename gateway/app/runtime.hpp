@@ -32,6 +32,10 @@ struct AppRuntime {
   std::unique_ptr<auth::JwtVerifier> jwt;            // null if the app has no JWT keys
   std::unique_ptr<JwksRefresher> jwks;               // null without jwt.jwks_url; dies before `jwt`
   std::unique_ptr<backend::CalloutClient> callouts;  // null if the app has no backend
+  // Some callout forwards the client's token / Cookie header, so a session
+  // keeps it after the upgrade (else it is dropped once verified).
+  bool forwards_bearer = false;
+  bool forwards_cookie = false;
   std::vector<RouteTemplate> routes;
   AppMetrics* metrics = nullptr;
 };

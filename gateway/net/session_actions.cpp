@@ -113,11 +113,16 @@ int WsSession::standing_bit(const RoomKey& room) const {
   return 0;
 }
 
-std::vector<RoomKey> WsSession::joined_rooms() const {
+std::vector<RoomKey> WsSession::standing_rooms(int bits) const {
   std::vector<RoomKey> rooms;
-  if (standing_ & 1) rooms.push_back({"user", info_.user.id});
-  if (standing_ & 2) rooms.push_back({"conn", info_.conn_id});
-  if (standing_ & 4) rooms.push_back({"all", ""});
+  if (bits & 1) rooms.push_back({"user", info_.user.id});
+  if (bits & 2) rooms.push_back({"conn", info_.conn_id});
+  if (bits & 4) rooms.push_back({"all", ""});
+  return rooms;
+}
+
+std::vector<RoomKey> WsSession::joined_rooms() const {
+  std::vector<RoomKey> rooms = standing_rooms(standing_);
   rooms.insert(rooms.end(), rooms_.begin(), rooms_.end());
   return rooms;
 }

@@ -1,8 +1,8 @@
 #include "gateway/net/ws_session.hpp"
 
 #include <boost/beast/http.hpp>
-#include <span>
 #include <boost/beast/websocket.hpp>
+#include <span>
 
 #include "gateway/core/clock.hpp"
 #include "gateway/core/ids.hpp"
@@ -189,13 +189,8 @@ void WsSession::settle_claims() {
   info_.user.claims = std::move(kept);
   // Likewise the client's credentials: only callouts that forward them read
   // them later, and a JWT is a few hundred bytes kept for the socket's life.
-  bool bearer = false, cookie = false;
-  for (const auto& [name, spec] : app_.config.callouts) {
-    bearer = bearer || spec.forward_bearer;
-    cookie = cookie || spec.forward_cookie;
-  }
-  if (!bearer) std::string().swap(token_);
-  if (!cookie) std::string().swap(cookie_);
+  if (!app_.forwards_bearer) std::string().swap(token_);
+  if (!app_.forwards_cookie) std::string().swap(cookie_);
 }
 
 void WsSession::refuse(unsigned status, std::string_view code) {
@@ -250,7 +245,7 @@ void WsSession::opened() {
   auto plan = std::make_shared<Opened>(app_.adapter->on_open(info_));
   // The welcome frames wait until the server has every room's subscription:
   // a client that saw them may rely on events published from then on.
-  std::vector<RoomKey> rooms{{"user", info_.user.id}, {"conn", info_.conn_id}, {"all", ""}};
+  std::vector<RoomKey> rooms = standing_rooms(0b111);
   rooms.insert(rooms.end(), plan->rooms.begin(), plan->rooms.end());
   auto pending = std::make_shared<std::size_t>(rooms.size());
   for (const auto& room : rooms) {

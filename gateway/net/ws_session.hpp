@@ -85,7 +85,8 @@ class WsSession : public std::enable_shared_from_this<WsSession>, public Connect
   bool in_room(const RoomKey& room) const;
   // The rooms every socket is in (its user's, its connection's, the app's
   // `all`) are kept as bits, not RoomKeys: ~200 bytes less per socket.
-  int standing_bit(const RoomKey& room) const;  // 0: not one of them
+  int standing_bit(const RoomKey& room) const;            // 0: not one of them
+  std::vector<RoomKey> standing_rooms(int bits) const;  // those of `bits`, user first
   std::vector<RoomKey> joined_rooms() const;    // in join order: the standing ones, then rooms_
   Json envelope(const Action& action, const std::string& id) const;  // the gw.in body
   void publish(Action&& action);

@@ -257,5 +257,26 @@ TEST_F(TribeDeadlineTest, AnUpgradeThatNeverFinishesIsClosedAndAcceptedSocketsSt
   EXPECT_EQ(c->next(), R"({"event":"pong"})");
 }
 
+
+// A callout that forwards the client's token: the session keeps the token after
+// verifying it (others drop it), so a subscribe authorized by an endpoint that
+// requires the bearer works.
+class TribeForwardedBearerTest : public SuiteStack<TribeForwardedBearerTest> {
+ public:
+  static nlohmann::json config(const std::string& nats_url, int backend_port) {
+    auto c = tribe_config(nats_url, backend_port);
+    // The demo backend's /api/v1/users/me answers 200 only with a valid bearer.
+    c["apps"][0]["callouts"]["conversation_participant"] = {
+        {"path", "/api/v1/users/me"}, {"forward", {"bearer"}}, {"timeout_ms", 2000}};
+    return c;
+  }
+};
+
+TEST_F(TribeForwardedBearerTest, TheTokenReachesACalloutLongAfterTheUpgrade) {
+  auto c = tribe_connect(port(), token("alice"));
+  c->send(json{{"event", "subscribe"}, {"channel", "conversation"}, {"conversation_id", "c-general"}}.dump());
+  EXPECT_EQ(c->next(), R"({"event":"subscribed","conversation_id":"c-general"})");
+}
+
 }  // namespace
 }  // namespace gangway::test
