@@ -12,13 +12,36 @@ LoopPool::LoopPool(unsigned count) {
   for (unsigned i = 0; i < count; ++i) {
     loops_.push_back(std::make_unique<boost::asio::io_context>(1));
     guards_.emplace_back(loops_.back()->get_executor());
+    inboxes_.push_back(std::make_unique<Inbox>());
   }
 }
 
 LoopPool::~LoopPool() { stop(); }
 
 void LoopPool::post(std::size_t i, std::function<void()> fn) {
-  if (i < loops_.size()) boost::asio::post(*loops_[i], std::move(fn));
+  if (i >= loops_.size()) return;
+  Inbox& in = *inboxes_[i];
+  {
+    std::lock_guard lock(in.mu);
+    in.queued.push_back(std::move(fn));
+    if (in.scheduled) return;
+    in.scheduled = true;
+  }
+  boost::asio::post(*loops_[i], [this, i] { drain(i); });
+}
+
+void LoopPool::drain(std::size_t i) {
+  Inbox& in = *inboxes_[i];
+  in.running.clear();  // empty unless a handler threw last time
+  {
+    std::lock_guard lock(in.mu);
+    in.running.swap(in.queued);
+    // Posts from now on schedule another drain, which runs after the socket
+    // work already waiting on this loop: a busy producer cannot starve it.
+    in.scheduled = false;
+  }
+  for (auto& fn : in.running) fn();
+  in.running.clear();  // keeps the capacity for the next burst
 }
 
 void LoopPool::start() {
@@ -40,6 +63,7 @@ void LoopPool::stop() {
 void LoopPool::destroy() {
   stop();
   loops_.clear();
+  inboxes_.clear();  // work posted but never run, destroyed while what it references lives
 }
 
 std::size_t LoopPool::current() const { return current_loop < loops_.size() ? current_loop : loops_.size(); }

@@ -5,6 +5,7 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -19,6 +20,9 @@ class LoopPool {
   boost::asio::io_context& loop(std::size_t i) { return *loops_[i]; }
   // Round-robin choice for a new session.
   std::size_t next() { return next_++ % loops_.size(); }
+  // Runs `fn` on loop i, after what was posted before it. Posts that arrive
+  // while the loop has not yet run the previous ones join them: one wake-up of
+  // the loop per burst (the bus hands over one event at a time), not per event.
   void post(std::size_t i, std::function<void()> fn);
 
   void start();
@@ -31,7 +35,16 @@ class LoopPool {
 
  private:
   using Guard = boost::asio::executor_work_guard<boost::asio::io_context::executor_type>;
+  struct Inbox {
+    std::mutex mu;
+    std::vector<std::function<void()>> queued;  // guarded by mu
+    bool scheduled = false;                     // a drain is posted; guarded by mu
+    std::vector<std::function<void()>> running;  // only on the loop's thread
+  };
+  void drain(std::size_t i);
+
   std::vector<std::unique_ptr<boost::asio::io_context>> loops_;
+  std::vector<std::unique_ptr<Inbox>> inboxes_;
   std::vector<Guard> guards_;
   std::vector<std::thread> threads_;
   std::size_t next_ = 0;
