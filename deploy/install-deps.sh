@@ -5,6 +5,7 @@ set -euo pipefail
 packages=(
   g++ cmake make pkg-config
   libboost-dev libboost-system-dev        # Beast + Asio
+  zlib1g-dev                               # permessage-deflate (compressing once per event)
   libcpp-httplib-dev                       # backend callouts, demo backend
   nlohmann-json3-dev
   libnats-dev nats-server                  # the bus, and the real server tests run against

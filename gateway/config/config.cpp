@@ -115,6 +115,23 @@ backend::CalloutSpec parse_callout(const Json& j, const std::string& where) {
   return c;
 }
 
+// `true`, or { "enabled": true, "min_bytes": 256, "level": 6 }.
+Compression parse_compression(const Json& j, const std::string& app_where) {
+  auto where = app_where + ".permessage_deflate";
+  Compression c;
+  if (j.is_boolean()) {
+    c.enabled = j.get<bool>();
+    return c;
+  }
+  if (!j.is_object()) throw ConfigError(where + " must be true, false or an object");
+  c.enabled = get_or<bool>(j, "enabled", true, where);
+  c.min_bytes = get_or<std::uint32_t>(j, "min_bytes", c.min_bytes, where);
+  c.level = get_or<int>(j, "level", c.level, where);
+  if (c.level < 1 || c.level > 9) throw ConfigError(where + ".level must be 1 to 9");
+  if (c.min_bytes == 0) throw ConfigError(where + ".min_bytes must be at least 1");
+  return c;
+}
+
 Limits parse_limits(const Json& j, const std::string& where) {
   Limits l;
   l.max_frame_bytes = get_or<std::size_t>(j, "max_frame_bytes", 0, where);
@@ -182,6 +199,7 @@ AppConfig parse_app(const Json& j, const std::string& where) {
   }
   if (!a.callouts.empty() && a.backend_url.empty()) throw ConfigError(where + ".backend.url is needed for callouts");
   if (auto l = j.find("limits"); l != j.end()) a.limits = parse_limits(*l, where + ".limits");
+  if (auto pmd = j.find("permessage_deflate"); pmd != j.end()) a.permessage_deflate = parse_compression(*pmd, where);
   if (auto ps = j.find("persist"); ps != j.end()) {
     if (!ps->is_object()) throw ConfigError(where + ".persist must be an object");
     for (auto it = ps->begin(); it != ps->end(); ++it) {

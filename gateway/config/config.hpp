@@ -42,6 +42,15 @@ struct SessionAuth {
   std::string name_pointer = "/username";
 };
 
+// permessage-deflate (RFC 7692) for clients that offer it. Each message is
+// compressed on its own (server_no_context_takeover), once per event for all
+// sockets that negotiated it; clients' compressed frames are inflated.
+struct Compression {
+  bool enabled = false;
+  std::uint32_t min_bytes = 256;  // smaller frames go out uncompressed: they barely shrink
+  int level = 6;                  // zlib: 1 fastest … 9 smallest
+};
+
 struct AppConfig {
   std::string name;     // subject token: [a-z0-9_-]
   std::string dialect;  // a name in adapters/registry.cpp
@@ -56,6 +65,7 @@ struct AppConfig {
   std::size_t backend_queue = 65536;  // callouts waiting for a worker; beyond it they fail closed at once
   std::map<std::string, backend::CalloutSpec, std::less<>> callouts;
   Limits limits;
+  Compression permessage_deflate;
   std::map<std::string, PersistSpec> persist;  // by publish kind
   std::optional<SessionAuth> session;          // cookie authentication instead of a JWT
   std::string admin_pointer;                   // JSON pointer into the claims/session body: true = admin

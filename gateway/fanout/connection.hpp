@@ -1,15 +1,12 @@
 #pragma once
 // What the fan-out needs of a socket. Implemented by net::WsSession; every
 // method runs on the connection's own loop.
-#include <memory>
 #include <string>
 
 #include "gateway/core/model.hpp"
+#include "gateway/fanout/frame.hpp"
 
 namespace gangway {
-
-// Encoded once per dialect, shared by every recipient.
-using Frame = std::shared_ptr<const std::string>;
 
 class Connection {
  public:

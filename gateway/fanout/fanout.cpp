@@ -228,7 +228,7 @@ std::optional<Fanout::Encoded> Fanout::encode(const RoomKey& key, const Adapter&
   }
   auto bytes = adapter.encode(*event, key);
   if (!bytes) return std::nullopt;
-  return Encoded{std::make_shared<const std::string>(std::move(*bytes)),
+  return Encoded{make_frame(std::move(*bytes)),
                  std::make_shared<const Exclude>(std::move(event->exclude))};
 }
 

@@ -36,11 +36,14 @@ std::unique_ptr<BatchingStream::Batch> BatchingStream::take_batch(Done done) {
   return batch;
 }
 
-bool BatchingStream::add(Batch& batch, const std::string& payload) {
+bool BatchingStream::add(Batch& batch, const FrameBytes& frame) const {
   if (batch.frames == kMaxFrames) return false;
+  const std::string* deflated =
+      compress_min_ && frame.size() >= compress_min_ ? frame.deflated(compress_level_) : nullptr;
+  const std::string& payload = deflated ? *deflated : frame.text();
   auto& h = batch.headers[batch.frames++];
   std::size_t len = payload.size(), n = 2;
-  h[0] = 0x81;  // FIN, text
+  h[0] = deflated ? 0xC1 : 0x81;  // FIN, RSV1 (compressed) if so, text
   if (len < 126) {
     h[1] = static_cast<unsigned char>(len);
   } else if (len <= 0xFFFF) {

@@ -12,8 +12,10 @@
 //  - a batch waits while Beast writes;
 //  - once Beast has written a close frame no data frame follows it
 //    (RFC 6455 5.5.1): later batches fail with broken_pipe.
-// Frames written here are unmasked, unfragmented, uncompressed text frames:
-// what a server may always send, with or without permessage-deflate.
+// Frames written here are unmasked, unfragmented text frames. Uncompressed
+// unless the session turned compression on (compress_from()): then frames of
+// at least the threshold go out as compressed messages (RSV1), each deflated
+// on its own and shared with every other compressed socket (frame.hpp).
 //
 // Single-threaded: every call and completion runs on the stream's executor
 // (the session's loop), so the state needs no lock.
@@ -29,6 +31,8 @@
 #include <memory>
 #include <string>
 #include <vector>
+
+#include "gateway/fanout/frame.hpp"
 
 namespace gangway::net {
 
@@ -73,10 +77,18 @@ class BatchingStream {
         handler, buffers);
   }
 
-  // Writes the first `count` frames of `frames` (a range of non-null
-  // shared_ptr<const std::string>; at most kMaxFrames are taken) as text
-  // frames in one gathered write. The caller keeps the strings alive until
-  // `done` runs, always later, never from inside this call. One batch at a time.
+  // Once the client negotiated permessage-deflate with
+  // server_no_context_takeover and a full window: frames of at least
+  // `min_bytes` are compressed at `level` (where that makes them smaller).
+  void compress_from(std::uint32_t min_bytes, int level) {
+    compress_min_ = min_bytes;
+    compress_level_ = static_cast<std::int8_t>(level);
+  }
+
+  // Writes the first `count` frames of `frames` (a range of non-null Frame;
+  // at most kMaxFrames are taken) as text frames in one gathered write. The
+  // caller keeps the frames alive until `done` runs, always later, never from
+  // inside this call. One batch at a time.
   template <class Frames>
   void write_frames(const Frames& frames, std::size_t count, Done done) {
     auto batch = take_batch(std::move(done));
@@ -131,7 +143,7 @@ class BatchingStream {
   static std::vector<std::unique_ptr<Batch>>& spares();
 
   static std::unique_ptr<Batch> take_batch(Done done);
-  static bool add(Batch& batch, const std::string& payload);  // false when full
+  bool add(Batch& batch, const FrameBytes& frame) const;  // false when full
   void submit(std::unique_ptr<Batch> batch);
   void start(std::unique_ptr<BeastWrite> op);
   void start(std::unique_ptr<Batch> batch);
@@ -142,6 +154,8 @@ class BatchingStream {
   std::unique_ptr<Batch> batch_waiting_;
   bool busy_ = false;          // a write is in flight on the socket
   bool close_written_ = false;  // Beast wrote a close frame: no data after it
+  std::int8_t compress_level_ = 0;
+  std::uint32_t compress_min_ = 0;  // 0: nothing is compressed
 };
 
 // Beast's websocket close and timeouts tear down the TCP stream underneath.

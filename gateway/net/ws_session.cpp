@@ -215,15 +215,61 @@ void WsSession::accept_then(std::function<void()> next) {
   timeouts.idle_timeout = std::chrono::seconds(limits.idle_timeout_s);
   timeouts.keep_alive_pings = true;  // a ping at half the idle timeout; no pong by the end closes
   ws_.set_option(timeouts);
-  ws_.read_message_max(limits.max_frame_bytes);
-  ws_.set_option(websocket::stream_base::decorator(
-      [](websocket::response_type& res) { res.set(http::field::server, "gangway"); }));
+  ws_.read_message_max(limits.max_frame_bytes);  // for a compressed message: its inflated size
+  const auto& compression = app_.config.permessage_deflate;
+  if (compression.enabled) {
+    websocket::permessage_deflate pmd;
+    pmd.server_enable = true;
+    // Every message compressed alone, so one compression serves every socket.
+    pmd.server_no_context_takeover = true;
+    // Beast keeps the window of a client's compressed messages for the
+    // socket's life: 512 bytes where the client lets the server choose
+    // (browsers do), else the 32 KiB a client that does not must get.
+    auto offer = upgrade_->request[http::field::sec_websocket_extensions];
+    pmd.client_max_window_bits = offers_client_window(offer) ? 9 : 15;
+    ws_.set_option(pmd);
+  }
+  // Runs inside async_accept, on the answer Beast built: what it says is what the client gets.
+  ws_.set_option(websocket::stream_base::decorator([this](websocket::response_type& res) {
+    res.set(http::field::server, "gangway");
+    if (app_.config.permessage_deflate.enabled && res.result() == http::status::switching_protocols)
+      compress_if_agreed(res[http::field::sec_websocket_extensions]);
+  }));
   ws_.async_accept(upgrade_->request, [self = shared_from_this(), next = std::move(next)](beast::error_code ec) {
     self->upgrade_.reset();
     if (ec) return;
     self->app_.metrics->connections_total.fetch_add(1, std::memory_order_relaxed);
     next();
   });
+}
+
+bool WsSession::offers_client_window(beast::string_view extensions) {
+  for (const auto& ext : http::ext_list(extensions)) {
+    if (!beast::iequals(ext.first, "permessage-deflate")) continue;
+    for (const auto& param : ext.second)
+      if (beast::iequals(param.first, "client_max_window_bits")) return true;
+    return false;  // Beast answers the first offer
+  }
+  return false;
+}
+
+void WsSession::compress_if_agreed(beast::string_view extensions) {
+  for (const auto& ext : http::ext_list(extensions)) {
+    if (!beast::iequals(ext.first, "permessage-deflate")) continue;
+    bool alone = false;
+    bool full_window = true;
+    for (const auto& param : ext.second) {
+      if (beast::iequals(param.first, "server_no_context_takeover")) alone = true;
+      if (beast::iequals(param.first, "server_max_window_bits")) full_window = param.second == "15";
+    }
+    // The shared bytes are compressed with a 32 KiB window; a client that
+    // asked for a smaller one gets every frame uncompressed, which RFC 7692
+    // always allows.
+    if (alone && full_window) {
+      const auto& c = app_.config.permessage_deflate;
+      ws_.next_layer().compress_from(c.min_bytes, c.level);
+    }
+  }
 }
 
 void WsSession::run_checks(std::shared_ptr<std::vector<CalloutCall>> checks, std::size_t i,
@@ -299,7 +345,7 @@ void WsSession::on_read(beast::error_code ec, std::size_t) {
 
 void WsSession::send_text(std::string text) {
   if (text.empty()) return;
-  send(std::make_shared<const std::string>(std::move(text)));
+  send(make_frame(std::move(text)));
 }
 
 void WsSession::send(const Frame& frame) {
@@ -365,7 +411,7 @@ void WsSession::close(int code, std::string_view reason) {
   if (open_) {
     if (auto frame = app_.adapter->encode_close(code, reason)) {
       queued_bytes_ += frame->size();
-      queue_.push_back(std::make_shared<const std::string>(std::move(*frame)));
+      queue_.push_back(make_frame(std::move(*frame)));
       if (queued() == 1) write_front();
       return;
     }

@@ -58,6 +58,8 @@ class WsSession : public std::enable_shared_from_this<WsSession>, public Connect
   void open_checked();
   void refuse(unsigned status, std::string_view code);
   void accept_then(std::function<void()> next);
+  void compress_if_agreed(boost::beast::string_view extensions);  // the Sec-WebSocket-Extensions answered
+  static bool offers_client_window(boost::beast::string_view extensions);  // may the server pick the client's window?
   void run_checks(std::shared_ptr<std::vector<CalloutCall>> checks, std::size_t i,
                   std::function<void(backend::CalloutResult::Outcome)> done);
   void opened();                 // joins the socket's rooms, then welcome()

@@ -33,6 +33,25 @@ TEST(Config, ParsesAnApp) {
   EXPECT_EQ(c->nats.subject_prefix, "gw");
 }
 
+TEST(Config, PermessageDeflateIsOffByDefaultAndTakesTrueOrSettings) {
+  auto off = parse_config(minimal().dump());
+  ASSERT_TRUE(off) << off.error();
+  EXPECT_FALSE(off->apps[0].permessage_deflate.enabled);
+  Json j = minimal();
+  j["apps"][0]["permessage_deflate"] = true;
+  auto on = parse_config(j.dump());
+  ASSERT_TRUE(on) << on.error();
+  EXPECT_TRUE(on->apps[0].permessage_deflate.enabled);
+  EXPECT_EQ(on->apps[0].permessage_deflate.min_bytes, 256u);
+  EXPECT_EQ(on->apps[0].permessage_deflate.level, 6);
+  j["apps"][0]["permessage_deflate"] = {{"min_bytes", 1024}, {"level", 1}};
+  auto tuned = parse_config(j.dump());
+  ASSERT_TRUE(tuned) << tuned.error();
+  EXPECT_TRUE(tuned->apps[0].permessage_deflate.enabled) << "settings without `enabled` mean on";
+  EXPECT_EQ(tuned->apps[0].permessage_deflate.min_bytes, 1024u);
+  EXPECT_EQ(tuned->apps[0].permessage_deflate.level, 1);
+}
+
 TEST(Config, NamesTheOffendingKey) {
   struct Case {
     const char* pointer;
@@ -53,6 +72,9 @@ TEST(Config, NamesTheOffendingKey) {
       {"/apps/0/persist/message/callout", "missing", "names no callout"},
       {"/apps/0/limits/rates/message", Json::parse("[[0, 60]]"), "rates.message"},
       {"/apps/0/admin_pointer", "no-leading-slash", "not a JSON pointer"},
+      {"/apps/0/permessage_deflate", "yes", "permessage_deflate"},
+      {"/apps/0/permessage_deflate", Json::parse(R"({"level": 12})"), "permessage_deflate.level"},
+      {"/apps/0/permessage_deflate", Json::parse(R"({"min_bytes": 0})"), "permessage_deflate.min_bytes"},
       {"/gateway_id", "has.dot", "gateway_id"},
       {"/nats", Json::parse(R"({"subject_prefix": "a.b"})"), "subject_prefix"},
   };

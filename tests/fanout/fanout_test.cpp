@@ -53,7 +53,7 @@ class TestLoop {
 class RecordingConnection final : public Connection {
  public:
   RecordingConnection() { info_.conn_id = "c1"; info_.user.id = "u1"; }
-  void send(const Frame& frame) override { frames.push_back(*frame); }
+  void send(const Frame& frame) override { frames.push_back(frame->text()); }
   void close(int, std::string_view) override {}
   const SessionInfo& info() const override { return info_; }
   std::vector<std::string> frames;

@@ -19,18 +19,32 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace websocket = beast::websocket;
 using tcp = asio::ip::tcp;
-using Frame = std::shared_ptr<const std::string>;
 
 class BatchingStreamTest : public ::testing::Test {
  protected:
+  // Both ends negotiate permessage-deflate as the gateway does (each server
+  // message compressed alone).
+  virtual bool deflate() const { return false; }
+
   void SetUp() override {
     tcp::acceptor acceptor(ioc_, {asio::ip::make_address("127.0.0.1"), 0});
     bool accepted = false, handshaken = false;
     acceptor.async_accept(ioc_, [&](beast::error_code ec, BatchingStream::Socket s) {
       ASSERT_FALSE(ec);
       server_ = std::make_unique<websocket::stream<BatchingStream>>(std::move(s));
+      if (deflate()) {
+        websocket::permessage_deflate pmd;
+        pmd.server_enable = true;
+        pmd.server_no_context_takeover = true;
+        server_->set_option(pmd);
+      }
       server_->async_accept([&](beast::error_code e) { accepted = !e; });
     });
+    if (deflate()) {
+      websocket::permessage_deflate pmd;
+      pmd.client_enable = true;
+      client_.set_option(pmd);
+    }
     client_.next_layer().connect(acceptor.local_endpoint());
     client_.async_handshake("127.0.0.1", "/", [&](beast::error_code e) { handshaken = !e; });
     run_until([&] { return accepted && handshaken; });
@@ -69,9 +83,47 @@ std::string payload(std::size_t i) {
   return s;
 }
 
+class CompressedBatchingStreamTest : public BatchingStreamTest {
+ protected:
+  bool deflate() const override { return true; }
+};
+
+// Every frame of 64 bytes or more goes out compressed (payload() repeats one
+// letter: it shrinks), the rest as they are, in one stream the client's own
+// inflater reads back in order.
+TEST_F(CompressedBatchingStreamTest, CompressedAndPlainFramesArriveWholeAndInOrder) {
+  server_->next_layer().compress_from(64, 6);
+  std::deque<Frame> queue;
+  std::vector<Frame> kept;
+  for (std::size_t i = 0; i < 100; ++i) {
+    queue.push_back(make_frame(payload(i)));
+    kept.push_back(queue.back());
+  }
+  bool written = false;
+  write_all(queue, [&] { written = true; });
+  std::size_t received = 0;
+  bool bad = false;
+  beast::flat_buffer buffer;
+  std::function<void()> read = [&] {
+    client_.async_read(buffer, [&](beast::error_code ec, std::size_t) {
+      ASSERT_FALSE(ec) << ec.message();
+      if (beast::buffers_to_string(buffer.data()) != payload(received)) bad = true;
+      buffer.consume(buffer.size());
+      if (++received < 100) read();
+    });
+  };
+  read();
+  run_until([&] { return received == 100 && written; });
+  EXPECT_EQ(received, 100u);
+  EXPECT_FALSE(bad) << "a frame arrived damaged or out of order";
+  // The large frames were compressed (once each, kept with the frame).
+  EXPECT_NE(kept[13]->deflated(6), nullptr);
+  EXPECT_LT(kept[13]->deflated(6)->size(), 1000u) << "70,000 repeated letters compress to little";
+}
+
 TEST_F(BatchingStreamTest, BatchesArriveWholeAndInOrderBetweenPongs) {
   std::deque<Frame> queue;
-  for (std::size_t i = 0; i < 200; ++i) queue.push_back(std::make_shared<const std::string>(payload(i)));
+  for (std::size_t i = 0; i < 200; ++i) queue.push_back(make_frame(payload(i)));
   bool written = false;
   write_all(queue, [&] { written = true; });
 
@@ -129,7 +181,7 @@ TEST_F(BatchingStreamTest, NoDataFrameFollowsTheCloseFrame) {
   };
   read();
   run_until([&] { return client_saw_close; });
-  std::deque<Frame> late{std::make_shared<const std::string>("after close")};
+  std::deque<Frame> late{make_frame("after close")};
   server_->next_layer().write_frames(late, 1, [&](beast::error_code ec) { refused = ec == asio::error::broken_pipe; });
   run_until([&] { return closed && refused && client_saw_close; });
   EXPECT_TRUE(client_saw_close);

@@ -1,0 +1,80 @@
+// Frames compressed for permessage-deflate: what a client's inflater gets
+// back, when compressing is skipped, and that racing loops share one result.
+#include "gateway/fanout/frame.hpp"
+
+#include <gtest/gtest.h>
+#include <zlib.h>
+
+#include <set>
+#include <thread>
+#include <vector>
+
+namespace gangway {
+namespace {
+
+// What a receiver does (RFC 7692 7.2.2): append 00 00 ff ff and inflate raw.
+std::string inflate_message(const std::string& payload) {
+  z_stream z{};
+  EXPECT_EQ(inflateInit2(&z, -15), Z_OK);
+  std::string in = payload + std::string("\0\0\xff\xff", 4);
+  std::string out(1 << 20, '\0');
+  z.next_in = reinterpret_cast<Bytef*>(in.data());
+  z.avail_in = static_cast<uInt>(in.size());
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+  int rc = inflate(&z, Z_SYNC_FLUSH);
+  EXPECT_TRUE(rc == Z_OK || rc == Z_STREAM_END) << rc;
+  out.erase(out.size() - z.avail_out);
+  inflateEnd(&z);
+  return out;
+}
+
+std::string chat_event(int i) {
+  std::string text = R"({"event":"message.new","conversation_id":"c-general","message":{"id":")" +
+                     std::to_string(i) + R"(","content":")";
+  for (int w = 0; w < 40; ++w) text += "the quick brown fox jumps over the lazy dog ";
+  return text + R"("}})";
+}
+
+TEST(FrameTest, ACompressedMessageInflatesToItsText) {
+  for (int level : {1, 6, 9}) {
+    for (int i = 0; i < 3; ++i) {  // the same thread's stream, reset between messages
+      auto text = chat_event(i);
+      auto payload = deflate_message(text, level);
+      EXPECT_LT(payload.size(), text.size() / 4) << "level " << level;
+      EXPECT_EQ(inflate_message(payload), text) << "level " << level;
+    }
+  }
+}
+
+TEST(FrameTest, EachMessageInflatesOnItsOwn) {
+  // No context takeover: a receiver that saw none of the earlier messages
+  // (a fresh inflater per message above) still reads this one.
+  auto first = deflate_message(chat_event(1), 6);
+  auto second = deflate_message(chat_event(1), 6);
+  EXPECT_EQ(first, second) << "a message must not depend on the one compressed before it";
+}
+
+TEST(FrameTest, TextThatDoesNotShrinkIsSentAsItIs) {
+  FrameBytes tiny(R"({"e":1})");
+  EXPECT_EQ(tiny.deflated(6), nullptr);
+  FrameBytes noise(std::string("\x01\x7f\x33\x5a\x10\x44\x6e\x21\x0b\x59\x62\x15\x48\x2c\x77\x3d", 16));
+  EXPECT_EQ(noise.deflated(6), nullptr);
+  EXPECT_EQ(tiny.deflated(6), nullptr) << "asked again: still not compressed";
+}
+
+TEST(FrameTest, LoopsThatRaceShareOneCompressedCopy) {
+  FrameBytes frame(chat_event(7));
+  std::vector<const std::string*> seen(8);
+  std::vector<std::thread> loops;
+  for (std::size_t i = 0; i < seen.size(); ++i) loops.emplace_back([&, i] { seen[i] = frame.deflated(6); });
+  for (auto& t : loops) t.join();
+  std::set<const std::string*> distinct(seen.begin(), seen.end());
+  ASSERT_EQ(distinct.size(), 1u);
+  ASSERT_NE(seen[0], nullptr);
+  EXPECT_EQ(inflate_message(*seen[0]), frame.text());
+  EXPECT_EQ(frame.deflated(6), seen[0]);
+}
+
+}  // namespace
+}  // namespace gangway
