@@ -39,6 +39,7 @@ struct Worker {
   std::vector<std::int64_t> scratch;  // send times found in one frame
   std::vector<std::string> replies;   // frames the protocol asks to send back
   std::atomic<std::uint64_t> upgraded{0}, subscribed{0}, failed{0}, received{0}, closed{0};
+  std::atomic<std::uint64_t> deflate_accepted{0};
   bool stopping = false;
 };
 
@@ -81,6 +82,7 @@ struct Conn : std::enable_shared_from_this<Conn> {
   // A socket bound to its io_context's concrete executor: the type-erased
   // default (any_io_executor) is copied and destroyed in every operation, a
   // per-frame cost the server under test would be charged for on shared cores.
+  // (deflateSupported, the second parameter, defaults to true: --deflate needs it.)
   websocket::stream<asio::basic_stream_socket<tcp, asio::io_context::executor_type>> ws;
   beast::flat_buffer buffer;
   websocket::response_type response;
@@ -132,10 +134,26 @@ struct Conn : std::enable_shared_from_this<Conn> {
       for (const auto& [k, v] : h) req.set(k, v);
     }));
     ws.binary(fleet.script.binary_frames());
+    if (fleet.o.deflate) offer_deflate();
     std::string host = fleet.o.host + ":" + std::to_string(fleet.o.port);
     ws.async_handshake(response, host, plan.target,
                        [self = shared_from_this(), frames = std::move(plan.first_frames)](
                            beast::error_code e) mutable { self->on_handshake(e, std::move(frames)); });
+  }
+
+  // Beast's defaults otherwise (15-bit windows, context takeover unless the
+  // server declines it): what a browser offers, so the server picks the terms.
+  void offer_deflate() {
+    websocket::permessage_deflate pmd;
+    pmd.client_enable = true;
+    ws.set_option(pmd);
+  }
+
+  // Beast does not say what it negotiated; the 101's header does. A server
+  // that ignores the offer still upgrades, so --deflate alone proves nothing.
+  bool deflate_agreed() const {
+    return response[beast::http::field::sec_websocket_extensions].find("permessage-deflate") !=
+           beast::string_view::npos;
   }
 
   void on_handshake(beast::error_code ec, std::vector<std::string> frames) {
@@ -145,6 +163,7 @@ struct Conn : std::enable_shared_from_this<Conn> {
       return fail("upgrade: " + ec.message());
     }
     open = true;
+    if (fleet.o.deflate && deflate_agreed()) w.deflate_accepted.fetch_add(1, std::memory_order_relaxed);
     response = {};
     w.upgraded.fetch_add(1, std::memory_order_relaxed);
     w.stats.last_upgrade_ns = std::max(w.stats.last_upgrade_ns, realtime_ns());
@@ -359,6 +378,7 @@ FleetReport Fleet::finish(std::uint64_t published, std::chrono::milliseconds idl
     w->stats.subscribed = w->subscribed.load();
     w->stats.received = w->received.load();
     w->stats.closed_early = w->closed.load();
+    w->stats.deflate_accepted = w->deflate_accepted.load();
     w->stats.attempted = w->conns.size();
     if (std::size_t never = w->conns.size() - w->next; never > 0) w->stats.errors["never started"] += never;
     total.merge(w->stats);

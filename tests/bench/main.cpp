@@ -123,6 +123,7 @@ int main(int argc, char** argv) {
   run.rate = o.rate;
   run.duration_s = o.duration_s;
   run.payload_bytes = script->body(0, gb::realtime_ns()).size();
+  run.deflate = o.deflate;
   run.rss_before_kib = gb::vm_rss_kib(o.gateway_pid);
 
   log("opening " + std::to_string(o.sockets) + " sockets");

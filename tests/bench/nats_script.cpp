@@ -16,7 +16,7 @@ struct NatsStream final : ClientStream {
 
 class NatsScript final : public ClientScript {
  public:
-  explicit NatsScript(const Options& o) : o_(o), filler_(event_filler(o.payload_bytes)) {}
+  explicit NatsScript(const Options& o) : o_(o), contents_(event_contents(o.payload_bytes)) {}
 
   std::string name() const override { return "nats"; }
   bool binary_frames() const override { return true; }
@@ -40,7 +40,7 @@ class NatsScript final : public ClientScript {
   std::string subject(const std::string& room) const override { return "bench." + room; }
 
   std::string body(std::uint64_t seq, std::int64_t sent_ns) const override {
-    return event_body(seq, sent_ns, filler_);
+    return event_body(seq, sent_ns, contents_);
   }
 
   void deliveries(std::string_view frame, ClientStream* stream, std::vector<std::int64_t>& sent_ns,
@@ -84,7 +84,7 @@ class NatsScript final : public ClientScript {
   }
 
   const Options o_;
-  std::string filler_;
+  std::vector<std::string> contents_;  // event_contents(): chat-like, one per event in turn
 };
 
 }  // namespace

@@ -34,7 +34,9 @@ publishing:
   --rate R                publishes/s in total, 0 = as fast as possible [100]
   --duration D            seconds of publishing                       [10]
   --count P               publish exactly P events instead (with --rate 0: as fast as accepted)
-  --payload BYTES         approximate body size                       [200]
+  --payload-bytes BYTES   approximate body size (chat-like JSON text)  [200]
+  --payload BYTES         the same
+  --deflate               offer permessage-deflate (RFC 7692) on every socket
   --drain-ms MS           after publishing, stop when nothing arrived for MS [3000]
   --drain-max S           … or after S seconds in any case            [120]
   --settle-ms MS          wait before reading the idle RSS            [1500]
@@ -107,6 +109,7 @@ Options parse_options(int argc, char** argv) {
       {"--rate", [&](const char* v) { o.rate = to_double("--rate", v); }},
       {"--duration", [&](const char* v) { o.duration_s = to_double("--duration", v); }},
       {"--count", [&](const char* v) { o.count = static_cast<std::uint64_t>(to_long("--count", v, 0, 1L << 40)); }},
+      {"--payload-bytes", size("--payload-bytes", o.payload_bytes, 0, 1'000'000)},
       {"--payload", size("--payload", o.payload_bytes, 0, 1'000'000)},
       {"--drain-ms", num("--drain-ms", o.drain_ms, 0, 600'000)},
       {"--drain-max", num("--drain-max", o.drain_max_s, 1, 3600)},
@@ -127,6 +130,10 @@ Options parse_options(int argc, char** argv) {
     }
     if (arg == "--upgrade-only") {
       o.upgrade_only = true;
+      continue;
+    }
+    if (arg == "--deflate") {
+      o.deflate = true;
       continue;
     }
     if (arg == "--merge") {

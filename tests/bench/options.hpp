@@ -38,6 +38,7 @@ struct Options {
   double duration_s = 10;           // D
   std::uint64_t count = 0;          // publish exactly this many events (duration ignored); 0 = by duration
   std::size_t payload_bytes = 200;  // approximate body size on NATS
+  bool deflate = false;             // every socket offers permessage-deflate (RFC 7692)
   int drain_ms = 3000;              // after the last publish, stop waiting when nothing arrived for this long
   int drain_max_s = 120;            // … or after this long in any case
   int idle_settle_ms = 1500;        // wait after setup before reading the idle RSS

@@ -67,6 +67,7 @@ void FleetReport::merge(const FleetReport& o) {
   closed_early += o.closed_early;
   received += o.received;
   expected += o.expected;
+  deflate_accepted += o.deflate_accepted;
   start_ns = min_nonzero(start_ns, o.start_ns);
   last_upgrade_ns = std::max(last_upgrade_ns, o.last_upgrade_ns);
   last_subscribed_ns = std::max(last_subscribed_ns, o.last_subscribed_ns);
@@ -84,6 +85,7 @@ json FleetReport::to_json() const {
           {"closed_early", closed_early},
           {"received", received},
           {"expected", expected},
+          {"deflate_accepted", deflate_accepted},
           {"start_ns", start_ns},
           {"last_upgrade_ns", last_upgrade_ns},
           {"last_subscribed_ns", last_subscribed_ns},
@@ -102,6 +104,7 @@ FleetReport FleetReport::from_json(const json& j) {
   f.closed_early = j.value("closed_early", std::uint64_t{0});
   f.received = j.value("received", std::uint64_t{0});
   f.expected = j.value("expected", std::uint64_t{0});
+  f.deflate_accepted = j.value("deflate_accepted", std::uint64_t{0});
   f.start_ns = j.value("start_ns", std::int64_t{0});
   f.last_upgrade_ns = j.value("last_upgrade_ns", std::int64_t{0});
   f.last_subscribed_ns = j.value("last_subscribed_ns", std::int64_t{0});
@@ -118,6 +121,7 @@ void RunReport::merge(const RunReport& o) {
   rooms += o.rooms;
   procs += o.procs;
   rate += o.rate;
+  deflate = deflate || o.deflate;
   published += o.published;
   publish_errors += o.publish_errors;
   publish_start_ns = min_nonzero(publish_start_ns, o.publish_start_ns);
@@ -146,6 +150,8 @@ json RunReport::to_json() const {
       {"rate", rate},
       {"duration_s", duration_s},
       {"payload_bytes", payload_bytes},
+      {"deflate", deflate},
+      {"deflate_accepted", f.deflate_accepted},
       {"upgraded", f.upgraded},
       {"subscribed", f.subscribed},
       {"closed_early", f.closed_early},
@@ -200,6 +206,7 @@ RunReport RunReport::from_json(const json& j) {
   r.rate = j.value("rate", 0.0);
   r.duration_s = j.value("duration_s", 0.0);
   r.payload_bytes = j.value("payload_bytes", std::uint64_t{0});
+  r.deflate = j.value("deflate", false);
   const json& rss = j.value("gateway_rss_kib", json::object());
   r.rss_before_kib = rss.value("before", std::int64_t{0});
   r.rss_idle_kib = rss.value("idle", std::int64_t{0});
@@ -249,6 +256,9 @@ std::string RunReport::human() const {
       j["cpu_while_publishing_pct"]["load_tool"].get<double>());
   std::ostringstream out;
   out << buf;
+  if (deflate)
+    out << "  deflate    offered by every socket, accepted on " << fleet.deflate_accepted << " of "
+        << fleet.upgraded << " upgrades\n";
   for (const auto& [reason, n] : fleet.errors) out << "  error      " << n << " x " << reason << "\n";
   return out.str();
 }

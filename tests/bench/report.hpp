@@ -24,6 +24,7 @@ struct FleetReport {
   std::int64_t first_recv_ns = 0;
   std::int64_t last_recv_ns = 0;
   std::map<std::string, std::uint64_t> errors;  // reason -> sockets
+  std::uint64_t deflate_accepted = 0;           // upgrades whose 101 agreed to permessage-deflate
   Histogram latency;                            // publish -> delivery, ns
   Histogram setup;                              // connect start -> subscribed, ns
 
@@ -37,6 +38,7 @@ struct RunReport {
   std::uint64_t sockets = 0, rooms = 0, procs = 0, threads = 0;
   double rate = 0, duration_s = 0;
   std::uint64_t payload_bytes = 0;
+  bool deflate = false;  // the sockets offered permessage-deflate
   std::uint64_t published = 0, publish_errors = 0;
   std::int64_t publish_start_ns = 0, publish_end_ns = 0;
   std::int64_t rss_before_kib = 0, rss_idle_kib = 0, rss_after_kib = 0;  // gateway VmRSS; 0 = unknown

@@ -5,6 +5,7 @@
 #   tests/bench/run-bench.sh             # 3 runs of each scenario on each server (~10 min)
 #   tests/bench/run-bench.sh --quick     # 1 run, smaller counts (~3 min)
 #   SCENARIOS="A D" RUNS=1 OUT=/tmp/perf.md tests/bench/run-bench.sh
+#   DEFLATE=1 PAYLOAD_BYTES=2000 tests/bench/run-bench.sh   # permessage-deflate on both servers
 #
 # Each run gets a fresh stack: for gangway a nats-server (its bus), the
 # allow-all backend (gangway-load --serve-only) and gangway; for the
@@ -27,7 +28,18 @@ B_SECONDS="${B_SECONDS:-$([[ -n $QUICK ]] && echo 4 || echo 8)}"   # B: 100 even
 C_COUNT="${C_COUNT:-$([[ -n $QUICK ]] && echo 30000 || echo 100000)}"  # C: events round-robin over 10,000 rooms
 D_SIZES="${D_SIZES:-10000 19000}"
 THREADS="${THREADS:-2}"          # gangway I/O threads
-GANGWAY_EXTRA="${GANGWAY_EXTRA:-}"  # extra JSON members for the app (e.g. '"permessage_deflate": true,')
+GANGWAY_EXTRA="${GANGWAY_EXTRA:-}"  # extra JSON members for the app, each with a trailing comma
+PAYLOAD_BYTES="${PAYLOAD_BYTES:-200}"  # approximate event body size (chat-like JSON text)
+DEFLATE="${DEFLATE:-0}"          # 1: permessage-deflate offered by every client, enabled on both servers
+[[ $PAYLOAD_BYTES =~ ^[0-9]+$ ]] || { echo "PAYLOAD_BYTES must be a number of bytes" >&2; exit 2; }
+[[ $DEFLATE == 0 || $DEFLATE == 1 ]] || { echo "DEFLATE must be 0 or 1" >&2; exit 2; }
+# What DEFLATE=1 changes in each stack (empty otherwise).
+gangway_deflate="" nats_deflate="" load_deflate=()
+if [[ $DEFLATE == 1 ]]; then
+  gangway_deflate='"permessage_deflate": { "enabled": true },'
+  nats_deflate=", compression: true"
+  load_deflate=(--deflate)
+fi
 NICE="${NICE:-}"                 # e.g. -10: run the stacks ahead of other work on a shared machine (root)
 prio=()
 if [[ -n $NICE ]]; then
@@ -97,12 +109,12 @@ start_gangway() {  # sets server_pid, target_args
   "nats": { "url": "nats://127.0.0.1:$nats_port" },
   "admin": { "listen": "127.0.0.1:$admin_port" },
   "apps": [{
-    "name": "tribe", "dialect": "tribe", "listen": "127.0.0.1:$app_port", "routes": ["/api/v1/ws"], $GANGWAY_EXTRA
+    "name": "tribe", "dialect": "tribe", "listen": "127.0.0.1:$app_port", "routes": ["/api/v1/ws"], $gangway_deflate $GANGWAY_EXTRA
     "jwt": { "keys": [{ "alg": "HS256", "secret_env": "BENCH_JWT_SECRET" }], "issuer": "bench", "audience": "gangway" },
     "backend": { "url": "http://127.0.0.1:$backend_port", "threads": 4 },
     "callouts": { "conversation_participant": { "method": "GET",
       "path": "/internal/tribe/conversations/{conversation_id}/participants/{user_id}", "timeout_ms": 5000 } },
-    "limits": { "idle_timeout_s": 120, "handshake_timeout_s": 30 }
+    "limits": { "idle_timeout_s": 120, "handshake_timeout_s": 30, "max_queued_bytes": 67108864 }
   }]
 }
 EOF
@@ -119,7 +131,7 @@ start_nats_ws() {  # sets server_pid, target_args
   nats_port=$(free_port); ws_port=$(free_port)
   cat >"$work/nats-ws.conf" <<EOF
 listen: "127.0.0.1:$nats_port"
-websocket { listen: "127.0.0.1:$ws_port", no_tls: true }
+websocket { listen: "127.0.0.1:$ws_port", no_tls: true$nats_deflate }
 EOF
   (ulimit -n "$(ulimit -Hn)"; exec "${prio[@]}" nats-server -c "$work/nats-ws.conf") >"$work/nats.log" 2>&1 & pids+=($!)
   server_pid=${pids[-1]}
@@ -165,7 +177,7 @@ for ((run = 1; run <= RUNS; run++)); do
       # many MSGs per frame for nats-server).
       TIMEFORMAT='%U %S'
       { time timeout 600 "${prio[@]}" "$load" "${target_args[@]}" --gateway-pid "$server_pid" --quiet "${args[@]}" \
-          >"$work/out.txt" 2>"$work/err.txt" || rc=$?; } 2>"$work/time.txt"
+          --payload-bytes "$PAYLOAD_BYTES" "${load_deflate[@]}" >"$work/out.txt" 2>"$work/err.txt" || rc=$?; } 2>"$work/time.txt"
       load_cpu=$(awk '{printf "%.2f", $1 + $2}' "$work/time.txt")
       server_cpu=$(stack_cpu_s)
       alive=$(kill -0 "$server_pid" 2>/dev/null && echo 1 || echo 0)
@@ -180,7 +192,8 @@ if j:
     l = j["latency_ms"]
     print(f"   {j['subscribed']}/{j['sockets']} set up, {j['upgrades_per_s']:.0f} upgrades/s, "
           f"{j['received']}/{j['expected']} delivered, {j['deliveries_per_s']:.0f}/s, "
-          f"p50 {l['p50']:.2f} p99 {l['p99']:.2f} ms, {j['kib_per_idle_socket']:.2f} KiB/socket")
+          f"p50 {l['p50']:.2f} p99 {l['p99']:.2f} ms, {j['kib_per_idle_socket']:.2f} KiB/socket"
+          + (f", deflate accepted {j['deflate_accepted']}/{j['upgraded']}" if j.get("deflate") else ""))
 PY
     done
   done
@@ -204,7 +217,7 @@ test asserts on time. Produced by:
 \`\`\`sh
 cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release
 cmake --build build-bench -j2 --target gangway gangway-load
-${NICE:+NICE=$NICE }RUNS=$RUNS SCENARIOS="$SCENARIOS" A_COUNT=$A_COUNT B_SECONDS=$B_SECONDS C_COUNT=$C_COUNT D_SIZES="$D_SIZES" THREADS=$THREADS ${GANGWAY_EXTRA:+GANGWAY_EXTRA='$GANGWAY_EXTRA' }tests/bench/run-bench.sh
+${NICE:+NICE=$NICE }RUNS=$RUNS SCENARIOS="$SCENARIOS" A_COUNT=$A_COUNT B_SECONDS=$B_SECONDS C_COUNT=$C_COUNT D_SIZES="$D_SIZES" THREADS=$THREADS PAYLOAD_BYTES=$PAYLOAD_BYTES DEFLATE=$DEFLATE ${GANGWAY_EXTRA:+GANGWAY_EXTRA='$GANGWAY_EXTRA' }tests/bench/run-bench.sh
 \`\`\`
 
 - Date: $(date -u '+%Y-%m-%d %H:%M UTC')
@@ -212,8 +225,16 @@ ${NICE:+NICE=$NICE }RUNS=$RUNS SCENARIOS="$SCENARIOS" A_COUNT=$A_COUNT B_SECONDS
   kernel $(uname -r); nats-server $(nats-server --version | awk '{print $2}'); gangway $("$gangway" --version | awk '{print $2}'),
   binary built $(date -u -r "$gangway" '+%Y-%m-%d %H:%M UTC'), tree at commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?') plus uncommitted changes if any
 - Gangway: $THREADS I/O threads, dialect tribe with HS256 tokens, every socket subscribed to a
-  conversation (with the participant callout to an allow-all backend). The reference: nats-server
-  with \`websocket { no_tls: true }\`, no auth, each client \`SUB bench.<room> 1\`.
+  conversation (with the participant callout to an allow-all backend), a write queue of up to
+  64 MiB per socket (\`max_queued_bytes\`, as nats-server's \`max_pending\`: a backlog of large
+  events must not trip the 1 MiB default's slow-consumer close). The reference: nats-server
+  with \`websocket { no_tls: true$nats_deflate }\`, no auth, each client \`SUB bench.<room> 1\`.
+- Events: ~$PAYLOAD_BYTES-byte JSON bodies of chat-like text. permessage-deflate (RFC 7692): $(
+  if [[ $DEFLATE == 1 ]]; then
+    echo "**on** (DEFLATE=1): every client offers it; gangway's app has \`${gangway_deflate%,}\`, nats-server \`compression: true\`"
+  else
+    echo "**off** (DEFLATE=0): not offered by the clients"
+  fi)
 - The load tool, the publisher, the server (and for gangway its nats-server and the
   backend) share the 2 cores. Both servers run in turn in the same loop, a fresh stack per run.
 EOF
@@ -276,6 +297,8 @@ for (case, target), rs in runs.items():
         notes = []
         if rc: notes.append(f"exit {rc}")
         if not alive: notes.append("server had exited")
+        if j.get("deflate") and j.get("deflate_accepted") != j["upgraded"]:
+            notes.append(f"deflate accepted on {j.get('deflate_accepted', 0)}/{j['upgraded']}")
         if j.get("errors"): notes.append("; ".join(f"{k}: {v}" for k, v in list(j["errors"].items())[:3]))
         lines.append(f"| {case} | {target} | {run} | {busy}% | {j['subscribed']}/{j['sockets']} | {j['received']} / {j['expected']} "
                      f"| {j['deliveries_per_s']:.0f} | {l['p50']:.2f} | {l['p99']:.2f} | {l['max']:.2f} | {j['kib_per_idle_socket']:.2f} "
@@ -301,7 +324,7 @@ PY
   busy machine than rates.
 - *upgrades/s* (E): sockets upgraded per second from the first connect to the last 101, at
   most 64 connecting at once; gangway verifies an HS256 JWT for each, nats-server no auth.
-- Events are ~200-byte JSON bodies; gangway renders them as tribe frames (one WebSocket frame
+- Events are ~$PAYLOAD_BYTES-byte JSON bodies; gangway renders them as tribe frames (one WebSocket frame
   per event, as the dialect requires), nats-server wraps them in \`MSG\` lines and packs many
   into one WebSocket frame.
 

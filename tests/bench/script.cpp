@@ -1,5 +1,6 @@
 #include "tests/bench/script.hpp"
 
+#include <algorithm>
 #include <cctype>
 
 namespace gangway::bench {
@@ -15,28 +16,88 @@ std::unique_ptr<ClientScript> make_script(const Options& o, std::string& error) 
   return nullptr;
 }
 
-std::string padding(std::size_t bytes) {
+namespace {
+
+// Common words of chat messages. What deflate makes of a body depends on its
+// text: random bytes do not compress at all, a repeated "abc…z" or sentence
+// absurdly well; words drawn from a vocabulary compress about as real
+// messages do (zlib: about 2x on a 2 KB body, 1.2x on 200 bytes).
+constexpr const char* kWords[] = {
+    "the",      "a",       "to",      "and",     "of",        "in",     "is",      "it",      "you",
+    "that",     "for",     "on",      "with",    "this",      "was",    "are",     "be",      "have",
+    "not",      "but",     "at",      "we",      "they",      "just",   "so",      "can",     "will",
+    "about",    "there",   "what",    "if",      "my",        "your",   "all",     "one",     "do",
+    "know",     "think",   "really",  "would",   "could",     "should", "maybe",   "today",   "tomorrow",
+    "meeting",  "project", "release", "build",   "server",    "client", "message", "channel", "room",
+    "team",     "review",  "change",  "issue",   "fix",       "test",   "deploy",  "update",  "again",
+    "later",    "after",   "before",  "morning", "afternoon", "lunch",  "coffee",  "thanks",  "sorry",
+    "great",    "good",    "nice",    "sure",    "okay",      "yes",    "no",      "please",  "check",
+    "looks",    "works",   "broken",  "still",   "already",   "soon",   "need",    "want",    "send",
+    "call",     "write",   "read",    "see",     "look",      "let",    "me",      "us",      "them",
+    "time",     "week",    "next",    "last",    "first",     "new",    "old",     "small",   "big",
+    "question", "answer",  "because", "when",    "where",     "which",  "who",     "how",     "some",
+    "more",     "less",    "than",    "then",    "now",       "here",   "from",    "into",    "out",
+};
+constexpr std::size_t kWordCount = sizeof kWords / sizeof kWords[0];
+
+std::uint64_t splitmix64(std::uint64_t& state) {  // small, fast, and the same on every machine
+  std::uint64_t z = (state += 0x9e3779b97f4a7c15);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111eb;
+  return z ^ (z >> 31);
+}
+
+}  // namespace
+
+std::string chat_text(std::size_t bytes, std::uint64_t variant) {
+  std::uint64_t rng = variant;
   std::string s;
-  s.reserve(bytes);
-  for (std::size_t i = 0; i < bytes; ++i) s += static_cast<char>('a' + i % 26);
+  s.reserve(bytes + 16);
+  std::size_t left_in_sentence = 0;  // words
+  while (s.size() < bytes) {
+    bool starts_sentence = left_in_sentence == 0;
+    if (starts_sentence) {
+      if (!s.empty()) s += ". ";
+      left_in_sentence = 4 + splitmix64(rng) % 12;
+    } else {
+      s += splitmix64(rng) % 9 == 0 ? ", " : " ";
+    }
+    std::size_t at = s.size();
+    s += kWords[splitmix64(rng) % kWordCount];
+    if (starts_sentence) s[at] = static_cast<char>(std::toupper(static_cast<unsigned char>(s[at])));
+    --left_in_sentence;
+  }
+  s.resize(bytes);
   return s;
 }
 
-std::string event_body(std::uint64_t seq, std::int64_t sent_ns, const std::string& filler) {
+std::vector<std::string> event_contents(std::size_t payload) {
+  // 86: the envelope around the content with a short id and a 19-digit sent_ns.
+  std::size_t bytes = payload > 86 ? payload - 86 : 0;
+  if (bytes == 0) return {std::string()};
+  // Enough different contents to fill two deflate windows (32 KiB each): a
+  // server keeping its compressor's context between messages must not find
+  // the same content a few events back, as it would not in a real chat.
+  std::size_t n = std::clamp<std::size_t>((2 * 32768 + bytes - 1) / bytes, 2, 4096);
+  std::vector<std::string> out;
+  out.reserve(n);
+  for (std::size_t v = 0; v < n; ++v) out.push_back(chat_text(bytes, v));
+  return out;
+}
+
+std::string event_body(std::uint64_t seq, std::int64_t sent_ns, const std::vector<std::string>& contents) {
+  const std::string& content = contents[seq % contents.size()];
   std::string b;
-  b.reserve(filler.size() + 96);
+  b.reserve(content.size() + 96);
   b += R"({"event":"message.new","data":{"id":")";
   b += std::to_string(seq);
   b += R"(","content":")";
-  b += filler;
+  b += content;
   b += R"(","sent_ns":)";
   b += std::to_string(sent_ns);
   b += "}}";
   return b;
 }
-
-// 86: the envelope around the filler with a short id and a 19-digit sent_ns.
-std::string event_filler(std::size_t payload) { return padding(payload > 86 ? payload - 86 : 0); }
 
 bool find_int_after(std::string_view text, std::string_view key, std::int64_t& out) {
   // Finds `"key":` then an optional space and digits. Good enough for frames

@@ -74,11 +74,16 @@ class ClientScript {
 std::unique_ptr<ClientScript> make_script(const Options& o, std::string& error);
 
 // Shared helpers for scripts.
-std::string padding(std::size_t bytes);  // printable filler
+// `bytes` of chat-like English (sentences of common words; no quote or
+// backslash, so it sits in a JSON string as is), different for each `variant`.
+std::string chat_text(std::size_t bytes, std::uint64_t variant);
 // The event every script publishes: {"event":"message.new","data":{"id","content","sent_ns"}},
 // about `payload` bytes long (the tribe envelope of gw.out; the NATS clients get it verbatim).
-std::string event_body(std::uint64_t seq, std::int64_t sent_ns, const std::string& filler);
-std::string event_filler(std::size_t payload);
+// Event `seq` takes contents[seq % contents.size()].
+std::string event_body(std::uint64_t seq, std::int64_t sent_ns, const std::vector<std::string>& contents);
+// The contents for `payload`-byte events: all of one length, made once so
+// that publishing only copies them.
+std::vector<std::string> event_contents(std::size_t payload);
 bool find_int_after(std::string_view text, std::string_view key, std::int64_t& out);  // `"key":123`
 
 }  // namespace gangway::bench

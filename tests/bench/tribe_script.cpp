@@ -11,8 +11,7 @@ namespace {
 
 class TribeScript final : public ClientScript {
  public:
-  explicit TribeScript(const Options& o)
-      : o_(o), filler_(event_filler(o.payload_bytes)) {}
+  explicit TribeScript(const Options& o) : o_(o), contents_(event_contents(o.payload_bytes)) {}
 
   std::string name() const override { return "tribe"; }
 
@@ -50,7 +49,7 @@ class TribeScript final : public ClientScript {
   }
 
   std::string body(std::uint64_t seq, std::int64_t sent_ns) const override {
-    return event_body(seq, sent_ns, filler_);
+    return event_body(seq, sent_ns, contents_);
   }
 
   void deliveries(std::string_view frame, ClientStream*, std::vector<std::int64_t>& sent_ns,
@@ -63,7 +62,7 @@ class TribeScript final : public ClientScript {
 
  private:
   const Options o_;
-  std::string filler_;
+  std::vector<std::string> contents_;  // event_contents(): chat-like, one per event in turn
 };
 
 }  // namespace
