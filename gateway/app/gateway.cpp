@@ -68,7 +68,6 @@ Gateway::Gateway(Config config) : impl_(std::make_unique<Impl>(std::move(config)
     bus::NatsOptions opts;
     opts.url = d.config.nats.url;
     opts.name = "gangway-" + d.config.gateway_id;
-    opts.delivery_threads = static_cast<int>(d.config.nats.delivery_threads);
     std::string error;
     d.bus = bus::NatsBus::create(opts, &error);
     if (!d.bus) throw std::runtime_error("nats: " + error);

@@ -183,7 +183,6 @@ std::unique_ptr<NatsBus> NatsBus::create(const NatsOptions& o, std::string* erro
   // gateway holds one subscription per room, so that would be a thread per
   // room. A shared delivery pool keeps per-subscription order with few threads.
   if (s == NATS_OK) s = natsOptions_UseGlobalMessageDelivery(no, true);
-  if (s == NATS_OK) s = nats_SetMessageDeliveryPoolSize(o.delivery_threads);
   if (s == NATS_OK) s = natsOptions_SetErrorHandler(no, on_async_error, raw);
   if (s == NATS_OK) s = natsOptions_SetDisconnectedCB(no, on_disconnected, raw);
   if (s == NATS_OK) s = natsOptions_SetReconnectedCB(no, on_connected, raw);

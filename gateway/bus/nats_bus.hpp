@@ -35,10 +35,6 @@ struct NatsOptions {
   int pending_msgs_limit = 1'000'000;            // per subscription, then slow consumer
   int pending_bytes_limit = 512 * 1024 * 1024;   // per subscription, then slow consumer
   std::chrono::milliseconds js_timeout{5000};    // JetStream/KV management calls
-  // nats.c's shared delivery threads (process-wide: the largest asked for
-  // wins). A subscription stays on one thread, so its messages keep their
-  // order; messages of different subscriptions keep theirs only with 1.
-  int delivery_threads = 1;
 };
 
 class NatsBus final : public Bus {

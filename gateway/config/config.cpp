@@ -262,9 +262,6 @@ Result<Config, std::string> parse_config(std::string_view text) {
       c.nats.wildcard_rooms = get_or<std::vector<std::string>>(*n, "wildcard_rooms", c.nats.wildcard_rooms, "config.nats");
       for (const auto& kind : c.nats.wildcard_rooms)
         if (!is_valid_name(kind)) throw ConfigError("config.nats.wildcard_rooms must list room kinds ([a-z0-9_-])");
-      c.nats.delivery_threads = get_or<unsigned>(*n, "delivery_threads", c.nats.delivery_threads, "config.nats");
-      if (c.nats.delivery_threads < 1 || c.nats.delivery_threads > 64)
-        throw ConfigError("config.nats.delivery_threads must be 1 to 64");
     }
     if (auto a = j.find("admin"); a != j.end())
       parse_listen(get_or<std::string>(*a, "listen", "", "config.admin"), c.admin_host, c.admin_port,

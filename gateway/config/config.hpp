@@ -80,10 +80,6 @@ struct NatsConfig {
   // one per room: far less memory for per-socket rooms, but every gateway
   // also receives (and drops) the other gateways' messages for them.
   std::vector<std::string> wildcard_rooms = {"conn", "user"};
-  // Threads that parse and encode bus messages. 1 keeps the order in which
-  // NATS delivers events across rooms; more encode in parallel, and then two
-  // events for different rooms of one socket may arrive in either order.
-  unsigned delivery_threads = 1;
 };
 
 struct Config {

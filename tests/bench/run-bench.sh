@@ -28,7 +28,6 @@ B_SECONDS="${B_SECONDS:-$([[ -n $QUICK ]] && echo 4 || echo 8)}"   # B: 100 even
 C_COUNT="${C_COUNT:-$([[ -n $QUICK ]] && echo 30000 || echo 100000)}"  # C: events round-robin over 10,000 rooms
 D_SIZES="${D_SIZES:-10000 19000}"
 THREADS="${THREADS:-2}"          # gangway I/O threads
-DELIVERY_THREADS="${DELIVERY_THREADS:-1}"  # gangway nats.delivery_threads (1 keeps cross-room order)
 GANGWAY_EXTRA="${GANGWAY_EXTRA:-}"  # extra JSON members for the app, each with a trailing comma
 PAYLOAD_BYTES="${PAYLOAD_BYTES:-200}"  # approximate event body size (chat-like JSON text)
 DEFLATE="${DEFLATE:-0}"          # 1: permessage-deflate offered by every client, enabled on both servers
@@ -107,7 +106,7 @@ start_gangway() {  # sets server_pid, target_args
 {
   "gateway_id": "gw-bench",
   "threads": $THREADS,
-  "nats": { "url": "nats://127.0.0.1:$nats_port", "delivery_threads": $DELIVERY_THREADS },
+  "nats": { "url": "nats://127.0.0.1:$nats_port" },
   "admin": { "listen": "127.0.0.1:$admin_port" },
   "apps": [{
     "name": "tribe", "dialect": "tribe", "listen": "127.0.0.1:$app_port", "routes": ["/api/v1/ws"], $gangway_deflate $GANGWAY_EXTRA
@@ -218,14 +217,14 @@ test asserts on time. Produced by:
 \`\`\`sh
 cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release
 cmake --build build-bench -j2 --target gangway gangway-load
-${NICE:+NICE=$NICE }RUNS=$RUNS SCENARIOS="$SCENARIOS" A_COUNT=$A_COUNT B_SECONDS=$B_SECONDS C_COUNT=$C_COUNT D_SIZES="$D_SIZES" THREADS=$THREADS DELIVERY_THREADS=$DELIVERY_THREADS PAYLOAD_BYTES=$PAYLOAD_BYTES DEFLATE=$DEFLATE ${GANGWAY_EXTRA:+GANGWAY_EXTRA='$GANGWAY_EXTRA' }tests/bench/run-bench.sh
+${NICE:+NICE=$NICE }RUNS=$RUNS SCENARIOS="$SCENARIOS" A_COUNT=$A_COUNT B_SECONDS=$B_SECONDS C_COUNT=$C_COUNT D_SIZES="$D_SIZES" THREADS=$THREADS PAYLOAD_BYTES=$PAYLOAD_BYTES DEFLATE=$DEFLATE ${GANGWAY_EXTRA:+GANGWAY_EXTRA='$GANGWAY_EXTRA' }tests/bench/run-bench.sh
 \`\`\`
 
 - Date: $(date -u '+%Y-%m-%d %H:%M UTC')
 - Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(free -g | awk '/Mem:/{print $2}') GiB;
   kernel $(uname -r); nats-server $(nats-server --version | awk '{print $2}'); gangway $("$gangway" --version | awk '{print $2}'),
   binary built $(date -u -r "$gangway" '+%Y-%m-%d %H:%M UTC'), tree at commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?') plus uncommitted changes if any
-- Gangway: $THREADS I/O threads, $DELIVERY_THREADS NATS delivery thread(s), dialect tribe with HS256 tokens, every socket subscribed to a
+- Gangway: $THREADS I/O threads, dialect tribe with HS256 tokens, every socket subscribed to a
   conversation (with the participant callout to an allow-all backend), a write queue of up to
   64 MiB per socket (\`max_queued_bytes\`, as nats-server's \`max_pending\`: a backlog of large
   events must not trip the 1 MiB default's slow-consumer close). The reference: nats-server

@@ -232,30 +232,6 @@ TEST(NatsBusLifecycle, StartsBeforeTheServerAndSurvivesRestarts) {
   EXPECT_EQ(got->size(), 2u);
 }
 
-TEST(NatsBusLifecycle, SeveralDeliveryThreadsKeepEachSubscriptionsOrder) {
-  gangway::test::NatsServer server;
-  NatsOptions o;
-  o.url = server.url();
-  o.delivery_threads = 3;
-  auto bus = NatsBus::create(o);
-  ASSERT_TRUE(bus);
-  std::vector<std::shared_ptr<Messages>> got;
-  std::vector<std::unique_ptr<Subscription>> subs;
-  for (int room = 0; room < 4; ++room) {
-    got.push_back(std::make_shared<Messages>());
-    subs.push_back(bus->subscribe("gw.out.app.room." + std::to_string(room), into(got.back())));
-    ASSERT_TRUE(subs.back());
-  }
-  for (int i = 0; i < 2000; ++i)
-    ASSERT_EQ(bus->publish("gw.out.app.room." + std::to_string(i % 4), std::to_string(i)), BusError::ok);
-  for (int room = 0; room < 4; ++room) {
-    ASSERT_TRUE(got[room]->wait_for(500)) << "room " << room;
-    auto items = got[room]->items();
-    for (std::size_t k = 0; k < items.size(); ++k)
-      ASSERT_EQ(items[k].data, std::to_string(static_cast<int>(k) * 4 + room)) << "room " << room << " #" << k;
-  }
-}
-
 TEST(NatsBusLifecycle, OutstandingRequestsFailWhenTheBusGoes) {
   gangway::test::NatsServer server;
   auto r = std::make_shared<Replies>();

@@ -77,7 +77,6 @@ TEST(Config, NamesTheOffendingKey) {
       {"/apps/0/permessage_deflate", Json::parse(R"({"min_bytes": 0})"), "permessage_deflate.min_bytes"},
       {"/gateway_id", "has.dot", "gateway_id"},
       {"/nats", Json::parse(R"({"subject_prefix": "a.b"})"), "subject_prefix"},
-      {"/nats", Json::parse(R"({"delivery_threads": 0})"), "delivery_threads"},
   };
   for (const auto& c : cases) {
     Json j = minimal();
