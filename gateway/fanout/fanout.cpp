@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <mutex>
 #include <utility>
 
 #include "adapters/adapter.hpp"
@@ -183,16 +184,35 @@ std::size_t Fanout::subscribed_subjects() const {
   return rooms_.size() + shared_.size();
 }
 
+// A bus message on its way to the loops. The first loop that delivers it
+// parses and encodes it, once, for all of them: encoding on the bus's single
+// delivery thread made that thread the bottleneck with many small rooms,
+// while the loops, each taking its events in arrival order, keep the order.
+struct Fanout::Pending {
+  Pending(bus::Message&& m, RoomKey k, const Adapter& a, AppMetrics& am)
+      : msg(std::move(m)), key(std::move(k)), adapter(a), metrics(am) {}
+  const std::optional<Encoded>& encoded() {
+    std::call_once(once, [this] { result = encode(key, adapter, metrics, msg); });
+    return result;
+  }
+  bus::Message msg;
+  RoomKey key;
+  const Adapter& adapter;
+  AppMetrics& metrics;
+  std::once_flag once;
+  std::optional<Encoded> result;
+};
+
 void Fanout::on_room_message(const std::shared_ptr<Room>& room, bus::Message&& msg) {
-  auto encoded = encode(room->key, *room->adapter, *room->metrics, msg);
-  if (!encoded) return;
-  auto subject = std::make_shared<const std::string>(std::move(msg.subject));
   std::uint64_t mask = room->loop_mask.load(std::memory_order_acquire);
+  if (!mask) return;
+  auto pending = std::make_shared<Pending>(std::move(msg), room->key, *room->adapter, *room->metrics);
   for (std::size_t i = 0; mask; ++i, mask >>= 1) {
     if (!(mask & 1)) continue;
-    post_(i, [this, i, subject, e = *encoded] {
-      auto it = loops_[i].members.find(*subject);
-      if (it != loops_[i].members.end()) deliver(it->second, e);
+    post_(i, [this, i, pending] {
+      auto it = loops_[i].members.find(pending->msg.subject);
+      if (it == loops_[i].members.end()) return;
+      if (const auto& e = pending->encoded()) deliver(it->second, *e);
     });
   }
 }
@@ -206,14 +226,15 @@ void Fanout::on_shared_message(const std::shared_ptr<Shared>& shared, bus::Messa
     if (it == shared->masks.end()) return;  // another gateway's socket
     mask = it->second;
   }
-  auto encoded = encode(RoomKey{shared->kind, id}, *shared->adapter, *shared->metrics, msg);
-  if (!encoded) return;
+  auto pending = std::make_shared<Pending>(std::move(msg), RoomKey{shared->kind, id}, *shared->adapter,
+                                           *shared->metrics);
   for (std::size_t i = 0; mask; ++i, mask >>= 1) {
     if (!(mask & 1)) continue;
-    post_(i, [i, shared, id, e = *encoded] {
+    post_(i, [i, shared, pending] {
       auto& on_loop = shared->members[i];
-      auto it = on_loop.find(id);
-      if (it != on_loop.end()) deliver(it->second, e);
+      auto it = on_loop.find(pending->key.id);
+      if (it == on_loop.end()) return;
+      if (const auto& e = pending->encoded()) deliver(it->second, *e);
     });
   }
 }

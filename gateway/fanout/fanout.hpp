@@ -3,8 +3,9 @@
 //
 // A subject is subscribed on the bus when the first local socket (on any loop)
 // joins its room and unsubscribed when the last leaves. A bus message is
-// parsed and encoded once (by the app's adapter), then posted once to each
-// loop that has members; each loop queues the same bytes on its sockets.
+// posted once to each loop that has members and parsed and encoded once (by
+// the app's adapter, on the first of those loops to get to it); each loop
+// queues the same bytes on its sockets.
 //
 // Rooms of a shared kind (share(): every socket is alone in its conn room and
 // nearly alone in its user room) instead ride one `<prefix>.*` subscription
@@ -57,6 +58,7 @@ class Fanout {
  private:
   struct Room;
   struct Shared;
+  struct Pending;
   struct LoopRooms {
     std::unordered_map<std::string, MemberList> members;
   };

@@ -53,10 +53,14 @@ class TestLoop {
 class RecordingConnection final : public Connection {
  public:
   RecordingConnection() { info_.conn_id = "c1"; info_.user.id = "u1"; }
-  void send(const Frame& frame) override { frames.push_back(frame->text()); }
+  void send(const Frame& frame) override {
+    frames.push_back(frame->text());
+    shared.push_back(frame);
+  }
   void close(int, std::string_view) override {}
   const SessionInfo& info() const override { return info_; }
   std::vector<std::string> frames;
+  std::vector<Frame> shared;  // the same frames, to see which bytes are shared
 
  private:
   SessionInfo info_;
@@ -115,6 +119,63 @@ TEST(FanoutTest, AJoinToASubscribedRoomIsReadyAtOnce) {
   EXPECT_TRUE(second_ready);
 }
 
+// A room with members on two loops: the event is parsed and encoded once (by
+// whichever loop gets to it first) and both loops queue the same bytes; a body
+// that does not parse is counted once and reaches no one.
+TEST(FanoutTest, AnEventIsEncodedOnceForAllLoops) {
+  NatsServer nats;
+  auto bus = connect(nats);
+  auto backend = connect(nats);
+  ASSERT_TRUE(bus && backend);
+  TestLoop loops[2];
+  Fanout fanout(*bus, 2, [&](std::size_t i, std::function<void()> job) { loops[i].post(std::move(job)); });
+  AppMetrics metrics;
+  RecordingConnection on0, on1;
+  const Adapter& tribe = *find_adapter("tribe");
+  const std::string subject = "gw.out.tribe.conversation.c";
+  bool ready0 = false, ready1 = false;
+  fanout.join(0, subject, {"conversation", "c"}, tribe, metrics, &on0, [&] { ready0 = true; });
+  fanout.join(1, subject, {"conversation", "c"}, tribe, metrics, &on1, [&] { ready1 = true; });
+  ASSERT_TRUE(loops[0].run_until([&] { return ready0; }));
+  ASSERT_TRUE(loops[1].run_until([&] { return ready1; }));
+
+  ASSERT_EQ(backend->publish(subject, "{not json"), bus::BusError::ok);
+  ASSERT_EQ(backend->publish(subject, R"({"event":"message.new","data":{"text":"once"}})"), bus::BusError::ok);
+  ASSERT_TRUE(loops[0].run_until([&] { return on0.frames.size() == 1; }));
+  ASSERT_TRUE(loops[1].run_until([&] { return on1.frames.size() == 1; }));
+  EXPECT_EQ(on0.shared[0], on1.shared[0]) << "both loops must queue the same encoded bytes";
+  EXPECT_NE(on0.frames[0].find("once"), std::string::npos);
+  EXPECT_EQ(metrics.bus_messages.load(), 2u) << "each message parsed once, not once per loop";
+  EXPECT_EQ(metrics.bus_bad_messages.load(), 1u);
+}
+
+// With one delivery thread (the default) a socket gets the events of its
+// rooms in the order NATS delivered them, across rooms too.
+TEST(FanoutTest, EventsOfDifferentRoomsKeepTheirOrderOnALoop) {
+  NatsServer nats;
+  auto bus = connect(nats);
+  auto backend = connect(nats);
+  ASSERT_TRUE(bus && backend);
+  TestLoop loop;
+  Fanout fanout(*bus, 1, [&](std::size_t, std::function<void()> job) { loop.post(std::move(job)); });
+  AppMetrics metrics;
+  RecordingConnection conn;
+  const Adapter& tribe = *find_adapter("tribe");
+  int ready = 0;
+  for (const char* id : {"a", "b", "c"})
+    fanout.join(0, std::string("gw.out.tribe.conversation.") + id, {"conversation", id}, tribe, metrics, &conn,
+                [&] { ++ready; });
+  ASSERT_TRUE(loop.run_until([&] { return ready == 3; }));
+  constexpr int kEvents = 300;
+  for (int i = 0; i < kEvents; ++i)
+    ASSERT_EQ(backend->publish(std::string("gw.out.tribe.conversation.") + "abc"[i % 3],
+                               R"({"event":"message.new","data":{"n":)" + std::to_string(i) + "}}"),
+              bus::BusError::ok);
+  ASSERT_TRUE(loop.run_until([&] { return conn.frames.size() == kEvents; }));
+  for (int i = 0; i < kEvents; ++i)
+    ASSERT_NE(conn.frames[i].find(R"("n":)" + std::to_string(i) + "}"), std::string::npos)
+        << "event " << i << " arrived as " << conn.frames[i];
+}
 
 // Rooms of a shared kind (conn, user) ride one `<prefix>.*` subscription.
 class FanoutSharedTest : public ::testing::Test {
