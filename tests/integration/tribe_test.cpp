@@ -11,6 +11,7 @@
 
 #include "gateway/bus/nats_bus.hpp"
 #include "tests/integration/stack.hpp"
+#include "tests/support/raw_ws_client.hpp"
 
 namespace gangway::test {
 namespace {
@@ -216,7 +217,8 @@ class TribeDeadlineTest : public SuiteStack<TribeDeadlineTest> {
  public:
   static nlohmann::json config(const std::string& nats_url, int backend_port) {
     auto c = tribe_config(nats_url, backend_port);
-    c["apps"][0]["limits"]["handshake_timeout_s"] = 2;
+    c["apps"][0]["limits"]["handshake_timeout_s"] = 2;  // also the close's deadline
+    c["apps"][0]["limits"]["max_queued_bytes"] = 64 * 1024;
     return c;
   }
 };
@@ -257,6 +259,38 @@ TEST_F(TribeDeadlineTest, AnUpgradeThatNeverFinishesIsClosedAndAcceptedSocketsSt
   EXPECT_EQ(c->next(), R"({"event":"pong"})");
 }
 
+// A client that stops reading: its write queue overflows, the gateway starts a
+// close (1008) that cannot be written while the peer reads nothing, and the
+// socket is freed at the close's deadline (2 s here) all the same. (The
+// session's deadline and Beast's own close timeout both stand guard; either
+// alone passes this test.)
+TEST_F(TribeDeadlineTest, AClientThatNeverReadsIsDroppedAtTheCloseDeadline) {
+  RawWsClient stuck(port(), "/api/v1/ws?token=" + token("alice"), "", 4096);
+  ASSERT_EQ(stuck.http_status(), 101);
+  ASSERT_TRUE(stuck.next());  // connected
+  stuck.send_text(R"({"event":"subscribe","channel":"conversation","conversation_id":"c-general"})");
+  auto subscribed = stuck.next();
+  ASSERT_TRUE(subscribed);
+  ASSERT_EQ(subscribed->text(), R"({"event":"subscribed","conversation_id":"c-general"})");
+
+  std::string error;
+  auto bus = bus::NatsBus::create({nats_url()}, &error);
+  ASSERT_TRUE(bus) << error;
+  const std::string content(1000, 'x');
+  for (int i = 0; i < 3000; ++i)  // ~3 MB: past the 64 KiB queue and every kernel buffer
+    ASSERT_EQ(bus->publish("gw.out.tribe.conversation.c-general",
+                           json{{"event", "message.new"}, {"data", {{"content", content}}}}.dump()),
+              bus::BusError::ok);
+  std::this_thread::sleep_for(3500ms);  // past the close's deadline, still not reading
+  auto start = std::chrono::steady_clock::now();
+  EXPECT_TRUE(stuck.wait_closed(10s)) << "a socket whose close cannot be written must still be freed";
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 1500ms)
+      << "the socket was closed only once the client drained it, not at the deadline";
+
+  auto c = tribe_connect(port(), token("bob"));
+  c->send(R"({"event":"ping"})");
+  EXPECT_EQ(c->next(), R"({"event":"pong"})");
+}
 
 // A callout that forwards the client's token: the session keeps the token after
 // verifying it (others drop it), so a subscribe authorized by an endpoint that

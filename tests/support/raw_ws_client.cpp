@@ -56,8 +56,9 @@ int RawFrame::close_code() const {
   return (static_cast<unsigned char>(payload[0]) << 8) | static_cast<unsigned char>(payload[1]);
 }
 
-RawWsClient::RawWsClient(int port, const std::string& target, const std::string& extensions) {
+RawWsClient::RawWsClient(int port, const std::string& target, const std::string& extensions, int receive_buffer) {
   fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (receive_buffer > 0) ::setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &receive_buffer, sizeof receive_buffer);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(static_cast<std::uint16_t>(port));
@@ -134,6 +135,18 @@ void RawWsClient::send_frame(int opcode, const std::string& payload, bool rsv1) 
 
 void RawWsClient::send_text(const std::string& text, bool compress) {
   send_frame(1, compress ? deflate_payload(text) : text, compress);
+}
+
+bool RawWsClient::wait_closed(std::chrono::milliseconds timeout) {
+  pending_.clear();
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    pollfd p{fd_, POLLIN, 0};
+    if (left.count() <= 0 || ::poll(&p, 1, static_cast<int>(left.count())) <= 0) return false;
+    char buf[65536];
+    if (::recv(fd_, buf, sizeof buf, 0) <= 0) return true;  // EOF or reset
+  }
 }
 
 std::optional<RawFrame> RawWsClient::next(std::chrono::milliseconds timeout) {

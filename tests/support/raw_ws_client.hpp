@@ -21,8 +21,10 @@ struct RawFrame {
 class RawWsClient {
  public:
   // Connects to 127.0.0.1:port and sends the upgrade for `target`, offering
-  // `extensions` (the Sec-WebSocket-Extensions value; empty: none).
-  RawWsClient(int port, const std::string& target, const std::string& extensions);
+  // `extensions` (the Sec-WebSocket-Extensions value; empty: none). A
+  // `receive_buffer` (SO_RCVBUF, bytes) makes a client that stops reading
+  // back up the server quickly.
+  RawWsClient(int port, const std::string& target, const std::string& extensions, int receive_buffer = 0);
   ~RawWsClient();
   RawWsClient(const RawWsClient&) = delete;
   RawWsClient& operator=(const RawWsClient&) = delete;
@@ -35,6 +37,9 @@ class RawWsClient {
   void send_text(const std::string& text, bool compress = false);  // compressed alone if `compress`
   // The next frame, or nullopt on timeout or once the server closed the TCP connection.
   std::optional<RawFrame> next(std::chrono::milliseconds timeout = std::chrono::seconds(5));
+  // Reads and drops everything until the server closes the TCP connection:
+  // true if it did within `timeout`.
+  bool wait_closed(std::chrono::milliseconds timeout);
 
  private:
   bool read_exact(std::string& out, std::size_t n, std::chrono::milliseconds timeout);
