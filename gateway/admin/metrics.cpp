@@ -48,7 +48,7 @@ std::string Metrics::render() const {
          [&](const AppMetrics& m) { return load(m.bytes_out); });
   family("gangway_slow_consumers_total", "counter", "Sockets dropped because their write queue was full.",
          [&](const AppMetrics& m) { return load(m.slow_consumers); });
-  family("gangway_bus_messages_total", "counter", "Messages received on gw.out subjects.",
+  family("gangway_bus_messages_total", "counter", "Messages on gw.out subjects parsed for local sockets (once each).",
          [&](const AppMetrics& m) { return load(m.bus_messages); });
   family("gangway_bus_bad_messages_total", "counter", "gw.out messages whose body did not parse.",
          [&](const AppMetrics& m) { return load(m.bus_bad_messages); });

@@ -18,7 +18,7 @@ struct AppMetrics {
   std::atomic<std::uint64_t> frames_out{0};
   std::atomic<std::uint64_t> bytes_out{0};
   std::atomic<std::uint64_t> slow_consumers{0};  // dropped for a full write queue
-  std::atomic<std::uint64_t> bus_messages{0};    // gw.out messages received
+  std::atomic<std::uint64_t> bus_messages{0};    // gw.out messages parsed for local sockets (once each)
   std::atomic<std::uint64_t> bus_bad_messages{0};  // gw.out bodies that did not parse
 };
 
