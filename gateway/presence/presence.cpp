@@ -106,6 +106,10 @@ void Presence::on_update(const bus::Message& m) {
   std::lock_guard lock(mu_);
   if (is_delete(m)) {
     if (!local_.count(key)) replica_.erase(key);
+  } else if (m.data == gateway_id_) {
+    // This gateway's own write coming back: what it holds now decides, or a
+    // socket that left meanwhile would show as present until the delete's echo.
+    if (local_.count(key)) replica_[key] = Entry{std::chrono::steady_clock::now()};
   } else {
     replica_[key] = Entry{std::chrono::steady_clock::now()};
   }
