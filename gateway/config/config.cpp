@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <cstdint>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -125,10 +126,11 @@ Compression parse_compression(const Json& j, const std::string& app_where) {
   }
   if (!j.is_object()) throw ConfigError(where + " must be true, false or an object");
   c.enabled = get_or<bool>(j, "enabled", true, where);
-  c.min_bytes = get_or<std::uint32_t>(j, "min_bytes", c.min_bytes, where);
+  auto min_bytes = get_or<std::int64_t>(j, "min_bytes", c.min_bytes, where);  // signed: -1 must not wrap
   c.level = get_or<int>(j, "level", c.level, where);
   if (c.level < 1 || c.level > 9) throw ConfigError(where + ".level must be 1 to 9");
-  if (c.min_bytes == 0) throw ConfigError(where + ".min_bytes must be at least 1");
+  if (min_bytes < 1 || min_bytes > UINT32_MAX) throw ConfigError(where + ".min_bytes must be 1 to 4294967295");
+  c.min_bytes = static_cast<std::uint32_t>(min_bytes);
   return c;
 }
 

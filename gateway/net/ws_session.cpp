@@ -244,32 +244,29 @@ void WsSession::accept_then(std::function<void()> next) {
 }
 
 bool WsSession::offers_client_window(beast::string_view extensions) {
-  for (const auto& ext : http::ext_list(extensions)) {
-    if (!beast::iequals(ext.first, "permessage-deflate")) continue;
-    for (const auto& param : ext.second)
-      if (beast::iequals(param.first, "client_max_window_bits")) return true;
-    return false;  // Beast answers the first offer
-  }
+  http::ext_list offers(extensions);
+  auto pmd = offers.find("permessage-deflate");  // Beast answers the first offer
+  if (pmd == offers.end()) return false;
+  for (const auto& param : pmd->second)
+    if (beast::iequals(param.first, "client_max_window_bits")) return true;
   return false;
 }
 
 void WsSession::compress_if_agreed(beast::string_view extensions) {
-  for (const auto& ext : http::ext_list(extensions)) {
-    if (!beast::iequals(ext.first, "permessage-deflate")) continue;
-    bool alone = false;
-    bool full_window = true;
-    for (const auto& param : ext.second) {
-      if (beast::iequals(param.first, "server_no_context_takeover")) alone = true;
-      if (beast::iequals(param.first, "server_max_window_bits")) full_window = param.second == "15";
-    }
-    // The shared bytes are compressed with a 32 KiB window; a client that
-    // asked for a smaller one gets every frame uncompressed, which RFC 7692
-    // always allows.
-    if (alone && full_window) {
-      const auto& c = app_.config.permessage_deflate;
-      ws_.next_layer().compress_from(c.min_bytes, c.level);
-    }
+  http::ext_list agreed(extensions);
+  auto pmd = agreed.find("permessage-deflate");
+  if (pmd == agreed.end()) return;
+  bool alone = false;
+  bool full_window = true;
+  for (const auto& param : pmd->second) {
+    if (beast::iequals(param.first, "server_no_context_takeover")) alone = true;
+    if (beast::iequals(param.first, "server_max_window_bits")) full_window = param.second == "15";
   }
+  // The shared bytes are compressed with a 32 KiB window; a client that asked
+  // for a smaller one gets every frame uncompressed, which RFC 7692 always allows.
+  if (!alone || !full_window) return;
+  const auto& c = app_.config.permessage_deflate;
+  ws_.next_layer().compress_from(c.min_bytes, c.level);
 }
 
 void WsSession::run_checks(std::shared_ptr<std::vector<CalloutCall>> checks, std::size_t i,

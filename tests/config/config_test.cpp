@@ -75,6 +75,7 @@ TEST(Config, NamesTheOffendingKey) {
       {"/apps/0/permessage_deflate", "yes", "permessage_deflate"},
       {"/apps/0/permessage_deflate", Json::parse(R"({"level": 12})"), "permessage_deflate.level"},
       {"/apps/0/permessage_deflate", Json::parse(R"({"min_bytes": 0})"), "permessage_deflate.min_bytes"},
+      {"/apps/0/permessage_deflate", Json::parse(R"({"min_bytes": -1})"), "permessage_deflate.min_bytes"},
       {"/gateway_id", "has.dot", "gateway_id"},
       {"/nats", Json::parse(R"({"subject_prefix": "a.b"})"), "subject_prefix"},
   };

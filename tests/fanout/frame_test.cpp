@@ -3,31 +3,15 @@
 #include "gateway/fanout/frame.hpp"
 
 #include <gtest/gtest.h>
-#include <zlib.h>
 
 #include <set>
 #include <thread>
 #include <vector>
 
+#include "tests/support/raw_ws_client.hpp"
+
 namespace gangway {
 namespace {
-
-// What a receiver does (RFC 7692 7.2.2): append 00 00 ff ff and inflate raw.
-std::string inflate_message(const std::string& payload) {
-  z_stream z{};
-  EXPECT_EQ(inflateInit2(&z, -15), Z_OK);
-  std::string in = payload + std::string("\0\0\xff\xff", 4);
-  std::string out(1 << 20, '\0');
-  z.next_in = reinterpret_cast<Bytef*>(in.data());
-  z.avail_in = static_cast<uInt>(in.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(out.size());
-  int rc = inflate(&z, Z_SYNC_FLUSH);
-  EXPECT_TRUE(rc == Z_OK || rc == Z_STREAM_END) << rc;
-  out.erase(out.size() - z.avail_out);
-  inflateEnd(&z);
-  return out;
-}
 
 std::string chat_event(int i) {
   std::string text = R"({"event":"message.new","conversation_id":"c-general","message":{"id":")" +
@@ -42,7 +26,7 @@ TEST(FrameTest, ACompressedMessageInflatesToItsText) {
       auto text = chat_event(i);
       auto payload = deflate_message(text, level);
       EXPECT_LT(payload.size(), text.size() / 4) << "level " << level;
-      EXPECT_EQ(inflate_message(payload), text) << "level " << level;
+      EXPECT_EQ(test::inflate_payload(payload), text) << "level " << level;
     }
   }
 }
@@ -72,7 +56,7 @@ TEST(FrameTest, LoopsThatRaceShareOneCompressedCopy) {
   std::set<const std::string*> distinct(seen.begin(), seen.end());
   ASSERT_EQ(distinct.size(), 1u);
   ASSERT_NE(seen[0], nullptr);
-  EXPECT_EQ(inflate_message(*seen[0]), frame.text());
+  EXPECT_EQ(test::inflate_payload(*seen[0]), frame.text());
   EXPECT_EQ(frame.deflated(6), seen[0]);
 }
 

@@ -35,8 +35,9 @@ std::string deflate_payload(const std::string& text) {
   return out.substr(0, out.size() - 4);  // the 00 00 ff ff the receiver adds back
 }
 
-std::string RawFrame::text() const {
-  if (!compressed) return payload;
+std::string RawFrame::text() const { return compressed ? inflate_payload(payload) : payload; }
+
+std::string inflate_payload(const std::string& payload) {
   z_stream z{};
   inflateInit2(&z, -15);
   std::string in = payload + std::string("\0\0\xff\xff", 4);

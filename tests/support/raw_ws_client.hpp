@@ -51,5 +51,8 @@ class RawWsClient {
 
 // `text` deflated alone as a permessage-deflate payload (without 00 00 ff ff).
 std::string deflate_payload(const std::string& text);
+// What a receiver does with such a payload (RFC 7692 7.2.2): appends 00 00 ff ff
+// and inflates it; "<inflate failed>" if it is not valid deflate data.
+std::string inflate_payload(const std::string& payload);
 
 }  // namespace gangway::test
