@@ -18,6 +18,8 @@ struct Gateway::Impl {
   Config config;
   Metrics metrics;
   std::unique_ptr<bus::Bus> bus;
+  // Presence's own connection (NATS only): it never hears its own writes back.
+  std::unique_ptr<bus::NatsBus> presence_bus;
   net::LoopPool loops;
   std::unique_ptr<Fanout> fanout;
   std::unique_ptr<Presence> presence;
@@ -71,6 +73,14 @@ Gateway::Gateway(Config config) : impl_(std::make_unique<Impl>(std::move(config)
     std::string error;
     d.bus = bus::NatsBus::create(opts, &error);
     if (!d.bus) throw std::runtime_error("nats: " + error);
+    // Every socket's enter and leave is a presence write. On the main
+    // connection each would come back to this gateway's own replica, which
+    // already holds it: a message read, handed to a delivery thread and
+    // dropped per write. With no_echo only other gateways' writes arrive.
+    opts.name += "-presence";
+    opts.no_echo = true;
+    d.presence_bus = bus::NatsBus::create(opts, &error);
+    if (!d.presence_bus) throw std::runtime_error("nats: " + error);
   } else {
     d.bus = std::make_unique<bus::LocalBus>();
   }
@@ -80,8 +90,8 @@ Gateway::Gateway(Config config) : impl_(std::make_unique<Impl>(std::move(config)
                                       [loops = &d.loops](std::size_t i, std::function<void()> fn) {
                                         loops->post(i, std::move(fn));
                                       });
-  auto* nats = dynamic_cast<bus::NatsBus*>(d.bus.get());
-  d.presence = std::make_unique<Presence>(*d.bus, nats && nats->connected() ? nats : nullptr,
+  auto* kv = d.presence_bus && d.presence_bus->connected() ? d.presence_bus.get() : nullptr;
+  d.presence = std::make_unique<Presence>(d.presence_bus ? *d.presence_bus : *d.bus, kv,
                                           d.config.nats.subject_prefix + "-presence", d.config.gateway_id);
   d.rates = std::make_unique<RateLimiter>(*d.bus, d.config.nats.subject_prefix, d.config.gateway_id);
   d.services.presence = d.presence.get();

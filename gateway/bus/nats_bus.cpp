@@ -179,6 +179,7 @@ std::unique_ptr<NatsBus> NatsBus::create(const NatsOptions& o, std::string* erro
   if (s == NATS_OK) s = natsOptions_SetMaxReconnect(no, o.max_reconnect);
   if (s == NATS_OK) s = natsOptions_SetReconnectWait(no, o.reconnect_wait.count());
   if (s == NATS_OK) s = natsOptions_SetMaxPendingMsgs(no, o.pending_msgs_limit);
+  if (s == NATS_OK && o.no_echo) s = natsOptions_SetNoEcho(no, true);
   // nats.c gives every async subscription its own thread by default; the
   // gateway holds one subscription per room, so that would be a thread per
   // room. A shared delivery pool keeps per-subscription order with few threads.

@@ -35,6 +35,9 @@ struct NatsOptions {
   int pending_msgs_limit = 1'000'000;            // per subscription, then slow consumer
   int pending_bytes_limit = 512 * 1024 * 1024;   // per subscription, then slow consumer
   std::chrono::milliseconds js_timeout{5000};    // JetStream/KV management calls
+  // The server does not deliver this connection's own publishes to its own
+  // subscriptions (NATS `no_echo`): for a connection that only needs others' news.
+  bool no_echo = false;
 };
 
 class NatsBus final : public Bus {

@@ -56,8 +56,8 @@ bool BatchingStream::add(Batch& batch, const FrameBytes& frame) const {
     for (int b = 0; b < 8; ++b) h[2 + b] = static_cast<unsigned char>(std::uint64_t(len) >> (56 - 8 * b));
     n = 10;
   }
-  batch.buffers[batch.count++] = asio::const_buffer(h.data(), n);
-  if (len) batch.buffers[batch.count++] = asio::const_buffer(payload.data(), len);
+  batch.buffers[1 + batch.count++] = asio::const_buffer(h.data(), n);
+  if (len) batch.buffers[1 + batch.count++] = asio::const_buffer(payload.data(), len);
   return true;
 }
 
@@ -74,7 +74,27 @@ void BatchingStream::submit(std::unique_ptr<Batch> batch) {
   }
 }
 
+void BatchingStream::send_held(Done done) {
+  if (held_.empty() || busy_) return;  // nothing held, or it is in flight
+  busy_ = true;
+  asio::async_write(inner_, asio::buffer(held_),
+                    asio::bind_executor(get_executor(), [this, done = std::move(done)](beast::error_code ec,
+                                                                                       std::size_t) {
+                      // `done` holds the session (and so this stream) alive.
+                      std::string().swap(held_);
+                      busy_ = false;
+                      next();
+                      done(ec);
+                    }));
+}
+
 void BatchingStream::start(std::unique_ptr<BeastWrite> op) {
+  if (!held_.empty()) {
+    // Rare (a close right after the upgrade): the held answer first, alone.
+    // Beast's op holds the session until it has run.
+    beast_waiting_ = std::move(op);
+    return send_held([](beast::error_code) {});
+  }
   busy_ = true;
   if (op->is_close_frame()) close_written_ = true;
   auto* raw = op.get();
@@ -83,7 +103,10 @@ void BatchingStream::start(std::unique_ptr<BeastWrite> op) {
 
 void BatchingStream::start(std::unique_ptr<Batch> batch) {
   busy_ = true;
-  std::span<const asio::const_buffer> buffers(batch->buffers.data(), batch->count);
+  bool with_held = !held_.empty();
+  if (with_held) batch->buffers[0] = asio::buffer(held_);
+  std::span<const asio::const_buffer> buffers(batch->buffers.data() + (with_held ? 0 : 1),
+                                              batch->count + (with_held ? 1 : 0));
   // Data frames need no deadline of their own: Beast's idle and close
   // timeouts tear the socket down under a peer that stops reading.
   asio::async_write(inner_, buffers,
@@ -92,6 +115,7 @@ void BatchingStream::start(std::unique_ptr<Batch> batch) {
                       // batch->done holds the session (and so this stream) alive.
                       Done done = std::move(batch->done);
                       if (spares().size() < 64) spares().push_back(std::move(batch));
+                      if (!held_.empty()) std::string().swap(held_);
                       busy_ = false;
                       next();
                       done(ec);

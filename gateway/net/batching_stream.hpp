@@ -11,7 +11,9 @@
 //    they wait, and go first once it is done;
 //  - a batch waits while Beast writes;
 //  - once Beast has written a close frame no data frame follows it
-//    (RFC 6455 5.5.1): later batches fail with broken_pipe.
+//    (RFC 6455 5.5.1): later batches fail with broken_pipe;
+//  - a write held by hold_next_write() goes out first, with whatever is
+//    written next.
 // Frames written here are unmasked, unfragmented text frames. Uncompressed
 // unless the session turned compression on (compress_from()): then frames of
 // at least the threshold go out as compressed messages (RSV1), each deflated
@@ -67,6 +69,7 @@ class BatchingStream {
   auto async_write_some(const ConstBufferSequence& buffers, WriteHandler&& handler) {
     return boost::asio::async_initiate<WriteHandler, void(boost::beast::error_code, std::size_t)>(
         [this](auto h, const ConstBufferSequence& b) {
+          if (hold_ && !busy_) return hold(b, std::move(h));
           auto op = std::make_unique<BeastWriteImpl<ConstBufferSequence, decltype(h)>>(b, std::move(h));
           if (busy_) {
             beast_waiting_ = std::move(op);  // Beast has at most one write outstanding
@@ -84,6 +87,16 @@ class BatchingStream {
     compress_min_ = min_bytes;
     compress_level_ = static_cast<std::int8_t>(level);
   }
+
+  // Keeps Beast's next write (the upgrade's 101 answer) and tells Beast at
+  // once that it was written; it goes out in one write with whatever is
+  // written next (the greeting frames): one syscall less per upgrade for the
+  // server and one read less for the client. Whoever calls this must write
+  // next or call send_held().
+  void hold_next_write() { hold_ = true; }
+  // Writes what hold_next_write() kept, if nothing took it yet; `done` runs
+  // once it is written, and not at all if nothing was held.
+  void send_held(Done done);
 
   // Writes the first `count` frames of `frames` (a range of non-null Frame;
   // at most kMaxFrames are taken) as text frames in one gathered write. The
@@ -133,8 +146,9 @@ class BatchingStream {
   };
   struct Batch {
     std::array<std::array<unsigned char, 10>, kMaxFrames> headers;  // a frame header is at most 10 bytes
-    std::array<boost::asio::const_buffer, 2 * kMaxFrames> buffers;
-    std::size_t count = 0;   // buffers in use
+    // [0] is for the held write, if any; frames from [1].
+    std::array<boost::asio::const_buffer, 1 + 2 * kMaxFrames> buffers;
+    std::size_t count = 0;   // buffers in use after [0]
     std::size_t frames = 0;  // headers in use
     Done done;
   };
@@ -144,6 +158,15 @@ class BatchingStream {
 
   static std::unique_ptr<Batch> take_batch(Done done);
   bool add(Batch& batch, const FrameBytes& frame) const;  // false when full
+  template <class Buffers, class Handler>
+  void hold(const Buffers& buffers, Handler&& handler) {
+    hold_ = false;
+    held_.resize(boost::asio::buffer_size(buffers));
+    boost::asio::buffer_copy(boost::asio::buffer(held_), buffers);
+    boost::asio::post(get_executor(), [h = std::move(handler), n = held_.size()]() mutable {
+      std::move(h)(boost::beast::error_code{}, n);
+    });
+  }
   void submit(std::unique_ptr<Batch> batch);
   void start(std::unique_ptr<BeastWrite> op);
   void start(std::unique_ptr<Batch> batch);
@@ -154,6 +177,8 @@ class BatchingStream {
   std::unique_ptr<Batch> batch_waiting_;
   bool busy_ = false;          // a write is in flight on the socket
   bool close_written_ = false;  // Beast wrote a close frame: no data after it
+  bool hold_ = false;           // hold_next_write() was called
+  std::string held_;            // a held write not yet sent, or in flight
   std::int8_t compress_level_ = 0;
   std::uint32_t compress_min_ = 0;  // 0: nothing is compressed
 };

@@ -235,11 +235,17 @@ void WsSession::accept_then(std::function<void()> next) {
     if (app_.config.permessage_deflate.enabled && res.result() == http::status::switching_protocols)
       compress_if_agreed(res[http::field::sec_websocket_extensions]);
   }));
+  // The 101 goes out with the greeting when next() writes it right away.
+  ws_.next_layer().hold_next_write();
   ws_.async_accept(upgrade_->request, [self = shared_from_this(), next = std::move(next)](beast::error_code ec) {
     self->upgrade_.reset();
-    if (ec) return;
-    self->app_.metrics->connections_total.fetch_add(1, std::memory_order_relaxed);
-    next();
+    if (!ec) {
+      self->app_.metrics->connections_total.fetch_add(1, std::memory_order_relaxed);
+      next();
+    }
+    // Whatever next() did not send with it (no greeting yet, or Beast's own
+    // answer to a bad upgrade) goes now.
+    self->ws_.next_layer().send_held([self](beast::error_code) {});
   });
 }
 

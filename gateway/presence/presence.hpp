@@ -7,6 +7,8 @@
 // Writes are plain publishes on $KV.<bucket>.<key> (no round trip on a loop);
 // every gateway subscribes to $KV.<bucket>.> and keeps a replica, so queries
 // and online/offline transitions are answered locally without blocking.
+// The gateway gives Presence a bus with no_echo, so its own writes do not
+// come back; where they do (the in-process bus) they change nothing.
 // Each gateway re-publishes its own keys every ttl/3 and the bucket expires
 // keys after ttl, so a crashed gateway's sockets disappear from the bucket;
 // replicas drop entries not refreshed within ttl.

@@ -11,6 +11,7 @@
 #include <deque>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace gangway::net {
 namespace {
@@ -187,6 +188,73 @@ TEST_F(BatchingStreamTest, NoDataFrameFollowsTheCloseFrame) {
   EXPECT_TRUE(client_saw_close);
   EXPECT_TRUE(refused);
   EXPECT_EQ(data_frames, 0u);
+}
+
+// The client's view of a stream: "ping" for a ping, the text of a data frame,
+// "closed" at the close, in arrival order.
+class HeldWriteTest : public BatchingStreamTest {
+ protected:
+  void watch() {
+    client_.control_callback([this](websocket::frame_type kind, beast::string_view) {
+      if (kind == websocket::frame_type::ping) seen_.push_back("ping");
+    });
+    read_ = [this] {
+      client_.async_read(buffer_, [this](beast::error_code ec, std::size_t) {
+        if (ec == websocket::error::closed) return seen_.push_back("closed");
+        if (ec) return;
+        seen_.push_back(beast::buffers_to_string(buffer_.data()));
+        buffer_.consume(buffer_.size());
+        read_();
+      });
+    };
+    read_();
+  }
+
+  // Beast's ping is the held write here (in the gateway it is the 101).
+  void hold_a_ping() {
+    bool told = false;
+    server_->next_layer().hold_next_write();
+    server_->async_ping("held", [&](beast::error_code ec) { told = !ec; });
+    run_until([&] { return told; });
+    ASSERT_TRUE(told) << "Beast hears at once that its write is done";
+    for (int i = 0; i < 50; ++i) ioc_.run_one_for(std::chrono::milliseconds(1));
+    ASSERT_TRUE(seen_.empty()) << "nothing goes out until the next write";
+  }
+
+  std::vector<std::string> seen_;
+  beast::flat_buffer buffer_;
+  std::function<void()> read_;
+};
+
+TEST_F(HeldWriteTest, GoesOutFirstWithTheNextBatch) {
+  watch();
+  hold_a_ping();
+  std::deque<Frame> queue{make_frame("first"), make_frame("second")};
+  bool written = false;
+  write_all(queue, [&] { written = true; });
+  run_until([&] { return seen_.size() == 3 && written; });
+  EXPECT_EQ(seen_, (std::vector<std::string>{"ping", "first", "second"}));
+}
+
+TEST_F(HeldWriteTest, SendHeldSendsItAlone) {
+  watch();
+  hold_a_ping();
+  bool sent = false;
+  server_->next_layer().send_held([&](beast::error_code ec) { sent = !ec; });
+  run_until([&] { return sent && seen_.size() == 1; });
+  EXPECT_EQ(seen_, (std::vector<std::string>{"ping"}));
+  bool called = false;
+  server_->next_layer().send_held([&](beast::error_code) { called = true; });
+  for (int i = 0; i < 20; ++i) ioc_.run_one_for(std::chrono::milliseconds(1));
+  EXPECT_FALSE(called) << "nothing was held any more";
+}
+
+TEST_F(HeldWriteTest, GoesOutBeforeBeastsCloseFrame) {
+  watch();
+  hold_a_ping();
+  server_->async_close(websocket::close_code::normal, [](beast::error_code) {});
+  run_until([&] { return seen_.size() == 2; });
+  EXPECT_EQ(seen_, (std::vector<std::string>{"ping", "closed"}));
 }
 
 }  // namespace
