@@ -18,8 +18,6 @@ class LoopPool {
 
   std::size_t size() const { return loops_.size(); }
   boost::asio::io_context& loop(std::size_t i) { return *loops_[i]; }
-  // Round-robin choice for a new session.
-  std::size_t next() { return next_++ % loops_.size(); }
   // Runs `fn` on loop i, after what was posted before it. Posts that arrive
   // while the loop has not yet run the previous ones join them: one wake-up of
   // the loop per burst (the bus hands over one event at a time), not per event.
@@ -47,7 +45,6 @@ class LoopPool {
   std::vector<std::unique_ptr<Inbox>> inboxes_;
   std::vector<Guard> guards_;
   std::vector<std::thread> threads_;
-  std::size_t next_ = 0;
 };
 
 }  // namespace gangway::net
