@@ -38,6 +38,9 @@ std::string Metrics::render() const {
          [&](const AppMetrics& m) { return load(m.connections); });
   family("gangway_connections_total", "counter", "WebSocket connections accepted.",
          [&](const AppMetrics& m) { return load(m.connections_total); });
+  family("gangway_accept_errors_total", "counter",
+         "Failed TCP accepts (out of file descriptors, mostly); each pauses that loop's acceptor for 100 ms.",
+         [&](const AppMetrics& m) { return load(m.accept_errors); });
   family("gangway_upgrades_refused_total", "counter", "Upgrades refused by authentication or authorization.",
          [&](const AppMetrics& m) { return load(m.upgrades_refused); });
   family("gangway_frames_in_total", "counter", "Frames received from clients.",

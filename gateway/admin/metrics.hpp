@@ -13,6 +13,7 @@ namespace gangway {
 struct AppMetrics {
   std::atomic<std::int64_t> connections{0};         // open now
   std::atomic<std::uint64_t> connections_total{0};  // accepted since start
+  std::atomic<std::uint64_t> accept_errors{0};      // failed accepts (each pauses its acceptor)
   std::atomic<std::uint64_t> upgrades_refused{0};   // refused before or right after the upgrade
   std::atomic<std::uint64_t> frames_in{0};
   std::atomic<std::uint64_t> frames_out{0};

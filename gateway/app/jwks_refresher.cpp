@@ -3,12 +3,12 @@
 #include <httplib.h>
 
 #include <algorithm>
-#include <iostream>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
 #include "gateway/auth/jwk.hpp"
 #include "gateway/auth/jwt_verifier.hpp"
+#include "gateway/core/log.hpp"
 
 namespace gangway {
 namespace {
@@ -19,12 +19,6 @@ using Clock = std::chrono::steady_clock;
 constexpr auto kRetry = 5s;
 constexpr auto kTimeout = 5s;
 constexpr std::size_t kMaxBodyBytes = 1 << 20;  // real key sets are a few KiB
-
-void log(const char* level, const std::string& app, const std::string& msg, nlohmann::json extra = {}) {
-  nlohmann::json line = {{"level", level}, {"msg", msg}, {"app", app}};
-  if (extra.is_object()) line.update(extra);
-  std::cout << line.dump() << std::endl;
-}
 
 }  // namespace
 
@@ -95,22 +89,22 @@ bool JwksRefresher::fetch() {
     problem = "key set larger than 1 MiB";
   }
   if (!problem.empty()) {
-    log("error", app_, "jwks not refreshed, keeping the last keys", {{"url", url_}, {"reason", problem}});
+    log_line("error", app_, "jwks not refreshed, keeping the last keys", {{"url", url_}, {"reason", problem}});
     return false;
   }
   auto set = auth::parse_jwks(res->body);
   if (!set) {
-    log("error", app_, "jwks not refreshed, keeping the last keys", {{"url", url_}, {"reason", set.error()}});
+    log_line("error", app_, "jwks not refreshed, keeping the last keys", {{"url", url_}, {"reason", set.error()}});
     return false;
   }
-  for (const auto& why : set->skipped) log("warn", app_, "jwks key skipped", {{"url", url_}, {"reason", why}});
+  for (const auto& why : set->skipped) log_line("warn", app_, "jwks key skipped", {{"url", url_}, {"reason", why}});
   try {
     verifier_.set_remote_keys(set->keys);
   } catch (const std::exception& e) {
-    log("error", app_, "jwks not refreshed, keeping the last keys", {{"url", url_}, {"reason", e.what()}});
+    log_line("error", app_, "jwks not refreshed, keeping the last keys", {{"url", url_}, {"reason", e.what()}});
     return false;
   }
-  log("info", app_, "jwks refreshed", {{"url", url_}, {"keys", set->keys.size()}});
+  log_line("info", app_, "jwks refreshed", {{"url", url_}, {"keys", set->keys.size()}});
   return true;
 }
 

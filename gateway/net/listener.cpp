@@ -3,7 +3,9 @@
 #include <sys/socket.h>
 
 #include <boost/asio/post.hpp>
+#include <nlohmann/json.hpp>
 
+#include "gateway/core/log.hpp"
 #include "gateway/net/ws_session.hpp"
 
 namespace gangway::net {
@@ -23,13 +25,14 @@ Listener::Listener(LoopPool& loops, AppRuntime& app, Services& services)
     probe.bind(ep);
   }
   for (std::size_t i = 0; i < loops.size(); ++i) {
-    auto a = std::make_unique<tcp::acceptor>(loops.loop(i));
-    a->open(ep.protocol());
-    a->set_option(boost::asio::socket_base::reuse_address(true));
-    if (loops.size() > 1) a->set_option(ReusePort(true));
-    a->bind(ep);
-    a->listen(boost::asio::socket_base::max_listen_connections);
-    ep.port(a->local_endpoint().port());  // port 0: the others join the port the first got
+    auto a = std::make_unique<Acceptor>(Acceptor{tcp::acceptor(loops.loop(i)), boost::asio::steady_timer(loops.loop(i))});
+    auto& s = a->socket;
+    s.open(ep.protocol());
+    s.set_option(boost::asio::socket_base::reuse_address(true));
+    if (loops.size() > 1) s.set_option(ReusePort(true));
+    s.bind(ep);
+    s.listen(boost::asio::socket_base::max_listen_connections);
+    ep.port(s.local_endpoint().port());  // port 0: the others join the port the first got
     acceptors_.push_back(std::move(a));
   }
   port_ = ep.port();
@@ -44,23 +47,39 @@ void Listener::stop() {
   for (std::size_t i = 0; i < acceptors_.size(); ++i)
     boost::asio::post(loops_.loop(i), [self = shared_from_this(), i] {
       boost::system::error_code ignored;
-      self->acceptors_[i]->close(ignored);
+      self->acceptors_[i]->socket.close(ignored);
+      self->acceptors_[i]->pause.cancel();
     });
 }
 
 void Listener::do_accept(std::size_t loop) {
-  auto& acceptor = *acceptors_[loop];
-  acceptor.async_accept(loops_.loop(loop), [self = shared_from_this(), loop](boost::system::error_code ec,
-                                                                              BatchingStream::Socket socket) {
-    auto& acceptor = *self->acceptors_[loop];
-    if (ec == boost::asio::error::operation_aborted || !acceptor.is_open()) return;
-    if (!ec) {
-      boost::system::error_code ignored;
-      socket.set_option(tcp::no_delay(true), ignored);
-      std::make_shared<WsSession>(std::move(socket), loop, self->app_, self->services_)->start();
-    }
-    // EMFILE and friends: keep accepting; the kernel backlog holds the rest.
-    self->do_accept(loop);
+  acceptors_[loop]->socket.async_accept(
+      loops_.loop(loop), [self = shared_from_this(), loop](boost::system::error_code ec, BatchingStream::Socket socket) {
+        auto& a = *self->acceptors_[loop];
+        if (ec == boost::asio::error::operation_aborted || !a.socket.is_open()) return;
+        if (ec) return self->pause_accepting(loop, ec);
+        if (a.failing) {
+          a.failing = false;
+          log_line("info", self->app_.config.name, "accepting connections again");
+        }
+        boost::system::error_code ignored;
+        socket.set_option(tcp::no_delay(true), ignored);
+        std::make_shared<WsSession>(std::move(socket), loop, self->app_, self->services_)->start();
+        self->do_accept(loop);
+      });
+}
+
+void Listener::pause_accepting(std::size_t loop, const boost::system::error_code& why) {
+  auto& a = *acceptors_[loop];
+  app_.metrics->accept_errors.fetch_add(1, std::memory_order_relaxed);
+  if (!a.failing) {  // one line per run of errors, not one per retry
+    a.failing = true;
+    log_line("warn", app_.config.name, "accept failed, pausing this loop's acceptor",
+             {{"reason", why.message()}, {"loop", loop}, {"retry_ms", kAcceptPause.count()}});
+  }
+  a.pause.expires_after(kAcceptPause);
+  a.pause.async_wait([self = shared_from_this(), loop](boost::system::error_code ec) {
+    if (!ec && self->acceptors_[loop]->socket.is_open()) self->do_accept(loop);
   });
 }
 

@@ -2,7 +2,13 @@
 // Accepts TCP connections for one app: one acceptor per loop on the same port
 // (SO_REUSEPORT), so the kernel spreads new connections over the loops and
 // each loop starts its own sessions, with no hand-off between threads.
+//
+// An accept that fails (out of file descriptors, above all) pauses that loop's
+// acceptor for a moment instead of retrying at once: the connection stays in
+// the kernel's backlog, so retrying would spin a core until a descriptor frees.
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
@@ -20,12 +26,20 @@ class Listener : public std::enable_shared_from_this<Listener> {
   void stop();  // closes the acceptors (each on its loop); open sessions are untouched
   std::uint16_t port() const { return port_; }
 
+  static constexpr std::chrono::milliseconds kAcceptPause{100};
+
  private:
   void do_accept(std::size_t loop);
+  void pause_accepting(std::size_t loop, const boost::system::error_code& why);
   LoopPool& loops_;
   AppRuntime& app_;
   Services& services_;
-  std::vector<std::unique_ptr<boost::asio::ip::tcp::acceptor>> acceptors_;  // [i] on loop i
+  struct Acceptor {
+    boost::asio::ip::tcp::acceptor socket;
+    boost::asio::steady_timer pause;  // runs while accepting is paused after an error
+    bool failing = false;             // logged the current run of errors
+  };
+  std::vector<std::unique_ptr<Acceptor>> acceptors_;  // [i] on loop i
   std::uint16_t port_ = 0;
 };
 

@@ -1,15 +1,22 @@
 // An app's port is served by one acceptor per loop (SO_REUSEPORT): every
-// connection is answered whichever loop the kernel hands it to, and a second
-// gateway on a taken port is still refused.
+// connection is answered whichever loop the kernel hands it to, a second
+// gateway on a taken port is still refused, and running out of descriptors
+// pauses accepting instead of spinning.
 #include "gateway/net/listener.hpp"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <httplib.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <unistd.h>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/write.hpp>
+#include <regex>
 #include <string>
+#include <thread>
 
 #include "gateway/app/gateway.hpp"
 #include "gateway/config/config.hpp"
@@ -22,7 +29,7 @@ using boost::asio::ip::tcp;
 
 Config two_loops_on(int port) {
   auto config = parse_config(R"({
-    "gateway_id": "gw-listener", "threads": 2, "nats": { "enabled": false },
+    "gateway_id": "gw-listener", "threads": 2, "nats": { "enabled": false }, "admin": { "listen": "127.0.0.1:)" + std::to_string(test::free_port()) + R"(" },
     "apps": [{ "name": "tribe", "dialect": "tribe", "listen": "127.0.0.1:)" + std::to_string(port) + R"(",
       "routes": ["/api/v1/ws"],
       "jwt": { "keys": [{ "alg": "HS256", "secret": "listener-test-secret-0123456789abcdef" }] },
@@ -33,11 +40,8 @@ Config two_loops_on(int port) {
   return config.value();
 }
 
-// The first line of the gateway's answer to a plain GET on the socket path.
-std::string status_line(std::uint16_t port) {
-  boost::asio::io_context ioc;
-  tcp::socket s(ioc);
-  s.connect({boost::asio::ip::make_address("127.0.0.1"), port});
+// The first line of the gateway's answer to a plain GET on a connected socket.
+std::string status_line(tcp::socket& s) {
   timeval timeout{5, 0};  // a connection no acceptor takes would hang here
   setsockopt(s.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
   boost::asio::write(s, boost::asio::buffer(std::string("GET /api/v1/ws HTTP/1.1\r\nHost: x\r\n\r\n")));
@@ -47,6 +51,40 @@ std::string status_line(std::uint16_t port) {
   answer.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
   return answer.substr(0, answer.find("\r\n"));
 }
+
+std::string status_line(std::uint16_t port) {
+  boost::asio::io_context ioc;
+  tcp::socket s(ioc);
+  s.connect({boost::asio::ip::make_address("127.0.0.1"), port});
+  return status_line(s);
+}
+
+std::uint64_t accept_errors(std::uint16_t admin_port) {
+  httplib::Client admin("127.0.0.1", admin_port);
+  auto res = admin.Get("/metrics");
+  if (!res) return 0;
+  std::smatch m;
+  std::regex line(R"(gangway_accept_errors_total\{app="tribe"\} (\d+))");
+  return std::regex_search(res->body, m, line) ? std::stoull(m[1]) : 0;
+}
+
+// Lowers this process's descriptor limit to the lowest free descriptor, so
+// that no new one can be made, and restores it when it goes.
+class NoNewDescriptors {
+ public:
+  NoNewDescriptors() {
+    getrlimit(RLIMIT_NOFILE, &saved_);
+    int lowest_free = ::open("/dev/null", O_RDONLY);
+    ::close(lowest_free);
+    rlimit tight = saved_;
+    tight.rlim_cur = static_cast<rlim_t>(lowest_free);
+    setrlimit(RLIMIT_NOFILE, &tight);
+  }
+  ~NoNewDescriptors() { setrlimit(RLIMIT_NOFILE, &saved_); }
+
+ private:
+  rlimit saved_{};
+};
 
 TEST(Listener, EveryLoopsAcceptorAnswers) {
   Gateway gateway(two_loops_on(0));
@@ -63,6 +101,29 @@ TEST(Listener, ASecondGatewayOnATakenPortIsRefused) {
   first.start();
   EXPECT_THROW(Gateway second(two_loops_on(port)), std::exception);
   EXPECT_EQ(status_line(static_cast<std::uint16_t>(port)), "HTTP/1.1 426 Upgrade Required") << "the first still serves";
+}
+
+TEST(Listener, OutOfDescriptorsPausesAcceptingAndServesTheBacklogAfter) {
+  Gateway gateway(two_loops_on(0));
+  gateway.start();
+  auto port = gateway.app_ports().at(0);
+  boost::asio::io_context ioc;
+  std::vector<tcp::socket> clients;
+  for (int i = 0; i < 8; ++i) clients.emplace_back(ioc).open(tcp::v4());  // their descriptors, made now
+  {
+    NoNewDescriptors limit;
+    // The kernel completes these connections into the backlog; the gateway's
+    // accept fails with "too many open files" until the limit goes.
+    for (auto& c : clients) c.connect({boost::asio::ip::make_address("127.0.0.1"), port});
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  }
+  // A retry every 100 ms per loop is ~10 in that half second; retrying at once
+  // was ~10^5.
+  auto errors = accept_errors(gateway.admin_port());
+  EXPECT_GE(errors, 1u);
+  EXPECT_LE(errors, 40u);
+  for (std::size_t i = 0; i < clients.size(); ++i)
+    EXPECT_EQ(status_line(clients[i]), "HTTP/1.1 426 Upgrade Required") << "client " << i << " waited in the backlog";
 }
 
 }  // namespace
