@@ -5,13 +5,18 @@
 #include <atomic>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
-#include <boost/beast/websocket.hpp>
+#include <boost/beast/http.hpp>
 #include <deque>
 #include <future>
 #include <iostream>
+#include <random>
 #include <thread>
 #include <utility>  // Boost 1.74 asio/awaitable.hpp uses std::exchange without it
 #include <vector>
+
+#include <openssl/evp.h>
+
+#include "tests/bench/ws_frames.hpp"
 
 #ifndef IP_BIND_ADDRESS_NO_PORT
 #define IP_BIND_ADDRESS_NO_PORT 24  // linux/in.h: pick the port at connect, by 4-tuple
@@ -21,7 +26,7 @@ namespace gangway::bench {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
-namespace websocket = beast::websocket;
+namespace http = beast::http;
 using tcp = asio::ip::tcp;
 using BindNoPort = asio::detail::socket_option::boolean<IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT>;
 
@@ -38,6 +43,8 @@ struct Worker {
   FleetReport stats;                  // histograms, times, errors: this thread only
   std::vector<std::int64_t> scratch;  // send times found in one frame
   std::vector<std::string> replies;   // frames the protocol asks to send back
+  std::vector<char> read_buffer = std::vector<char>(64 * 1024);  // every socket of the thread reads into it
+  std::minstd_rand rng{std::random_device{}()};  // masks and upgrade nonces
   std::atomic<std::uint64_t> upgraded{0}, subscribed{0}, failed{0}, received{0}, closed{0};
   std::atomic<std::uint64_t> deflate_accepted{0};
   bool stopping = false;
@@ -74,25 +81,51 @@ struct Fleet::Impl {
 
 namespace {
 
+// A socket's state while it upgrades.
+struct Handshake {
+  std::string request;
+  beast::flat_buffer buffer;  // the answer, and any frames that came with it
+  http::response_parser<http::empty_body> parser;
+  std::vector<std::string> first_frames;  // sent once upgraded
+};
+
+// The upgrade request. The extension offer is Beast's client default (what
+// earlier runs of this tool sent): both windows 15 bits, context takeover
+// unless the server declines it, so the server picks the terms.
+std::string upgrade_request(const Options& o, const ConnectPlan& plan, std::minstd_rand& rng) {
+  unsigned char nonce[16];
+  for (auto& b : nonce) b = static_cast<unsigned char>(rng());
+  unsigned char key[25];  // 24 base64 characters and a NUL
+  EVP_EncodeBlock(key, nonce, sizeof nonce);
+  std::string r = "GET " + plan.target + " HTTP/1.1\r\nHost: " + o.host + ":" + std::to_string(o.port) +
+                  "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+                  "Sec-WebSocket-Key: " + reinterpret_cast<const char*>(key) + "\r\nUser-Agent: gangway-load\r\n";
+  for (const auto& [name, value] : plan.headers) r += name + ": " + value + "\r\n";
+  if (o.deflate)
+    r += "Sec-WebSocket-Extensions: permessage-deflate; server_max_window_bits=15; client_max_window_bits=15\r\n";
+  return r + "\r\n";
+}
+
 struct Conn : std::enable_shared_from_this<Conn> {
+  // A socket bound to its io_context's concrete executor: the type-erased
+  // default (any_io_executor) is copied and destroyed in every operation, a
+  // per-read cost the server under test would be charged for on shared cores.
+  using Socket = asio::basic_stream_socket<tcp, asio::io_context::executor_type>;
+
   Fleet::Impl& fleet;
   Worker& w;
   Identity id;
   std::size_t room_index;
-  // A socket bound to its io_context's concrete executor: the type-erased
-  // default (any_io_executor) is copied and destroyed in every operation, a
-  // per-frame cost the server under test would be charged for on shared cores.
-  // (deflateSupported, the second parameter, defaults to true: --deflate needs it.)
-  websocket::stream<asio::basic_stream_socket<tcp, asio::io_context::executor_type>> ws;
-  beast::flat_buffer buffer;
-  websocket::response_type response;
-  std::deque<std::string> outbox;
+  Socket sock;
+  std::unique_ptr<Handshake> handshake;  // only while upgrading
+  FrameReader frames;
+  std::deque<std::string> outbox;  // whole masked frames
   std::unique_ptr<ClientStream> stream;  // the script's per-socket state (may be null)
   std::int64_t t0 = 0;
-  bool subscribed = false, in_setup = true, open = false;
+  bool subscribed = false, in_setup = true, open = false, close_sent = false;
 
   Conn(Fleet::Impl& f, Worker& wk, Identity ident, std::size_t room)
-      : fleet(f), w(wk), id(std::move(ident)), room_index(room), ws(wk.ioc.get_executor()), stream(f.script.new_stream()) {}
+      : fleet(f), w(wk), id(std::move(ident)), room_index(room), sock(wk.ioc.get_executor()), stream(f.script.new_stream()) {}
 
   void fail(const std::string& why) {
     if (w.stopping) {
@@ -102,18 +135,17 @@ struct Conn : std::enable_shared_from_this<Conn> {
       ++w.stats.errors[why];
       w.failed.fetch_add(1, std::memory_order_relaxed);
       fleet.setup_done(w);
-    } else if (subscribed && !w.stopping) {
+    } else if (subscribed) {
       ++w.stats.errors[why];
       w.closed.fetch_add(1, std::memory_order_relaxed);
     }
     open = false;
     beast::error_code ignored;
-    beast::get_lowest_layer(ws).close(ignored);
+    sock.close(ignored);
   }
 
   void start() {
     t0 = realtime_ns();
-    auto& sock = beast::get_lowest_layer(ws);
     beast::error_code ec;
     sock.open(tcp::v4(), ec);
     if (!ec) sock.set_option(BindNoPort(true), ec);
@@ -121,58 +153,54 @@ struct Conn : std::enable_shared_from_this<Conn> {
     auto last = static_cast<unsigned>(1 + id.index % fleet.o.source_addrs);
     sock.bind(tcp::endpoint(asio::ip::address_v4((127u << 24) | last), 0), ec);
     if (ec) return fail("bind: " + ec.message());
-    sock.async_connect(fleet.server,
-                       [self = shared_from_this()](beast::error_code e) { self->on_connect(e); });
+    sock.async_connect(fleet.server, [self = shared_from_this()](beast::error_code e) { self->on_connect(e); });
   }
 
   void on_connect(beast::error_code ec) {
     if (ec) return fail("connect: " + ec.message());
-    beast::get_lowest_layer(ws).set_option(tcp::no_delay(true), ec);
+    sock.set_option(tcp::no_delay(true), ec);
     ConnectPlan plan = fleet.script.connect(id);
-    ws.set_option(websocket::stream_base::decorator([h = plan.headers](websocket::request_type& req) {
-      req.set(beast::http::field::user_agent, "gangway-load");
-      for (const auto& [k, v] : h) req.set(k, v);
-    }));
-    ws.binary(fleet.script.binary_frames());
-    if (fleet.o.deflate) offer_deflate();
-    std::string host = fleet.o.host + ":" + std::to_string(fleet.o.port);
-    ws.async_handshake(response, host, plan.target,
-                       [self = shared_from_this(), frames = std::move(plan.first_frames)](
-                           beast::error_code e) mutable { self->on_handshake(e, std::move(frames)); });
+    handshake = std::make_unique<Handshake>();
+    handshake->first_frames = std::move(plan.first_frames);
+    handshake->request = upgrade_request(fleet.o, plan, w.rng);
+    asio::async_write(sock, asio::buffer(handshake->request),
+                      [self = shared_from_this()](beast::error_code e, std::size_t) {
+                        if (e) return self->fail("upgrade: " + e.message());
+                        self->read_answer();
+                      });
   }
 
-  // Beast's defaults otherwise (15-bit windows, context takeover unless the
-  // server declines it): what a browser offers, so the server picks the terms.
-  void offer_deflate() {
-    websocket::permessage_deflate pmd;
-    pmd.client_enable = true;
-    ws.set_option(pmd);
+  void read_answer() {
+    http::async_read_header(sock, handshake->buffer, handshake->parser,
+                            [self = shared_from_this()](beast::error_code e, std::size_t) { self->on_answer(e); });
   }
 
-  // Beast does not say what it negotiated; the 101's header does. A server
-  // that ignores the offer still upgrades, so --deflate alone proves nothing.
-  bool deflate_agreed() const {
-    return response[beast::http::field::sec_websocket_extensions].find("permessage-deflate") !=
-           beast::string_view::npos;
-  }
-
-  void on_handshake(beast::error_code ec, std::vector<std::string> frames) {
-    if (ec) {
-      if (response.result_int() != 0 && response.result_int() != 101)
-        return fail("upgrade refused: HTTP " + std::to_string(response.result_int()));
-      return fail("upgrade: " + ec.message());
-    }
+  void on_answer(beast::error_code ec) {
+    const auto& answer = handshake->parser.get();
+    if (ec) return fail("upgrade: " + ec.message());
+    if (answer.result_int() != 101) return fail("upgrade refused: HTTP " + std::to_string(answer.result_int()));
     open = true;
-    if (fleet.o.deflate && deflate_agreed()) w.deflate_accepted.fetch_add(1, std::memory_order_relaxed);
-    response = {};
+    // Beast's client offer (no context takeover asked for): the server picks the terms.
+    auto extensions = answer[http::field::sec_websocket_extensions];
+    if (fleet.o.deflate && extensions.find("permessage-deflate") != beast::string_view::npos) {
+      w.deflate_accepted.fetch_add(1, std::memory_order_relaxed);
+      frames.enable_inflate(extensions.find("server_no_context_takeover") != beast::string_view::npos);
+    }
     w.upgraded.fetch_add(1, std::memory_order_relaxed);
     w.stats.last_upgrade_ns = std::max(w.stats.last_upgrade_ns, realtime_ns());
+    auto first = std::move(handshake->first_frames);
+    // Bytes after the answer's header are frames (a greeting in the 101's segment).
+    auto rest = handshake->buffer.cdata();
+    std::string early(static_cast<const char*>(rest.data()), rest.size());
+    handshake.reset();
     if (fleet.o.upgrade_only) {
       set_up();
     } else {
-      for (auto& f : frames) send(std::move(f));
+      for (auto& f : first) send(f);
     }
-    read();
+    if (!early.empty() && !on_bytes(early)) return;
+    sock.non_blocking(true, ec);
+    wait_readable();
   }
 
   void set_up() {
@@ -185,69 +213,111 @@ struct Conn : std::enable_shared_from_this<Conn> {
     fleet.setup_done(w);
   }
 
-  void send(std::string frame) {
-    outbox.push_back(std::move(frame));
+  void send(std::string_view payload, int opcode = 0) {
+    if (opcode == 0) opcode = fleet.script.binary_frames() ? kBinary : kText;
+    outbox.push_back(client_frame(opcode, payload, static_cast<std::uint32_t>(w.rng())));
     if (outbox.size() == 1) write_front();
   }
 
   void write_front() {
-    ws.async_write(asio::buffer(outbox.front()),
-                   [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                     self->outbox.pop_front();
-                     if (ec) return self->fail("write: " + ec.message());
-                     if (!self->outbox.empty()) self->write_front();
-                   });
+    asio::async_write(sock, asio::buffer(outbox.front()),
+                      [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                        self->outbox.pop_front();
+                        if (ec) return self->fail("write: " + ec.message());
+                        if (!self->outbox.empty()) return self->write_front();
+                        beast::error_code ignored;
+                        if (!self->open) self->sock.close(ignored);  // the last write was the close frame's answer
+                      });
   }
 
-  void read() {
-    ws.async_read(buffer,
-                  [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+  // Reads when the socket has data, into the worker's buffer: an idle socket
+  // holds no read buffer of its own.
+  void wait_readable() {
+    sock.async_wait(Socket::wait_read, [self = shared_from_this()](beast::error_code ec) { self->on_readable(ec); });
   }
 
-  void on_read(beast::error_code ec) {
-    if (ec) {
-      if (w.stopping && !in_setup) return void(open = false);
-      std::string why = (in_setup ? "closed during setup: " : "closed after subscribe: ");
-      if (ec == websocket::error::closed)
-        why += "close code " + std::to_string(ws.reason().code);
-      else
-        why += ec.message();
-      return fail(why);
+  void on_readable(beast::error_code ec) {
+    if (ec) return closed_by_server(ec.message());
+    for (;;) {
+      std::size_t n = sock.read_some(asio::buffer(w.read_buffer), ec);
+      if (ec == asio::error::would_block) break;
+      if (ec == asio::error::eof) return closed_by_server(close_sent ? "" : "connection closed without a close frame");
+      if (ec) return closed_by_server(ec.message());
+      if (!on_bytes(std::string_view(w.read_buffer.data(), n))) return;
+      if (n < w.read_buffer.size()) break;
     }
-    auto data = buffer.cdata();
-    std::string_view frame(static_cast<const char*>(data.data()), data.size());
+    wait_readable();
+  }
+
+  // False once the socket is done with (failed or closed).
+  bool on_bytes(std::string_view bytes) {
+    bool alive = true;
+    bool ok = frames.feed(bytes, [&](int opcode, std::string_view payload) {
+      if (!alive) return;
+      if (opcode == kPing) return send(payload, kPong);
+      if (opcode == kPong) return;
+      if (opcode == kClose) {
+        alive = false;
+        int code = close_code(payload);
+        if (!close_sent) send(close_payload(static_cast<std::uint16_t>(code == 1005 ? 1000 : code)), kClose);
+        return closed_by_server(close_sent ? "" : "close code " + std::to_string(code));
+      }
+      alive = on_message(payload);
+    });
+    if (!ok) {
+      fail("bad frame: " + frames.error());
+      return false;
+    }
+    return alive;
+  }
+
+  bool on_message(std::string_view frame) {
     if (in_setup) {
       SetupStep step = fleet.script.on_setup_frame(id, frame, stream.get());
-      for (auto& f : step.send) send(std::move(f));
-      if (step.state == SetupStep::State::failed) return fail(step.error);
-      if (step.state == SetupStep::State::subscribed) set_up();
-    } else {
-      w.scratch.clear();
-      w.replies.clear();
-      fleet.script.deliveries(frame, stream.get(), w.scratch, w.replies);
-      for (auto& r : w.replies) send(std::move(r));
-      if (!w.scratch.empty()) {
-        std::int64_t now = realtime_ns();
-        for (std::int64_t sent : w.scratch) w.stats.latency.record(now - sent);
-        if (w.stats.first_recv_ns == 0) w.stats.first_recv_ns = now;
-        w.stats.last_recv_ns = now;
-        w.received.fetch_add(w.scratch.size(), std::memory_order_relaxed);
+      for (auto& f : step.send) send(f);
+      if (step.state == SetupStep::State::failed) {
+        fail(step.error);
+        return false;
       }
+      if (step.state == SetupStep::State::subscribed) set_up();
+      return true;
     }
-    buffer.consume(buffer.size());
-    read();
+    w.scratch.clear();
+    w.replies.clear();
+    fleet.script.deliveries(frame, stream.get(), w.scratch, w.replies);
+    for (auto& r : w.replies) send(r);
+    if (!w.scratch.empty()) {
+      std::int64_t now = realtime_ns();
+      for (std::int64_t sent : w.scratch) w.stats.latency.record(now - sent);
+      if (w.stats.first_recv_ns == 0) w.stats.first_recv_ns = now;
+      w.stats.last_recv_ns = now;
+      w.received.fetch_add(w.scratch.size(), std::memory_order_relaxed);
+    }
+    return true;
+  }
+
+  // The server closed (`why` empty: as we asked). While stopping that is the
+  // end of the close handshake; before, an error of the run.
+  void closed_by_server(const std::string& why) {
+    if ((w.stopping && !in_setup) || why.empty()) {
+      open = false;
+      beast::error_code ignored;
+      if (outbox.empty()) sock.close(ignored);  // else the close frame's write still runs
+      return;
+    }
+    fail((in_setup ? "closed during setup: " : "closed after subscribe: ") + why);
   }
 
   void close() {
     if (!open || !outbox.empty()) {  // in setup, or a write pending: no close handshake
       open = false;
       beast::error_code ignored;
-      beast::get_lowest_layer(ws).close(ignored);
+      sock.close(ignored);
       return;
     }
-    ws.async_close(websocket::close_code::normal, [self = shared_from_this()](beast::error_code) {
-      // Wait for the server's close frame: the pending read completes with `closed`.
-    });
+    // The server's close frame, then its end of the connection, come to the pending wait.
+    close_sent = true;
+    send(close_payload(1000), kClose);
   }
 };
 

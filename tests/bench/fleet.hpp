@@ -1,5 +1,5 @@
 #pragma once
-// A fleet of WebSocket clients (Beast, asynchronous) for sockets
+// A fleet of WebSocket clients (Asio, frames parsed by ws_frames.hpp) for sockets
 // [first, first + count) of the run, spread over `threads` io_contexts, each
 // socket bound to one of 127.0.0.1..127.0.0.K before connecting. A script
 // (script.hpp) says what to send and how to read what arrives.
