@@ -1,7 +1,8 @@
 #include "gateway/net/batching_stream.hpp"
 
-#include <array>
-#include <span>
+#include <sys/socket.h>
+
+#include <cerrno>
 #include <boost/asio/error.hpp>
 #include <boost/asio/post.hpp>
 
@@ -10,34 +11,23 @@ namespace gangway::net {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 
-
-std::vector<std::unique_ptr<BatchingStream::Batch>>& BatchingStream::spares() {
-  thread_local std::vector<std::unique_ptr<Batch>> spare;
-  return spare;
-}
-
 void teardown(beast::role_type role, BatchingStream& stream, beast::error_code& ec) {
   using beast::websocket::teardown;
   teardown(role, stream.next_layer(), ec);
 }
 
-std::unique_ptr<BatchingStream::Batch> BatchingStream::take_batch(Done done) {
-  auto& spare = spares();
-  std::unique_ptr<Batch> batch;
-  if (spare.empty()) {
-    batch = std::make_unique<Batch>();
-  } else {
-    batch = std::move(spare.back());
-    spare.pop_back();
+BatchingStream::Gather& BatchingStream::start_gather() {
+  thread_local Gather batch;
+  batch.iovs = batch.frames = batch.bytes = 0;
+  if (!held_.empty() && !busy_) {  // (while busy_, the held write is in flight)
+    batch.iov[batch.iovs++] = {held_.data(), held_.size()};
+    batch.bytes = held_.size();
   }
-  batch->count = 0;
-  batch->frames = 0;
-  batch->done = std::move(done);
   return batch;
 }
 
-bool BatchingStream::add(Batch& batch, const FrameBytes& frame) const {
-  if (batch.frames == kMaxFrames) return false;
+bool BatchingStream::add(Gather& batch, const FrameBytes& frame) const {
+  if (batch.frames == kMaxFrames || (batch.frames > 0 && batch.bytes >= kBatchBytes)) return false;
   const std::string* deflated =
       compress_min_ && frame.size() >= compress_min_ ? frame.deflated(compress_level_) : nullptr;
   const std::string& payload = deflated ? *deflated : frame.text();
@@ -56,22 +46,73 @@ bool BatchingStream::add(Batch& batch, const FrameBytes& frame) const {
     for (int b = 0; b < 8; ++b) h[2 + b] = static_cast<unsigned char>(std::uint64_t(len) >> (56 - 8 * b));
     n = 10;
   }
-  batch.buffers[1 + batch.count++] = asio::const_buffer(h.data(), n);
-  if (len) batch.buffers[1 + batch.count++] = asio::const_buffer(payload.data(), len);
+  batch.iov[batch.iovs++] = {h.data(), n};
+  if (len) batch.iov[batch.iovs++] = {const_cast<char*>(payload.data()), len};
+  batch.bytes += n + len;
   return true;
 }
 
-void BatchingStream::submit(std::unique_ptr<Batch> batch) {
-  if (close_written_) {
-    auto fail = std::move(batch->done);
-    spares().push_back(std::move(batch));
-    return asio::post(get_executor(), [fail = std::move(fail)] { fail(asio::error::broken_pipe); });
-  }
+void BatchingStream::submit(Gather& batch, Done done) {
+  if (close_written_) return asio::post(get_executor(), [done = std::move(done)] { done(asio::error::broken_pipe); });
   if (busy_) {
-    batch_waiting_ = std::move(batch);
-  } else {
-    start(std::move(batch));
+    // Beast or the held answer is writing: these bytes wait their turn.
+    batch_waiting_ = std::make_unique<Owned>(Owned{copy_from(batch, 0), std::move(done)});
+    return;
   }
+  busy_ = true;
+  msghdr msg{};
+  msg.msg_iov = batch.iov.data();
+  msg.msg_iovlen = batch.iovs;
+  // Data frames need no deadline of their own: Beast's idle and close
+  // timeouts tear the socket down under a peer that stops reading.
+  ssize_t sent = ::sendmsg(inner_.native_handle(), &msg, MSG_DONTWAIT | MSG_NOSIGNAL);
+  bool would_block = sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR);
+  if (sent < 0 ? !would_block : static_cast<std::size_t>(sent) == batch.bytes) {
+    beast::error_code ec;
+    if (sent < 0) ec.assign(errno, asio::error::get_system_category());
+    std::string().swap(held_);
+    return asio::post(get_executor(), [this, ec, done = std::move(done)] {
+      // `done` holds the session (and so this stream) alive.
+      busy_ = false;
+      next();
+      done(ec);
+    });
+  }
+  std::size_t offset = sent < 0 ? 0 : static_cast<std::size_t>(sent);
+  // The socket buffer is full: the rest goes when the peer reads.
+  auto rest = std::make_unique<Owned>(Owned{copy_from(batch, offset), std::move(done)});
+  std::string().swap(held_);
+  write_owned(std::move(rest));
+}
+
+std::string BatchingStream::copy_from(const Gather& batch, std::size_t offset) {
+  std::string bytes;
+  bytes.reserve(batch.bytes - offset);
+  for (std::size_t i = 0; i < batch.iovs; ++i) {
+    std::size_t len = batch.iov[i].iov_len;
+    if (offset >= len) {
+      offset -= len;
+      continue;
+    }
+    bytes.append(static_cast<const char*>(batch.iov[i].iov_base) + offset, len - offset);
+    offset = 0;
+  }
+  return bytes;
+}
+
+void BatchingStream::write_owned(std::unique_ptr<Owned> owned) {
+  busy_ = true;
+  auto buffer = asio::buffer(owned->bytes);
+  asio::async_write(inner_, buffer,
+                    asio::bind_executor(get_executor(), [this, owned = std::move(owned)](beast::error_code ec,
+                                                                                         std::size_t) mutable {
+                      // owned->done holds the session (and so this stream) alive.
+                      Done done = std::move(owned->done);
+                      owned.reset();
+                      busy_ = false;
+                      next();
+                      done(ec);
+                    }));
 }
 
 void BatchingStream::send_held(Done done) {
@@ -101,32 +142,11 @@ void BatchingStream::start(std::unique_ptr<BeastWrite> op) {
   raw->write(*this, std::move(op));
 }
 
-void BatchingStream::start(std::unique_ptr<Batch> batch) {
-  busy_ = true;
-  bool with_held = !held_.empty();
-  if (with_held) batch->buffers[0] = asio::buffer(held_);
-  std::span<const asio::const_buffer> buffers(batch->buffers.data() + (with_held ? 0 : 1),
-                                              batch->count + (with_held ? 1 : 0));
-  // Data frames need no deadline of their own: Beast's idle and close
-  // timeouts tear the socket down under a peer that stops reading.
-  asio::async_write(inner_, buffers,
-                    asio::bind_executor(get_executor(), [this, batch = std::move(batch)](beast::error_code ec,
-                                                                                         std::size_t) mutable {
-                      // batch->done holds the session (and so this stream) alive.
-                      Done done = std::move(batch->done);
-                      if (spares().size() < 64) spares().push_back(std::move(batch));
-                      if (!held_.empty()) std::string().swap(held_);
-                      busy_ = false;
-                      next();
-                      done(ec);
-                    }));
-}
-
 void BatchingStream::next() {
   if (beast_waiting_) return start(std::move(beast_waiting_));
   if (!batch_waiting_) return;
   auto batch = std::move(batch_waiting_);
-  if (!close_written_) return start(std::move(batch));
+  if (!close_written_) return write_owned(std::move(batch));
   asio::post(get_executor(), [done = std::move(batch->done)] { done(asio::error::broken_pipe); });
 }
 

@@ -1,6 +1,6 @@
 #pragma once
 // The layer under Beast's websocket::stream that lets a session write many
-// queued text frames with one gathered write (one writev instead of one
+// queued text frames with one gathered write (one sendmsg instead of one
 // syscall per frame, on the server and on the client that reads them).
 //
 // Beast writes one message per async_write, and writes control frames (pong,
@@ -23,6 +23,7 @@
 // (the session's loop), so the state needs no lock.
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/write.hpp>
+#include <sys/uio.h>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/error.hpp>
@@ -49,9 +50,11 @@ class BatchingStream {
   using next_layer_type = Socket;
   using executor_type = next_layer_type::executor_type;
   using Done = std::function<void(boost::beast::error_code)>;
-  // At most this many frames go in one batch (asio gathers 64 buffers per
-  // writev: a header and a payload per frame).
-  static constexpr std::size_t kMaxFrames = 32;
+  // At most this many frames, and once past kBatchBytes no more, go in one
+  // batch: one sendmsg of a header and a payload per frame. (Not asio's
+  // async_write: it gathers at most 16 buffers per syscall.)
+  static constexpr std::size_t kMaxFrames = 256;
+  static constexpr std::size_t kBatchBytes = 256 * 1024;
 
   explicit BatchingStream(Socket&& socket) : inner_(std::move(socket)) {}
 
@@ -98,16 +101,18 @@ class BatchingStream {
   // once it is written, and not at all if nothing was held.
   void send_held(Done done);
 
-  // Writes the first `count` frames of `frames` (a range of non-null Frame;
-  // at most kMaxFrames are taken) as text frames in one gathered write. The
-  // caller keeps the frames alive until `done` runs, always later, never from
+  // Writes the first of `count` frames of `frames` (a range of non-null
+  // Frame; at most kMaxFrames or about kBatchBytes) as text frames in one
+  // gathered write, and returns how many it took (at least one). The caller
+  // keeps those frames alive until `done` runs, always later, never from
   // inside this call. One batch at a time.
   template <class Frames>
-  void write_frames(const Frames& frames, std::size_t count, Done done) {
-    auto batch = take_batch(std::move(done));
-    for (auto it = frames.begin(); it != frames.end() && count > 0; ++it, --count)
-      if (!add(*batch, **it)) break;
-    submit(std::move(batch));
+  std::size_t write_frames(const Frames& frames, std::size_t count, Done done) {
+    Gather& batch = start_gather();
+    std::size_t taken = 0;
+    for (auto it = frames.begin(); it != frames.end() && taken < count && add(batch, **it); ++it) ++taken;
+    submit(batch, std::move(done));
+    return taken;
   }
 
  private:
@@ -144,20 +149,27 @@ class BatchingStream {
     Buffers buffers;
     Handler handler;
   };
-  struct Batch {
+  // A batch as one sendmsg takes it; one per loop thread, filled and sent
+  // within one call, so no socket holds one.
+  struct Gather {
     std::array<std::array<unsigned char, 10>, kMaxFrames> headers;  // a frame header is at most 10 bytes
-    // [0] is for the held write, if any; frames from [1].
-    std::array<boost::asio::const_buffer, 1 + 2 * kMaxFrames> buffers;
-    std::size_t count = 0;   // buffers in use after [0]
+    std::array<iovec, 1 + 2 * kMaxFrames> iov;  // [0] the held write, if any; frames from [1]
+    std::size_t iovs = 0;    // entries of iov in use
     std::size_t frames = 0;  // headers in use
+    std::size_t bytes = 0;   // bytes in iov
+  };
+  // Bytes that could not be sent at once (socket buffer full, or a write in
+  // flight), written by asio from here.
+  struct Owned {
+    std::string bytes;
     Done done;
   };
-  // Batches are recycled per loop thread (taken and returned on the same
-  // loop), so a busy socket does not allocate one per write.
-  static std::vector<std::unique_ptr<Batch>>& spares();
 
-  static std::unique_ptr<Batch> take_batch(Done done);
-  bool add(Batch& batch, const FrameBytes& frame) const;  // false when full
+  Gather& start_gather();  // this thread's Gather, emptied, the held write first
+  bool add(Gather& batch, const FrameBytes& frame) const;  // false when full
+  void submit(Gather& batch, Done done);
+  static std::string copy_from(const Gather& batch, std::size_t offset);
+  void write_owned(std::unique_ptr<Owned> owned);
   template <class Buffers, class Handler>
   void hold(const Buffers& buffers, Handler&& handler) {
     hold_ = false;
@@ -167,14 +179,12 @@ class BatchingStream {
       std::move(h)(boost::beast::error_code{}, n);
     });
   }
-  void submit(std::unique_ptr<Batch> batch);
   void start(std::unique_ptr<BeastWrite> op);
-  void start(std::unique_ptr<Batch> batch);
   void next();
 
   next_layer_type inner_;
   std::unique_ptr<BeastWrite> beast_waiting_;
-  std::unique_ptr<Batch> batch_waiting_;
+  std::unique_ptr<Owned> batch_waiting_;
   bool busy_ = false;          // a write is in flight on the socket
   bool close_written_ = false;  // Beast wrote a close frame: no data after it
   bool hold_ = false;           // hold_next_write() was called

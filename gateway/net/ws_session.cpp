@@ -368,9 +368,8 @@ void WsSession::send(const Frame& frame) {
 
 void WsSession::write_front() {
   // Everything queued so far goes in one gathered write (up to a batch).
-  in_flight_ = std::min(queued(), BatchingStream::kMaxFrames);
-  ws_.next_layer().write_frames(std::span<const Frame>(queue_).subspan(queue_head_), in_flight_,
-                                [self = shared_from_this()](beast::error_code ec) { self->on_write(ec, 0); });
+  in_flight_ = ws_.next_layer().write_frames(std::span<const Frame>(queue_).subspan(queue_head_), queued(),
+                                             [self = shared_from_this()](beast::error_code ec) { self->on_write(ec, 0); });
 }
 
 void WsSession::on_write(beast::error_code ec, std::size_t) {

@@ -63,10 +63,10 @@ class BatchingStreamTest : public ::testing::Test {
   // Writes `frames` from the front, a batch at a time, then runs `after`.
   void write_all(std::deque<Frame>& frames, std::function<void()> after) {
     if (frames.empty()) return after();
-    std::size_t n = std::min(frames.size(), BatchingStream::kMaxFrames);
-    server_->next_layer().write_frames(frames, n, [this, &frames, n, after](beast::error_code ec) {
+    auto taken = std::make_shared<std::size_t>();
+    *taken = server_->next_layer().write_frames(frames, frames.size(), [this, &frames, taken, after](beast::error_code ec) {
       ASSERT_FALSE(ec) << ec.message();
-      frames.erase(frames.begin(), frames.begin() + static_cast<std::ptrdiff_t>(n));
+      frames.erase(frames.begin(), frames.begin() + static_cast<std::ptrdiff_t>(*taken));
       write_all(frames, after);
     });
   }
@@ -164,6 +164,37 @@ TEST_F(BatchingStreamTest, BatchesArriveWholeAndInOrderBetweenPongs) {
   EXPECT_FALSE(bad) << "a frame arrived damaged or out of order";
   EXPECT_TRUE(written);
   EXPECT_EQ(pongs, 20);
+}
+
+// A batch bigger than both socket buffers: the kernel takes part of it, the
+// rest is written once the client starts reading, late, and nothing is lost
+// or reordered.
+TEST_F(BatchingStreamTest, ABatchTheSocketCannotTakeAtOnceArrivesWholeWhenThePeerReadsLate) {
+  server_->next_layer().next_layer().set_option(asio::socket_base::send_buffer_size(32 * 1024));
+  client_.next_layer().set_option(asio::socket_base::receive_buffer_size(32 * 1024));
+  std::deque<Frame> queue;
+  for (std::size_t i = 0; i < 60; ++i) queue.push_back(make_frame(payload(i)));  // ~450 KB
+  bool written = false;
+  write_all(queue, [&] { written = true; });
+  for (int i = 0; i < 50; ++i) ioc_.run_one_for(std::chrono::milliseconds(1));
+  ASSERT_FALSE(written) << "the socket buffers cannot have taken ~450 KB";
+
+  std::size_t received = 0;
+  bool bad = false;
+  beast::flat_buffer buffer;
+  std::function<void()> read = [&] {
+    client_.async_read(buffer, [&](beast::error_code ec, std::size_t) {
+      ASSERT_FALSE(ec) << ec.message();
+      if (beast::buffers_to_string(buffer.data()) != payload(received)) bad = true;
+      buffer.consume(buffer.size());
+      if (++received < 60) read();
+    });
+  };
+  read();
+  run_until([&] { return received == 60 && written; });
+  EXPECT_EQ(received, 60u);
+  EXPECT_FALSE(bad) << "a frame arrived damaged or out of order";
+  EXPECT_TRUE(written);
 }
 
 TEST_F(BatchingStreamTest, NoDataFrameFollowsTheCloseFrame) {
