@@ -56,7 +56,7 @@ void BatchingStream::submit(Gather& batch, Done done) {
   if (close_written_) return asio::post(get_executor(), [done = std::move(done)] { done(asio::error::broken_pipe); });
   if (busy_) {
     // Beast or the held answer is writing: these bytes wait their turn.
-    batch_waiting_ = std::make_unique<Owned>(Owned{copy_from(batch, 0), std::move(done)});
+    batch_waiting_ = rest_of(batch, 0, std::move(done));
     return;
   }
   busy_ = true;
@@ -80,35 +80,41 @@ void BatchingStream::submit(Gather& batch, Done done) {
   }
   std::size_t offset = sent < 0 ? 0 : static_cast<std::size_t>(sent);
   // The socket buffer is full: the rest goes when the peer reads.
-  auto rest = std::make_unique<Owned>(Owned{copy_from(batch, offset), std::move(done)});
-  std::string().swap(held_);
-  write_owned(std::move(rest));
+  write_rest(rest_of(batch, offset, std::move(done)));
 }
 
-std::string BatchingStream::copy_from(const Gather& batch, std::size_t offset) {
-  std::string bytes;
-  bytes.reserve(batch.bytes - offset);
+std::unique_ptr<BatchingStream::Rest> BatchingStream::rest_of(const Gather& batch, std::size_t offset,
+                                                              Done done) {
+  auto rest = std::make_unique<Rest>();
+  rest->headers.assign(batch.headers.begin(), batch.headers.begin() + static_cast<std::ptrdiff_t>(batch.frames));
+  const auto* headers = reinterpret_cast<const unsigned char*>(batch.headers.data());
+  const auto* copied = reinterpret_cast<const unsigned char*>(rest->headers.data());
   for (std::size_t i = 0; i < batch.iovs; ++i) {
+    const auto* base = static_cast<const unsigned char*>(batch.iov[i].iov_base);
     std::size_t len = batch.iov[i].iov_len;
     if (offset >= len) {
       offset -= len;
       continue;
     }
-    bytes.append(static_cast<const char*>(batch.iov[i].iov_base) + offset, len - offset);
+    // A header points into the thread's Gather, which the next batch reuses.
+    if (base >= headers && base < headers + sizeof(batch.headers)) base = copied + (base - headers);
+    rest->buffers.emplace_back(base + offset, len - offset);
     offset = 0;
   }
-  return bytes;
+  rest->done = std::move(done);
+  return rest;
 }
 
-void BatchingStream::write_owned(std::unique_ptr<Owned> owned) {
+void BatchingStream::write_rest(std::unique_ptr<Rest> rest) {
   busy_ = true;
-  auto buffer = asio::buffer(owned->bytes);
-  asio::async_write(inner_, buffer,
-                    asio::bind_executor(get_executor(), [this, owned = std::move(owned)](beast::error_code ec,
-                                                                                         std::size_t) mutable {
-                      // owned->done holds the session (and so this stream) alive.
-                      Done done = std::move(owned->done);
-                      owned.reset();
+  const auto& buffers = rest->buffers;
+  asio::async_write(inner_, buffers,
+                    asio::bind_executor(get_executor(), [this, rest = std::move(rest)](beast::error_code ec,
+                                                                                       std::size_t) mutable {
+                      // rest->done holds the session (and so this stream) alive.
+                      Done done = std::move(rest->done);
+                      rest.reset();
+                      std::string().swap(held_);  // if it was in the batch, it is written now
                       busy_ = false;
                       next();
                       done(ec);
@@ -146,7 +152,7 @@ void BatchingStream::next() {
   if (beast_waiting_) return start(std::move(beast_waiting_));
   if (!batch_waiting_) return;
   auto batch = std::move(batch_waiting_);
-  if (!close_written_) return write_owned(std::move(batch));
+  if (!close_written_) return write_rest(std::move(batch));
   asio::post(get_executor(), [done = std::move(batch->done)] { done(asio::error::broken_pipe); });
 }
 

@@ -158,18 +158,21 @@ class BatchingStream {
     std::size_t frames = 0;  // headers in use
     std::size_t bytes = 0;   // bytes in iov
   };
-  // Bytes that could not be sent at once (socket buffer full, or a write in
-  // flight), written by asio from here.
-  struct Owned {
-    std::string bytes;
+  // What is left of a batch that could not be sent at once (socket buffer
+  // full, or a write in flight), written by asio from here: the payloads
+  // stay where they are (the caller keeps the frames alive), the headers and
+  // the buffer list are copied out of the thread's Gather.
+  struct Rest {
+    std::vector<std::array<unsigned char, 10>> headers;
+    std::vector<boost::asio::const_buffer> buffers;
     Done done;
   };
 
   Gather& start_gather();  // this thread's Gather, emptied, the held write first
   bool add(Gather& batch, const FrameBytes& frame) const;  // false when full
   void submit(Gather& batch, Done done);
-  static std::string copy_from(const Gather& batch, std::size_t offset);
-  void write_owned(std::unique_ptr<Owned> owned);
+  static std::unique_ptr<Rest> rest_of(const Gather& batch, std::size_t offset, Done done);
+  void write_rest(std::unique_ptr<Rest> rest);
   template <class Buffers, class Handler>
   void hold(const Buffers& buffers, Handler&& handler) {
     hold_ = false;
@@ -184,7 +187,7 @@ class BatchingStream {
 
   next_layer_type inner_;
   std::unique_ptr<BeastWrite> beast_waiting_;
-  std::unique_ptr<Owned> batch_waiting_;
+  std::unique_ptr<Rest> batch_waiting_;
   bool busy_ = false;          // a write is in flight on the socket
   bool close_written_ = false;  // Beast wrote a close frame: no data after it
   bool hold_ = false;           // hold_next_write() was called
