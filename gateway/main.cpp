@@ -5,6 +5,7 @@
 #include <string>
 
 #include "gateway/app/gateway.hpp"
+#include "gateway/core/open_files.hpp"
 
 #ifndef GANGWAY_VERSION
 #define GANGWAY_VERSION "dev"
@@ -52,6 +53,7 @@ int main(int argc, char** argv) {
     return 0;
   }
 
+  gangway::prepare_open_files();
   // Block the signals before any thread starts so that only sigwait sees them.
   sigset_t signals;
   sigemptyset(&signals);

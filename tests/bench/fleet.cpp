@@ -16,6 +16,7 @@
 
 #include <openssl/evp.h>
 
+#include "gateway/core/open_files.hpp"
 #include "tests/bench/ws_frames.hpp"
 
 #ifndef IP_BIND_ADDRESS_NO_PORT
@@ -332,6 +333,9 @@ void Fleet::Impl::launch_more(Worker& w) {
 
 Fleet::Fleet(const Options& o, const ClientScript& script, std::size_t first, std::size_t count)
     : impl_(new Impl{o, script, first, count, {}, {}}) {
+  // Sized before the clock starts: the table's doublings would otherwise
+  // stall the connect storm being measured (see open_files.hpp).
+  prepare_open_files(count + 64);
   impl_->server = tcp::endpoint(asio::ip::make_address(o.host), o.port);
   std::size_t threads = std::max<std::size_t>(1, std::min(o.threads, count));
   for (std::size_t t = 0; t < threads; ++t) {

@@ -1,14 +1,13 @@
 // gangway-load: opens N subscribed sockets against a gangway app, publishes on
 // NATS, and reports connect rate, deliveries/s, latency percentiles and the
 // gateway's resident memory per idle socket. See docs/performance.md.
-#include <sys/resource.h>
-
 #include <csignal>
 #include <fstream>
 #include <iostream>
 #include <optional>
 #include <thread>
 
+#include "gateway/core/open_files.hpp"
 #include "tests/bench/allow_backend.hpp"
 #include "tests/bench/clients.hpp"
 #include "tests/bench/options.hpp"
@@ -19,19 +18,6 @@
 namespace gb = gangway::bench;
 
 namespace {
-
-void raise_open_files() {
-  rlimit r{};
-  if (getrlimit(RLIMIT_NOFILE, &r) == 0 && r.rlim_cur < r.rlim_max) {
-    r.rlim_cur = r.rlim_max;
-    setrlimit(RLIMIT_NOFILE, &r);
-  }
-}
-
-std::size_t open_files_limit() {
-  rlimit r{};
-  return getrlimit(RLIMIT_NOFILE, &r) == 0 ? static_cast<std::size_t>(r.rlim_cur) : 0;
-}
 
 void print(const gb::RunReport& r, bool quiet) {
   if (!quiet) std::cout << r.human();
@@ -83,13 +69,13 @@ int serve_only(const gb::Options& o) {
 int main(int argc, char** argv) {
   gb::Options o = gb::parse_options(argc, argv);
   std::signal(SIGPIPE, SIG_IGN);
-  raise_open_files();
+  std::size_t open_files = gangway::prepare_open_files(0);  // the limit only; each fleet sizes its table
   if (!o.merge_files.empty()) return merge(o);
   if (o.serve_only) return serve_only(o);
 
   std::size_t per_proc = (o.sockets + o.procs - 1) / o.procs;
-  if (std::size_t limit = open_files_limit(); per_proc + 64 > limit) {
-    std::cerr << "gangway-load: " << per_proc << " sockets per process exceed the open-files limit " << limit
+  if (per_proc + 64 > open_files) {
+    std::cerr << "gangway-load: " << per_proc << " sockets per process exceed the open-files limit " << open_files
               << "; use --procs\n";
     return 2;
   }
