@@ -118,7 +118,7 @@ struct Conn : std::enable_shared_from_this<Conn> {
   Identity id;
   std::size_t room_index;
   Socket sock;
-  std::unique_ptr<Handshake> handshake;  // only while upgrading
+  std::unique_ptr<Handshake> handshake;  // until upgraded
   FrameReader frames;
   std::deque<std::string> outbox;  // whole masked frames
   std::unique_ptr<ClientStream> stream;  // the script's per-socket state (may be null)
@@ -126,7 +126,14 @@ struct Conn : std::enable_shared_from_this<Conn> {
   bool subscribed = false, in_setup = true, open = false, close_sent = false;
 
   Conn(Fleet::Impl& f, Worker& wk, Identity ident, std::size_t room)
-      : fleet(f), w(wk), id(std::move(ident)), room_index(room), sock(wk.ioc.get_executor()), stream(f.script.new_stream()) {}
+      : fleet(f), w(wk), id(std::move(ident)), room_index(room), sock(wk.ioc.get_executor()), stream(f.script.new_stream()) {
+    // Made before the clock starts: a real client arrives with its token
+    // and does not mint it while connecting.
+    ConnectPlan plan = fleet.script.connect(id);
+    handshake = std::make_unique<Handshake>();
+    handshake->first_frames = std::move(plan.first_frames);
+    handshake->request = upgrade_request(fleet.o, plan, w.rng);
+  }
 
   void fail(const std::string& why) {
     if (w.stopping) {
@@ -160,10 +167,6 @@ struct Conn : std::enable_shared_from_this<Conn> {
   void on_connect(beast::error_code ec) {
     if (ec) return fail("connect: " + ec.message());
     sock.set_option(tcp::no_delay(true), ec);
-    ConnectPlan plan = fleet.script.connect(id);
-    handshake = std::make_unique<Handshake>();
-    handshake->first_frames = std::move(plan.first_frames);
-    handshake->request = upgrade_request(fleet.o, plan, w.rng);
     asio::async_write(sock, asio::buffer(handshake->request),
                       [self = shared_from_this()](beast::error_code e, std::size_t) {
                         if (e) return self->fail("upgrade: " + e.message());
