@@ -5,12 +5,15 @@
 #include <openssl/ec.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
+#include <openssl/core_names.h>
 #include <openssl/objects.h>
 #include <openssl/pem.h>
 
+#include <atomic>
 #include <climits>
 #include <stdexcept>
+#include <utility>
+#include <vector>
 
 namespace gangway::auth::detail {
 namespace {
@@ -19,12 +22,17 @@ namespace {
 constexpr int kMinRsaBits = 2048;
 // ES256 signatures are R || S, each a 32-byte big-endian integer (RFC 7518 §3.4).
 constexpr std::size_t kEs256Half = 32;
+// HS256 keys whose keyed HMAC context one thread keeps a copy of.
+constexpr std::size_t kMaxKeysPerThread = 64;
 
 struct BioFree {
   void operator()(BIO* b) const { BIO_free(b); }
 };
 struct MdCtxFree {
   void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
+};
+struct MacFree {
+  void operator()(EVP_MAC* m) const { EVP_MAC_free(m); }
 };
 struct EcdsaSigFree {
   void operator()(ECDSA_SIG* s) const { ECDSA_SIG_free(s); }
@@ -74,6 +82,7 @@ std::optional<JwsAlg> parse_alg(std::string_view name) {
 }
 
 void JwsKey::PkeyFree::operator()(EVP_PKEY* p) const { EVP_PKEY_free(p); }
+void JwsKey::MacCtxFree::operator()(EVP_MAC_CTX* c) const { EVP_MAC_CTX_free(c); }
 
 JwsKey::JwsKey(const JwtKey& config, const std::string& label) : kid_(config.kid) {
   const auto alg = parse_alg(config.alg);
@@ -88,7 +97,18 @@ JwsKey::JwsKey(const JwtKey& config, const std::string& label) : kid_(config.kid
     if (config.material.find("-----BEGIN") != std::string::npos) {
       refuse(label, "HS256 secret looks like a PEM key; use alg RS256 or ES256 for public keys");
     }
-    secret_ = config.material;
+    // Keyed once: checks then reuse the keyed state instead of fetching HMAC
+    // by name and hashing the key again (a quarter of a check's cost).
+    static std::atomic<std::uint64_t> next_serial{1};
+    serial_ = next_serial.fetch_add(1, std::memory_order_relaxed);
+    std::unique_ptr<EVP_MAC, MacFree> mac(EVP_MAC_fetch(nullptr, "HMAC", nullptr));
+    if (mac) hmac_.reset(EVP_MAC_CTX_new(mac.get()));  // the context holds its own reference
+    char digest[] = "SHA256";
+    OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0), OSSL_PARAM_END};
+    if (!hmac_ || EVP_MAC_init(hmac_.get(), reinterpret_cast<const unsigned char*>(config.material.data()),
+                               config.material.size(), params) != 1) {
+      refuse(label, "HMAC-SHA256 is not available");
+    }
     return;
   }
 
@@ -121,10 +141,27 @@ bool JwsKey::verify(std::string_view signing_input, std::string_view signature) 
 }
 
 bool JwsKey::verify_hmac(std::string_view input, std::string_view sig) const {
+  // Each thread keeps a copy of the keyed context, found by the key's serial
+  // (an address could be reused by a later key), and re-initialises it per
+  // check: EVP_MAC_init without a key restarts with the same one. A copy per
+  // check instead cost half of the check in allocations.
+  thread_local std::vector<std::pair<std::uint64_t, std::unique_ptr<EVP_MAC_CTX, MacCtxFree>>> mine;
+  EVP_MAC_CTX* ctx = nullptr;
+  for (const auto& [serial, copy] : mine)
+    if (serial == serial_) ctx = copy.get();
+  if (ctx == nullptr) {
+    if (mine.size() >= kMaxKeysPerThread) mine.clear();  // keys replaced many times over
+    std::unique_ptr<EVP_MAC_CTX, MacCtxFree> copy(EVP_MAC_CTX_dup(hmac_.get()));
+    if (!copy) return false;
+    ctx = copy.get();
+    mine.emplace_back(serial_, std::move(copy));
+  } else if (EVP_MAC_init(ctx, nullptr, 0, nullptr) != 1) {
+    return false;
+  }
   unsigned char mac[EVP_MAX_MD_SIZE];
-  unsigned int mac_len = 0;
-  if (HMAC(EVP_sha256(), secret_.data(), static_cast<int>(secret_.size()),
-           reinterpret_cast<const unsigned char*>(input.data()), input.size(), mac, &mac_len) == nullptr) {
+  std::size_t mac_len = 0;
+  if (EVP_MAC_update(ctx, reinterpret_cast<const unsigned char*>(input.data()), input.size()) != 1 ||
+      EVP_MAC_final(ctx, mac, &mac_len, sizeof mac) != 1) {
     return false;
   }
   // The length is public (always 32); the bytes are compared in constant time.

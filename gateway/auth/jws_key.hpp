@@ -6,9 +6,11 @@
 // confusion), re-parses the PEM on every call, and parses the unverified payload
 // with a second JSON parser. Here the PEM is parsed once at startup into an
 // EVP_PKEY, which OpenSSL 3 allows many threads to use at once for verification
-// (each call has its own EVP_MD_CTX).
+// (each call has its own EVP_MD_CTX); an HS256 secret is keyed once into an
+// HMAC context of which each thread keeps a copy.
 #include <openssl/types.h>
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -42,13 +44,17 @@ class JwsKey {
   struct PkeyFree {
     void operator()(EVP_PKEY* p) const;
   };
+  struct MacCtxFree {
+    void operator()(EVP_MAC_CTX* c) const;
+  };
 
   bool verify_hmac(std::string_view input, std::string_view sig) const;
   bool verify_digest(std::string_view input, std::string_view sig) const;
 
   JwsAlg alg_;
   std::string kid_;
-  std::string secret_;                          // HS256 only
+  std::unique_ptr<EVP_MAC_CTX, MacCtxFree> hmac_;  // HS256 only: keyed with the secret
+  std::uint64_t serial_ = 0;                        // HS256 only: names this key in per-thread copies
   std::unique_ptr<EVP_PKEY, PkeyFree> pkey_;    // RS256 / ES256 only
 };
 

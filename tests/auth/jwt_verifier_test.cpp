@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <memory>
 #include <set>
 #include <thread>
 
@@ -255,6 +256,36 @@ TEST(JwtVerifierTest, ErrorNamesAreDistinct) {
   }
   EXPECT_EQ(names.size(), 10u);
   EXPECT_EQ(names.count("unknown"), 0u);
+}
+
+// Each loop thread keeps its own keyed HMAC per key and reuses it check after
+// check: keys with different secrets, checked in turn, many times, on several
+// threads, must never lend each other their key; nor may a key made later
+// (perhaps at a freed key's address) inherit an earlier one's.
+TEST(JwtVerifierTest, HmacKeysStayApartAcrossChecksAndThreads) {
+  const std::string other_secret = "a-second-secret-that-is-long-enough-0123";
+  auto first = std::make_unique<JwtVerifier>(policy_with({hs_key()}));
+  auto second = std::make_unique<JwtVerifier>(policy_with({{"HS256", "", other_secret}}));
+  const std::string for_first = mint_openssl("HS256", test_keys().secret, base_claims());
+  const std::string for_second = mint_openssl("HS256", other_secret, base_claims());
+  std::atomic<int> wrong{0};
+  auto check = [&](const JwtVerifier& a, const JwtVerifier& b) {
+    for (int i = 0; i < 200; ++i) {
+      if (!a.verify(for_first, kNow).ok() || a.verify(for_second, kNow).ok()) ++wrong;
+      if (!b.verify(for_second, kNow).ok() || b.verify(for_first, kNow).ok()) ++wrong;
+    }
+  };
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) threads.emplace_back(check, std::cref(*first), std::cref(*second));
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(wrong.load(), 0);
+  // Replaced keys, on a thread that already keeps copies of the old ones.
+  first.reset();
+  second.reset();
+  first = std::make_unique<JwtVerifier>(policy_with({{"HS256", "", other_secret}}));
+  second = std::make_unique<JwtVerifier>(policy_with({hs_key()}));
+  check(*second, *first);
+  EXPECT_EQ(wrong.load(), 0);
 }
 
 }  // namespace
