@@ -194,15 +194,35 @@ void WsSession::fan_out(const Action& a) {
   if (open_) send_text(a.reply);
 }
 
-void WsSession::publish_lifecycle(std::string_view what, Json extra) {
-  Json body = {{"id", new_uuid()},
-               {"app", info_.app},
-               {"user", {{"id", info_.user.id}, {"name", info_.user.name}}},
-               {"conn", info_.conn_id},
-               {"gateway", services_.gateway_id},
-               {"at", iso8601_now()}};
-  body.update(extra);
-  services_.bus->publish(services_.subjects.lifecycle(info_.app, what), body.dump());
+// Written out member by member: every socket publishes two of these, and as a
+// JSON document (a map per object) building one cost about as much as
+// verifying the socket's token. The ids are plain tokens ([A-Za-z0-9_-]:
+// is_valid_id, checked at config load and before a socket opens), so only
+// the display name needs JSON escaping.
+void WsSession::publish_lifecycle(std::string_view what, const Json& extra) {
+  std::string body = "{\"id\":\"";
+  body += new_uuid();
+  body += "\",\"app\":\"";
+  body += info_.app;
+  body += "\",\"user\":{\"id\":\"";
+  body += info_.user.id;
+  body += "\",\"name\":";
+  body += Json(info_.user.name).dump();
+  body += "},\"conn\":\"";
+  body += info_.conn_id;
+  body += "\",\"gateway\":\"";
+  body += services_.gateway_id;
+  body += "\",\"at\":\"";
+  body += iso8601_now();
+  body += '"';
+  for (const auto& [key, value] : extra.items()) {
+    body += ',';
+    body += Json(key).dump();
+    body += ':';
+    body += value.dump();
+  }
+  body += '}';
+  services_.bus->publish(services_.subjects.lifecycle(info_.app, what), body);
 }
 
 }  // namespace gangway::net

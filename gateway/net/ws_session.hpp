@@ -93,7 +93,7 @@ class WsSession : public std::enable_shared_from_this<WsSession>, public Connect
   Json envelope(const Action& action, const std::string& id) const;  // the gw.in body
   void publish(Action&& action);
   void fan_out(const Action& action);
-  void publish_lifecycle(std::string_view what, Json extra);
+  void publish_lifecycle(std::string_view what, const Json& extra);
 
   // Persisted kinds (session_store.cpp)
   void store_then_fan_out(Action&& action);
@@ -122,6 +122,7 @@ class WsSession : public std::enable_shared_from_this<WsSession>, public Connect
   struct Upgrade {
     boost::beast::http::request_parser<boost::beast::http::empty_body> parser;
     Request request;  // kept until the upgrade is accepted
+    Params query;     // the request target's, decoded
   };
   std::unique_ptr<Upgrade> upgrade_;
   std::unique_ptr<boost::asio::steady_timer> deadline_;  // during the upgrade and the close only

@@ -95,16 +95,29 @@ TEST(TribeCluster, PublishesConnectAndDisconnectLifecycle) {
     seen.emplace_back(m.subject, json::parse(m.data));
     cv.notify_all();
   });
+  // A display name that must be escaped to stay JSON (the body is written out, not dumped).
+  const std::string name = "Ada \"the\" \\ Lovelace\n\u00e9\u6f22";
+  auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   {
-    auto alice = tribe_connect(gw.port(), backend.login("alice"));
+    auto ada = tribe_connect(gw.port(), mint_token({{"sub", "u-ada"}, {"name", name}, {"username", "ada"},
+                                                    {"iss", "gangway-demo"}, {"aud", "gangway"}, {"exp", now + 600}}));
   }
   std::unique_lock lock(mu);
   ASSERT_TRUE(cv.wait_for(lock, 5s, [&] { return seen.size() >= 2; }));
   EXPECT_EQ(seen[0].first, "gw.in.tribe.connect");
   EXPECT_EQ(seen[1].first, "gw.in.tribe.disconnect");
-  EXPECT_EQ(seen[0].second["user"]["id"], "u-alice");
+  for (const auto& [subject, body] : seen) {
+    EXPECT_EQ(body["user"], (json{{"id", "u-ada"}, {"name", name}})) << subject;
+    EXPECT_EQ(body["app"], "tribe") << subject;
+    EXPECT_TRUE(body["gateway"].is_string() && !body["gateway"].get<std::string>().empty()) << subject;
+    EXPECT_EQ(body["id"].get<std::string>().size(), 36u) << subject;
+    EXPECT_TRUE(body["at"].get<std::string>().ends_with("Z")) << subject;
+  }
+  EXPECT_NE(seen[0].second["id"], seen[1].second["id"]);
   EXPECT_EQ(seen[0].second["conn"], seen[1].second["conn"]);
-  EXPECT_TRUE(seen[1].second.contains("duration_ms"));
+  EXPECT_EQ(seen[0].second.size(), 6u) << seen[0].second;
+  EXPECT_TRUE(seen[1].second["reason"].is_string() && !seen[1].second["reason"].get<std::string>().empty());
+  EXPECT_TRUE(seen[1].second["duration_ms"].is_number_integer());
 }
 
 }  // namespace
