@@ -62,6 +62,7 @@ void WsSession::on_request(beast::error_code ec) {
     if ((params = route.match(target.path))) break;
   if (!params) return refuse(404, "not_found");
   if (!websocket::is_upgrade(request)) return refuse(426, "upgrade_required");
+  upgrade_->query = std::move(target.query);
   if (!app_.config.allowed_origins.empty()) {
     auto raw_origin = request[http::field::origin];
     std::string origin(raw_origin.data(), raw_origin.size());
@@ -136,14 +137,13 @@ void WsSession::authenticate(std::function<void(bool)> done) {
   std::vector<std::string> sources = app_.config.token_sources;
   if (sources.empty())
     sources = {app_.adapter->credential() == Credential::bearer ? "bearer" : "query:token"};
-  auto raw_target = upgrade_->request.target();
-  Target target = parse_target(std::string_view(raw_target.data(), raw_target.size()));
+  const auto& query = upgrade_->query;
   for (const auto& source : sources) {
     if (source == "bearer") {
       auto h = upgrade_->request[http::field::authorization];
       if (h.size() > 7 && beast::iequals(h.substr(0, 7), "Bearer ")) token_.assign(h.data() + 7, h.size() - 7);
     } else if (source.rfind("query:", 0) == 0) {
-      if (auto it = target.query.find(source.substr(6)); it != target.query.end()) token_ = it->second;
+      if (auto it = query.find(source.substr(6)); it != query.end()) token_ = it->second;
     }
     if (!token_.empty()) break;
   }

@@ -57,6 +57,21 @@ TEST(Targets, SplitPathAndDecodeQuery) {
   EXPECT_FALSE(url_decode("%4"));
 }
 
+TEST(Targets, PercentDecodingAtEveryPosition) {
+  EXPECT_EQ(url_decode(""), "");
+  EXPECT_EQ(url_decode("plain-run_of.text~"), "plain-run_of.text~");
+  EXPECT_EQ(url_decode("%41"), "A");
+  EXPECT_EQ(url_decode("a%41"), "aA");
+  EXPECT_EQ(url_decode("%41b"), "Ab");
+  EXPECT_EQ(url_decode("++"), "  ");
+  EXPECT_EQ(url_decode("%2B+%2b"), "+ +");
+  EXPECT_EQ(url_decode("x%00y"), std::string("x\0y", 3));
+  EXPECT_EQ(url_decode("%e2%82%ac%20euro"), "\xe2\x82\xac euro");
+  for (const char* bad : {"%", "a%", "%4", "ab%4", "%g1", "%1g", "ok%zzok"}) EXPECT_FALSE(url_decode(bad)) << bad;
+  std::string token(600, 'x');
+  EXPECT_EQ(url_decode(token + "%2E" + token), token + "." + token);
+}
+
 TEST(Cookies, FindOneByName) {
   EXPECT_EQ(cookie_value("a=1; session_id=xyz; b=2", "session_id"), "xyz");
   EXPECT_EQ(cookie_value("session_id=\"q\"", "session_id"), "q");
