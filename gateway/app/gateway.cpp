@@ -136,7 +136,8 @@ Gateway::~Gateway() {
   auto& d = *impl_;
   if (d.admin) d.admin->stop();
   d.loops.stop();
-  d.listeners.clear();  // acceptors close while their io_context exists
+  for (auto& l : d.listeners) l->release();  // acceptors close while their io_context exists
+  d.listeners.clear();
   // Sessions still held by pending handlers die here, while the fan-out, the
   // apps and the bus they reference are still alive.
   d.loops.destroy();

@@ -52,6 +52,8 @@ void Listener::stop() {
     });
 }
 
+void Listener::release() { acceptors_.clear(); }
+
 void Listener::do_accept(std::size_t loop) {
   acceptors_[loop]->socket.async_accept(
       loops_.loop(loop), [self = shared_from_this(), loop](boost::system::error_code ec, BatchingStream::Socket socket) {

@@ -24,6 +24,11 @@ class Listener : public std::enable_shared_from_this<Listener> {
   Listener(LoopPool& loops, AppRuntime& app, Services& services);
   void start();
   void stop();  // closes the acceptors (each on its loop); open sessions are untouched
+  // Once no thread runs the loops: frees the acceptors now, while every
+  // loop's io_context exists. A pending accept keeps the Listener alive until
+  // its own io_context is destroyed, by which time another loop's io_context,
+  // with that loop's acceptor on it, may be gone.
+  void release();
   std::uint16_t port() const { return port_; }
 
   static constexpr std::chrono::milliseconds kAcceptPause{100};
