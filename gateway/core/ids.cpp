@@ -3,6 +3,7 @@
 #include <atomic>
 #include <cstdint>
 #include <cstdio>
+#include <iterator>
 #include <random>
 
 namespace gangway {
@@ -34,17 +35,24 @@ std::string new_uuid() {
 }
 
 std::string new_short_id(char prefix) {
-  static const std::uint32_t process_tag = static_cast<std::uint32_t>(std::random_device{}());
+  // The process's tag, formatted once: every socket takes an id.
+  static const std::string process_tag = [] {
+    char tag[9];
+    std::snprintf(tag, sizeof tag, "%08x", static_cast<std::uint32_t>(std::random_device{}()));
+    return std::string(tag);
+  }();
   static std::atomic<std::uint64_t> counter{0};
   std::uint64_t n = ++counter;
-  std::string digits;
+  char digits[16];  // base 36: 13 digits hold any 64-bit count
+  char* first = std::end(digits);
   do {
-    digits.insert(digits.begin(), "0123456789abcdefghijklmnopqrstuvwxyz"[n % 36]);
+    *--first = "0123456789abcdefghijklmnopqrstuvwxyz"[n % 36];
     n /= 36;
   } while (n);
-  char tag[9];
-  std::snprintf(tag, sizeof tag, "%08x", process_tag);
-  return std::string(1, prefix) + tag + digits;
+  std::string out(1, prefix);
+  out += process_tag;
+  out.append(first, std::end(digits));
+  return out;
 }
 
 }  // namespace gangway

@@ -199,7 +199,7 @@ void WsSession::fan_out(const Action& a) {
 // verifying the socket's token. The ids are plain tokens ([A-Za-z0-9_-]:
 // is_valid_id, checked at config load and before a socket opens), so only
 // the display name needs JSON escaping.
-void WsSession::publish_lifecycle(std::string_view what, const Json& extra) {
+void WsSession::publish_lifecycle(std::string_view what, std::string_view extra_members) {
   std::string body = "{\"id\":\"";
   body += new_uuid();
   body += "\",\"app\":\"";
@@ -215,12 +215,7 @@ void WsSession::publish_lifecycle(std::string_view what, const Json& extra) {
   body += "\",\"at\":\"";
   body += iso8601_now();
   body += '"';
-  for (const auto& [key, value] : extra.items()) {
-    body += ',';
-    body += Json(key).dump();
-    body += ':';
-    body += value.dump();
-  }
+  body += extra_members;
   body += '}';
   services_.bus->publish(services_.subjects.lifecycle(info_.app, what), body);
 }

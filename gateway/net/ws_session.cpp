@@ -313,7 +313,7 @@ void WsSession::welcome(Opened&& plan) {
   queued_bytes_ = 0;
   welcomed_ = true;
   for (auto& f : plan.frames) send_text(std::move(f));
-  publish_lifecycle("connect", Json::object());
+  publish_lifecycle("connect");
   for (auto& action : plan.actions) execute(std::move(action));
   for (auto& f : early) send(f);
   do_read();
@@ -438,7 +438,8 @@ void WsSession::shutdown(std::string_view reason) {
   services_.sessions[loop_].erase(this);
   app_.metrics->connections.fetch_sub(1, std::memory_order_relaxed);
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - opened_at_);
-  publish_lifecycle("disconnect", {{"reason", reason}, {"duration_ms", ms.count()}});
+  publish_lifecycle("disconnect", ",\"reason\":" + Json(std::string(reason)).dump() +
+                                    ",\"duration_ms\":" + std::to_string(ms.count()));
 }
 
 }  // namespace gangway::net

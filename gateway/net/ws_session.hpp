@@ -93,7 +93,8 @@ class WsSession : public std::enable_shared_from_this<WsSession>, public Connect
   Json envelope(const Action& action, const std::string& id) const;  // the gw.in body
   void publish(Action&& action);
   void fan_out(const Action& action);
-  void publish_lifecycle(std::string_view what, const Json& extra);
+  // `extra_members` is JSON text after the common members: `,"reason":"…"`.
+  void publish_lifecycle(std::string_view what, std::string_view extra_members = {});
 
   // Persisted kinds (session_store.cpp)
   void store_then_fan_out(Action&& action);

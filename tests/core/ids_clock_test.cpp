@@ -23,6 +23,21 @@ TEST(NewUuid, IsARandomVersion4UuidInLowerCaseHex) {
   EXPECT_EQ(seen.size(), 1000u);
 }
 
+TEST(NewShortId, IsPrefixProcessTagAndACountInBase36) {
+  const std::regex shape("c[0-9a-f]{8}[0-9a-z]+");
+  auto first = new_short_id('c');
+  ASSERT_TRUE(std::regex_match(first, shape)) << first;
+  std::set<std::string> seen{first};
+  for (int i = 0; i < 2000; ++i) {
+    auto id = new_short_id('c');
+    ASSERT_TRUE(std::regex_match(id, shape)) << id;
+    EXPECT_EQ(id.substr(1, 8), first.substr(1, 8)) << "one tag per process";
+    seen.insert(id);
+  }
+  EXPECT_EQ(seen.size(), 2001u);
+  EXPECT_EQ(new_short_id('s').front(), 's');
+}
+
 TEST(Iso8601Now, IsUtcWithMillisecondsAndTellsTheTime) {
   const std::regex shape(R"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)");
   auto before = std::chrono::system_clock::now();
