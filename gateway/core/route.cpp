@@ -63,8 +63,10 @@ std::optional<std::string> url_decode(std::string_view s) {
   std::string out;
   out.reserve(s.size());
   // Plain runs are copied whole: a token in the query is hundreds of them.
-  for (auto special = s.find_first_of("%+"); special != std::string_view::npos; special = s.find_first_of("%+")) {
+  for (;;) {
+    auto special = s.find_first_of("%+");
     out.append(s.substr(0, special));
+    if (special == std::string_view::npos) return out;
     if (s[special] == '+') {
       out += ' ';
       s.remove_prefix(special + 1);
@@ -76,8 +78,6 @@ std::optional<std::string> url_decode(std::string_view s) {
     out += static_cast<char>(hi * 16 + lo);
     s.remove_prefix(special + 3);
   }
-  out.append(s);
-  return out;
 }
 
 Target parse_target(std::string_view target) {
