@@ -7,7 +7,7 @@ packages=(
   libboost-dev libboost-system-dev        # Beast + Asio
   zlib1g-dev                               # permessage-deflate (compressing once per event)
   libcpp-httplib-dev                       # backend callouts, demo backend
-  nlohmann-json3-dev
+  nlohmann-json3-dev libsimdjson-dev       # JSON: the DOM everywhere; simdjson parses the hot paths
   libnats-dev nats-server                  # the bus, and the real server tests run against
   libjwt-dev libssl-dev                    # JWT verification (libjwt) pinned by our own alg checks
   libgtest-dev libgmock-dev

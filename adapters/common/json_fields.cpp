@@ -2,6 +2,7 @@
 
 #include <cstdint>
 
+#include "gateway/core/json_parse.hpp"
 #include "gateway/core/subject.hpp"
 
 namespace gangway::adapters {
@@ -19,7 +20,7 @@ std::string clip(std::string_view s, std::size_t max) {
 }
 
 FieldResult<Envelope> parse_envelope(std::string_view frame, std::string_view type_key) {
-  Json body = Json::parse(frame, nullptr, false);
+  Json body = parse_json(frame);
   if (body.is_discarded() || !body.is_object()) {
     return Failure{DialectError{ErrorCode::invalid_json, "frame must be a JSON object", {}, {}}};
   }

@@ -8,6 +8,7 @@
 
 #include "gateway/auth/base64url.hpp"
 #include "gateway/auth/jws_key.hpp"
+#include "gateway/core/json_parse.hpp"
 
 namespace gangway::auth {
 namespace {
@@ -141,7 +142,7 @@ Result<Principal, JwtError> JwtVerifier::verify(std::string_view token, std::int
 // Header, algorithm pinning, key selection, signature; nullopt if a pinned key
 // verified it. Nothing in the payload has been looked at yet.
 std::optional<JwtError> JwtVerifier::Impl::check_signature(const Parts& parts) const {
-  const Json header = Json::parse(parts.header, nullptr, false);
+  const Json header = parse_json(parts.header);
   if (header.is_discarded() || !header.is_object()) return JwtError::malformed;
   // RFC 7515 §4.1.11: extensions listed in `crit` must be understood; we know none
   // (e.g. "b64": false would change what was signed).
@@ -183,7 +184,7 @@ std::optional<JwtError> JwtVerifier::Impl::check_signature(const Parts& parts) c
 
 Result<Principal, JwtError> JwtVerifier::Impl::check_claims(const std::string& payload,
                                                             std::int64_t now) const {
-  Json claims = Json::parse(payload, nullptr, false);
+  Json claims = parse_json(payload);
   if (claims.is_discarded() || !claims.is_object()) return Failure{JwtError::malformed};
 
   const double t = static_cast<double>(now);

@@ -1,9 +1,11 @@
 #include "gateway/core/model.hpp"
 
+#include "gateway/core/json_parse.hpp"
+
 namespace gangway {
 
 std::optional<Event> parse_event(std::string_view body) {
-  Json j = Json::parse(body, nullptr, false);
+  Json j = parse_json(body);
   if (j.is_discarded() || !j.is_object()) return std::nullopt;
   Event e;
   if (auto f = j.find("frame"); f != j.end()) {
