@@ -154,11 +154,17 @@ Result<Action, DialectError> TribeAdapter::decode(std::string_view frame, const 
 std::optional<std::string> TribeAdapter::encode(const Event& e, const RoomKey& room) const {
   if (e.frame) return render(*e.frame);
   if (e.name.empty()) return std::nullopt;
-  OrderedJson out;
-  out["event"] = e.name;
-  if (auto conversation = conversation_of(e, room)) out["conversation_id"] = std::move(*conversation);
-  out["data"] = ordered(e.data, data_order(e.name));
-  return render(out);
+  // Once per event: written straight, as render() would write the OrderedJson.
+  std::string out = R"({"event":)";
+  append_string(out, e.name);
+  if (auto conversation = conversation_of(e, room)) {
+    out += R"(,"conversation_id":)";
+    append_string(out, *conversation);
+  }
+  out += R"(,"data":)";
+  append_ordered(out, e.data, data_order(e.name));
+  out += '}';
+  return out;
 }
 
 std::optional<std::string> TribeAdapter::encode_error(const DialectError& e) const {
