@@ -17,6 +17,10 @@ struct Fanout::Room {
   const Adapter* adapter;
   AppMetrics* metrics;
   std::atomic<std::uint64_t> loop_mask{0};  // bit i: loop i has members (read lock-free by the bus thread)
+  // [loop]: the members on that loop, touched only there (and under Fanout::mu_
+  // on join and leave). Held here, not in a per-loop map by subject, so a
+  // delivery finds them without hashing the subject.
+  std::unique_ptr<MemberList[]> members;
   std::unique_ptr<bus::Subscription> subscription;
   bool subscribed = false;  // the server has the interest; guarded by Fanout::mu_
   Waiting waiting;          // joins until then; guarded by Fanout::mu_
@@ -55,7 +59,7 @@ void Fanout::share(const std::string& prefix, const Adapter& adapter, AppMetrics
   shared->kind = prefix.substr(prefix.rfind('.') + 1);
   shared->adapter = &adapter;
   shared->metrics = &metrics;
-  shared->members.resize(loops_.size());
+  shared->members.resize(loops_);
   std::weak_ptr<Shared> weak = shared;
   shared->subscription = bus_.subscribe(prefix + ".*", [this, weak](bus::Message&& m) {
     if (auto s = weak.lock()) on_shared_message(s, std::move(m));
@@ -84,9 +88,7 @@ void Fanout::join(std::size_t loop, const std::string& subject, const RoomKey& k
                   AppMetrics& metrics, Connection* c, std::function<void()> ready) {
   std::string id;
   if (auto* shared = shared_for(subject, &id)) return join_shared(*shared, loop, id, c, std::move(ready));
-  auto& members = loops_[loop].members[subject];
-  bool first_on_loop = members.insert(c) && members.size() == 1;
-  join_own(loop, subject, key, adapter, metrics, first_on_loop, std::move(ready));
+  join_own(loop, subject, key, adapter, metrics, c, std::move(ready));
 }
 
 void Fanout::join_shared(Shared& shared, std::size_t loop, const std::string& id, Connection* c,
@@ -103,7 +105,7 @@ void Fanout::join_shared(Shared& shared, std::size_t loop, const std::string& id
 }
 
 void Fanout::join_own(std::size_t loop, const std::string& subject, const RoomKey& key, const Adapter& adapter,
-                      AppMetrics& metrics, bool first_on_loop, std::function<void()> ready) {
+                      AppMetrics& metrics, Connection* c, std::function<void()> ready) {
   std::shared_ptr<Room> subscribing;  // a new room: flushed outside the lock
   bool wait;
   {
@@ -114,6 +116,7 @@ void Fanout::join_own(std::size_t loop, const std::string& subject, const RoomKe
       room->key = key;
       room->adapter = &adapter;
       room->metrics = &metrics;
+      room->members = std::make_unique<MemberList[]>(loops_);
       std::weak_ptr<Room> weak = room;
       room->subscription = bus_.subscribe(subject, [this, weak](bus::Message&& m) {
         if (auto r = weak.lock()) on_room_message(r, std::move(m));
@@ -123,7 +126,8 @@ void Fanout::join_own(std::size_t loop, const std::string& subject, const RoomKe
         subscribing.reset();
       }
     }
-    if (first_on_loop) room->loop_mask.fetch_or(1ULL << loop);
+    auto& members = room->members[loop];
+    if (members.insert(c) && members.size() == 1) room->loop_mask.fetch_or(1ULL << loop);
     if ((wait = !room->subscribed)) room->waiting.emplace_back(loop, std::move(ready));
   }
   if (subscribing) {
@@ -149,11 +153,7 @@ void Fanout::release(bool& subscribed, Waiting& waiting) {
 void Fanout::leave(std::size_t loop, const std::string& subject, Connection* c) {
   std::string id;
   if (auto* shared = shared_for(subject, &id)) return leave_shared(*shared, loop, id, c);
-  auto it = loops_[loop].members.find(subject);
-  if (it == loops_[loop].members.end()) return;
-  if (!it->second.erase(c) || !it->second.empty()) return;
-  loops_[loop].members.erase(it);
-  leave_own(loop, subject);
+  leave_own(loop, subject, c);
 }
 
 void Fanout::leave_shared(Shared& shared, std::size_t loop, const std::string& id, Connection* c) {
@@ -168,11 +168,13 @@ void Fanout::leave_shared(Shared& shared, std::size_t loop, const std::string& i
   if ((m->second &= ~(1ULL << loop)) == 0) shared.masks.erase(m);
 }
 
-void Fanout::leave_own(std::size_t loop, const std::string& subject) {
+void Fanout::leave_own(std::size_t loop, const std::string& subject, Connection* c) {
   std::unique_ptr<bus::Subscription> doomed;  // unsubscribed outside the lock
   std::lock_guard lock(mu_);
   auto r = rooms_.find(subject);
   if (r == rooms_.end()) return;
+  auto& members = r->second->members[loop];
+  if (!members.erase(c) || !members.empty()) return;
   auto bit = 1ULL << loop;
   if ((r->second->loop_mask.fetch_and(~bit) & ~bit) != 0) return;
   doomed = std::move(r->second->subscription);
@@ -189,16 +191,23 @@ std::size_t Fanout::subscribed_subjects() const {
 // delivery thread made that thread the bottleneck with many small rooms,
 // while the loops, each taking its events in arrival order, keep the order.
 struct Fanout::Pending {
-  Pending(bus::Message&& m, RoomKey k, const Adapter& a, AppMetrics& am)
-      : msg(std::move(m)), key(std::move(k)), adapter(a), metrics(am) {}
+  Pending(bus::Message&& m, RoomKey k, const Adapter& a, AppMetrics& am, std::uint64_t loop_mask)
+      : msg(std::move(m)), key(std::move(k)), adapter(a), metrics(am), alone((loop_mask & (loop_mask - 1)) == 0) {}
+  // Called once on each loop the message was posted to.
   const std::optional<Encoded>& encoded() {
-    std::call_once(once, [this] { result = encode(key, adapter, metrics, msg); });
+    auto run = [this] { result = encode(key, adapter, metrics, msg); };
+    if (alone) {
+      run();  // the only caller: pthread_once's slow path cost ~3% of gangway's CPU in C
+    } else {
+      std::call_once(once, run);
+    }
     return result;
   }
   bus::Message msg;
   RoomKey key;
   const Adapter& adapter;
   AppMetrics& metrics;
+  const bool alone;  // posted to one loop only
   std::once_flag once;
   std::optional<Encoded> result;
 };
@@ -206,13 +215,13 @@ struct Fanout::Pending {
 void Fanout::on_room_message(const std::shared_ptr<Room>& room, bus::Message&& msg) {
   std::uint64_t mask = room->loop_mask.load(std::memory_order_acquire);
   if (!mask) return;
-  auto pending = std::make_shared<Pending>(std::move(msg), room->key, *room->adapter, *room->metrics);
+  auto pending = std::make_shared<Pending>(std::move(msg), room->key, *room->adapter, *room->metrics, mask);
   for (std::size_t i = 0; mask; ++i, mask >>= 1) {
     if (!(mask & 1)) continue;
-    post_(i, [this, i, pending] {
-      auto it = loops_[i].members.find(pending->msg.subject);
-      if (it == loops_[i].members.end()) return;
-      if (const auto& e = pending->encoded()) deliver(it->second, *e);
+    post_(i, [i, room, pending] {
+      const MemberList& members = room->members[i];
+      if (members.empty()) return;  // all left since
+      if (const auto& e = pending->encoded()) deliver(members, *e);
     });
   }
 }
@@ -227,7 +236,7 @@ void Fanout::on_shared_message(const std::shared_ptr<Shared>& shared, bus::Messa
     mask = it->second;
   }
   auto pending = std::make_shared<Pending>(std::move(msg), RoomKey{shared->kind, id}, *shared->adapter,
-                                           *shared->metrics);
+                                           *shared->metrics, mask);
   for (std::size_t i = 0; mask; ++i, mask >>= 1) {
     if (!(mask & 1)) continue;
     post_(i, [i, shared, pending] {

@@ -59,9 +59,6 @@ class Fanout {
   struct Room;
   struct Shared;
   struct Pending;
-  struct LoopRooms {
-    std::unordered_map<std::string, MemberList> members;
-  };
   using Waiting = std::vector<std::pair<std::size_t, std::function<void()>>>;  // (loop, ready)
 
   // The shared kind serving `subject` and the room's id in it, or null: the
@@ -71,8 +68,8 @@ class Fanout {
                    std::function<void()> ready);
   void leave_shared(Shared& shared, std::size_t loop, const std::string& id, Connection* c);
   void join_own(std::size_t loop, const std::string& subject, const RoomKey& key, const Adapter& adapter,
-                AppMetrics& metrics, bool first_on_loop, std::function<void()> ready);
-  void leave_own(std::size_t loop, const std::string& subject);
+                AppMetrics& metrics, Connection* c, std::function<void()> ready);
+  void leave_own(std::size_t loop, const std::string& subject, Connection* c);
   void release(bool& subscribed, Waiting& waiting);  // after the flush: marks subscribed, posts the readies
 
   void on_room_message(const std::shared_ptr<Room>& room, bus::Message&& msg);
@@ -88,7 +85,7 @@ class Fanout {
 
   bus::Bus& bus_;
   PostFn post_;
-  std::vector<LoopRooms> loops_;  // loops_[i] is touched only on loop i
+  std::size_t loops_;
   mutable std::mutex mu_;         // guards rooms_ and the Room/Shared fields it names
   std::unordered_map<std::string, std::shared_ptr<Room>> rooms_;
   std::unordered_map<std::string, std::shared_ptr<Shared>> shared_;  // by prefix; fixed once joins start
