@@ -44,11 +44,13 @@ bool stamped(std::string_view event) {
 }
 
 std::string nested_message(const Event& e) {
-  OrderedJson out;
-  out["type"] = "message";
-  out["message"] = ordered(e.data, message_order());
-  out["timestamp"] = iso8601_now();
-  return render(out);
+  // Every message's frame: written straight, as render() would write the OrderedJson.
+  std::string out = R"({"type":"message","message":)";
+  append_ordered(out, e.data, message_order());
+  out += R"(,"timestamp":)";
+  append_string(out, iso8601_now());
+  out += '}';
+  return out;
 }
 
 std::string flat(const Event& e) {

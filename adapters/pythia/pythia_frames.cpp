@@ -113,12 +113,16 @@ OrderedJson flat_frame(const FlatFrame& f, const Json& data, const RoomKey& room
   return out;
 }
 
-OrderedJson nested_frame(std::string_view type, const Json& data, const KeyOrders& order,
+std::string nested_frame(std::string_view type, const Json& data, const KeyOrders& order,
                          std::string_view ts) {
-  OrderedJson out;
-  out["type"] = type;
-  out["data"] = ordered(data, order);
-  out["timestamp"] = ts;
+  // Most events' frame: written straight, as render() would write the OrderedJson.
+  std::string out = R"({"type":)";
+  append_string(out, type);
+  out += R"(,"data":)";
+  append_ordered(out, data, order);
+  out += R"(,"timestamp":)";
+  append_string(out, ts);
+  out += '}';
   return out;
 }
 
@@ -183,10 +187,10 @@ std::string event_frame(const Event& e, const RoomKey& room, std::string_view ts
   for (const FlatFrame& f : kFlatFrames) {
     if (e.name == f.event) return render(flat_frame(f, e.data, room, ts));
   }
-  if (e.name == "new_message") return render(nested_frame(e.name, e.data, kMessageOrder, ts));
-  if (e.name == "mention_notification") return render(nested_frame(e.name, e.data, kMentionOrder, ts));
+  if (e.name == "new_message") return nested_frame(e.name, e.data, kMessageOrder, ts);
+  if (e.name == "mention_notification") return nested_frame(e.name, e.data, kMentionOrder, ts);
   if (e.name == "message_reaction") return render(reaction_frame(e.data, ts));
-  return render(nested_frame(e.name, e.data, {}, ts));
+  return nested_frame(e.name, e.data, {}, ts);
 }
 
 std::string_view error_code(const DialectError& e) {

@@ -83,11 +83,15 @@ std::string_view error_message(const DialectError& e, std::string_view code) {
 }  // namespace
 
 std::string envelope(std::string_view event, const Json& data, const std::string& now) {
-  OrderedJson out;
-  out["event"] = event;
-  out["data"] = ordered(data, data_order(event));
-  out["timestamp"] = now;
-  return render(out);
+  // Every event's frame: written straight, as render() would write the OrderedJson.
+  std::string out = R"({"event":)";
+  append_string(out, event);
+  out += R"(,"data":)";
+  append_ordered(out, data, data_order(event));
+  out += R"(,"timestamp":)";
+  append_string(out, now);
+  out += '}';
+  return out;
 }
 
 const KeyOrders& data_order(std::string_view event) {
