@@ -149,6 +149,46 @@ TEST(FanoutTest, AnEventIsEncodedOnceForAllLoops) {
   EXPECT_EQ(metrics.bus_bad_messages.load(), 1u);
 }
 
+// A room with its own subscription keeps its members per loop: a loop whose
+// members all left gets nothing more while the other loop still does, and the
+// room comes back whole after its last member left and a new one joined.
+TEST(FanoutTest, AnOwnRoomFollowsLeavesPerLoopAndComesBack) {
+  NatsServer nats;
+  auto bus = connect(nats);
+  auto backend = connect(nats);
+  ASSERT_TRUE(bus && backend);
+  TestLoop loops[2];
+  Fanout fanout(*bus, 2, [&](std::size_t i, std::function<void()> job) { loops[i].post(std::move(job)); });
+  AppMetrics metrics;
+  RecordingConnection on0, on1, again;
+  const Adapter& tribe = *find_adapter("tribe");
+  const std::string subject = "gw.out.tribe.conversation.r";
+  const RoomKey room{"conversation", "r"};
+  bool ready0 = false, ready1 = false, ready_again = false;
+  fanout.join(0, subject, room, tribe, metrics, &on0, [&] { ready0 = true; });
+  fanout.join(1, subject, room, tribe, metrics, &on1, [&] { ready1 = true; });
+  ASSERT_TRUE(loops[0].run_until([&] { return ready0; }));
+  ASSERT_TRUE(loops[1].run_until([&] { return ready1; }));
+
+  fanout.leave(1, subject, &on1);
+  fanout.leave(1, subject, &on1);  // idempotent
+  ASSERT_EQ(backend->publish(subject, R"({"event":"message.new","data":{"text":"loop 0 only"}})"), bus::BusError::ok);
+  ASSERT_TRUE(loops[0].run_until([&] { return on0.frames.size() == 1; }));
+  loops[1].run_until([] { return false; }, 100ms);
+  EXPECT_TRUE(on1.frames.empty());
+  EXPECT_EQ(fanout.subscribed_subjects(), 1u);
+
+  fanout.leave(0, subject, &on0);
+  EXPECT_EQ(fanout.subscribed_subjects(), 0u) << "the last leave drops the subscription";
+  fanout.join(1, subject, room, tribe, metrics, &again, [&] { ready_again = true; });
+  ASSERT_TRUE(loops[1].run_until([&] { return ready_again; }));
+  ASSERT_EQ(backend->publish(subject, R"({"event":"message.new","data":{"text":"back"}})"), bus::BusError::ok);
+  ASSERT_TRUE(loops[1].run_until([&] { return again.frames.size() == 1; }));
+  EXPECT_NE(again.frames[0].find("back"), std::string::npos);
+  loops[0].run_until([] { return false; }, 100ms);
+  EXPECT_EQ(on0.frames.size(), 1u);
+}
+
 // With one delivery thread (the default) a socket gets the events of its
 // rooms in the order NATS delivered them, across rooms too.
 TEST(FanoutTest, EventsOfDifferentRoomsKeepTheirOrderOnALoop) {
