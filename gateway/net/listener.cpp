@@ -30,6 +30,10 @@ Listener::Listener(LoopPool& loops, AppRuntime& app, Services& services)
     s.open(ep.protocol());
     s.set_option(boost::asio::socket_base::reuse_address(true));
     if (loops.size() > 1) s.set_option(ReusePort(true));
+    // Linux copies TCP_NODELAY to every accepted socket: one setsockopt
+    // here instead of one per connection (the dialects' frames are small
+    // and must not wait for Nagle).
+    s.set_option(tcp::no_delay(true));
     s.bind(ep);
     s.listen(boost::asio::socket_base::max_listen_connections);
     ep.port(s.local_endpoint().port());  // port 0: the others join the port the first got
@@ -64,8 +68,6 @@ void Listener::do_accept(std::size_t loop) {
           a.failing = false;
           log_line("info", self->app_.config.name, "accepting connections again");
         }
-        boost::system::error_code ignored;
-        socket.set_option(tcp::no_delay(true), ignored);
         std::make_shared<WsSession>(std::move(socket), loop, self->app_, self->services_)->start();
         self->do_accept(loop);
       });

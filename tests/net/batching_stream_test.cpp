@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/websocket.hpp>
 #include <deque>
@@ -219,6 +220,30 @@ TEST_F(BatchingStreamTest, NoDataFrameFollowsTheCloseFrame) {
   EXPECT_TRUE(client_saw_close);
   EXPECT_TRUE(refused);
   EXPECT_EQ(data_frames, 0u);
+}
+
+TEST_F(BatchingStreamTest, AfterTheCloseHandshakeTheServerClosesWithoutWaitingForTheClient) {
+  // The client sends its close frame by hand and never its FIN: the server
+  // answers, closes its socket, and the client reads the answer, then the end.
+  auto& raw = client_.next_layer();
+  const unsigned char close_1000[] = {0x88, 0x82, 0x01, 0x02, 0x03, 0x04, 0x03 ^ 0x01, 0xE8 ^ 0x02};
+  asio::write(raw, asio::buffer(close_1000));
+  beast::flat_buffer buffer;
+  bool server_done = false;
+  beast::error_code server_ec;
+  server_->async_read(buffer, [&](beast::error_code ec, std::size_t) {
+    server_ec = ec;
+    server_done = true;
+  });
+  run_until([&] { return server_done; });
+  ASSERT_TRUE(server_done) << "the server still waits for the client";
+  EXPECT_EQ(server_ec, websocket::error::closed);
+  EXPECT_FALSE(server_->next_layer().next_layer().is_open());
+  std::string got;
+  beast::error_code ec;
+  for (char c[16]; !ec;) got.append(c, raw.read_some(asio::buffer(c), ec));
+  EXPECT_EQ(got, std::string("\x88\x02\x03\xE8", 4)) << "the close frame, then nothing";
+  EXPECT_EQ(ec, asio::error::eof);
 }
 
 // The client's view of a stream: "ping" for a ping, the text of a data frame,

@@ -8,12 +8,14 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 #include <sys/resource.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/write.hpp>
+#include <cstring>
 #include <regex>
 #include <string>
 #include <thread>
@@ -93,6 +95,48 @@ TEST(Listener, EveryLoopsAcceptorAnswers) {
   // The kernel spreads connections by their address and port: 40 of them
   // reach both acceptors (all on one: odds of 2 in 10^12).
   for (int i = 0; i < 40; ++i) EXPECT_EQ(status_line(port), "HTTP/1.1 426 Upgrade Required") << "connection " << i;
+}
+
+// The server's end of the connection whose client end is `client`: the
+// descriptor of this process (the gateway runs in it) whose local address is
+// the client's peer and whose peer is the client's local address, or -1.
+int server_end_of(const tcp::socket& client) {
+  auto want_local = client.remote_endpoint(), want_peer = client.local_endpoint();
+  for (int fd = 0; fd < 4096; ++fd) {
+    sockaddr_storage local{}, peer{};
+    socklen_t ll = sizeof local, pl = sizeof peer;
+    if (::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &ll) != 0) continue;
+    if (::getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &pl) != 0) continue;
+    tcp::endpoint l, p;
+    l.resize(ll);
+    std::memcpy(l.data(), &local, ll);
+    p.resize(pl);
+    std::memcpy(p.data(), &peer, pl);
+    if (l == want_local && p == want_peer) return fd;
+  }
+  return -1;
+}
+
+TEST(Listener, AcceptedSocketsSendWithoutNagle) {
+  // The option is set once on the listening sockets and Linux copies it to
+  // each accepted one: small frames must not wait for an ACK.
+  Gateway gateway(two_loops_on(0));
+  gateway.start();
+  boost::asio::io_context ioc;
+  for (int i = 0; i < 8; ++i) {  // over both loops' acceptors
+    tcp::socket s(ioc);
+    s.connect({boost::asio::ip::make_address("127.0.0.1"), gateway.app_ports().at(0)});
+    // Sent nothing yet: the gateway holds the connection, waiting for the request.
+    int fd = -1;
+    for (int tries = 0; fd < 0 && tries < 200; ++tries) {
+      if ((fd = server_end_of(s)) < 0) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    ASSERT_GE(fd, 0) << "connection " << i << " was not accepted";
+    int nodelay = 0;
+    socklen_t len = sizeof nodelay;
+    ASSERT_EQ(::getsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &nodelay, &len), 0);
+    EXPECT_EQ(nodelay, 1) << "connection " << i;
+  }
 }
 
 TEST(Listener, ASecondGatewayOnATakenPortIsRefused) {
