@@ -103,6 +103,11 @@ class BatchingStream {
   // once it is written, and not at all if nothing was held.
   void send_held(Done done);
 
+  // The client's close frame has arrived (the session hears it through
+  // Beast's control callback): the teardown need not wait for the client.
+  void mark_peer_sent_close() { peer_sent_close_ = true; }
+  bool peer_sent_close() const { return peer_sent_close_; }
+
   // Writes the first of `count` frames of `frames` (a range of non-null
   // Frame; at most kMaxFrames or about kBatchBytes) as text frames in one
   // gathered write, and returns how many it took (at least one). The caller
@@ -193,6 +198,7 @@ class BatchingStream {
   bool busy_ = false;          // a write is in flight on the socket
   bool close_written_ = false;  // Beast wrote a close frame: no data after it
   bool hold_ = false;           // hold_next_write() was called
+  bool peer_sent_close_ = false;  // mark_peer_sent_close() was called
   std::string held_;            // a held write not yet sent, or in flight
   std::int8_t compress_level_ = 0;
   std::uint32_t compress_min_ = 0;  // 0: nothing is compressed
@@ -201,16 +207,23 @@ class BatchingStream {
 // Beast's websocket close and timeouts tear down the TCP stream underneath.
 void teardown(boost::beast::role_type role, BatchingStream& stream, boost::beast::error_code& ec);
 
-// After a close handshake Beast's own teardown switches the socket to
-// blocking-style reads (an ioctl), shuts it down for writing, reads until
-// the client's FIN (often one wait on the loop) and closes: five to seven
-// syscalls per socket, ~16 % of the gateway's CPU in a storm of upgrades and
-// closes. By then the close frames have been exchanged and nothing more may
-// come from the client (RFC 6455 5.5.1), so the socket is closed at once:
-// the kernel sends what is still queued, then the same FIN. Only a client
-// that keeps sending after its close frame gets a reset instead.
+// Beast tears the TCP stream down after the close frames, and after the
+// close frame of a protocol error. Its own teardown switches the socket to
+// blocking-style reads (an ioctl), shuts it down for writing, reads until the
+// client's FIN (often one more wait on the loop) and closes: five to seven
+// syscalls per socket, ~16 % of the gateway's CPU in a storm of closes. Once
+// the client's own close frame has arrived nothing more may come from it
+// (RFC 6455 5.5.1), so the socket is closed at once: the kernel sends what is
+// still queued, then the same FIN. After a protocol error the client may
+// still be sending, and a close would answer its bytes with a reset that can
+// cost it the close frame (a proxy in between may drop it): Beast's graceful
+// teardown runs then.
 template <class TeardownHandler>
-void async_teardown(boost::beast::role_type, BatchingStream& stream, TeardownHandler&& handler) {
+void async_teardown(boost::beast::role_type role, BatchingStream& stream, TeardownHandler&& handler) {
+  if (!stream.peer_sent_close()) {
+    using boost::beast::websocket::async_teardown;
+    return async_teardown(role, stream.next_layer(), std::forward<TeardownHandler>(handler));
+  }
   boost::beast::error_code ec;
   stream.next_layer().close(ec);
   boost::asio::post(stream.get_executor(),

@@ -216,6 +216,10 @@ void WsSession::accept_then(std::function<void()> next) {
   timeouts.keep_alive_pings = true;  // a ping at half the idle timeout; no pong by the end closes
   ws_.set_option(timeouts);
   ws_.read_message_max(limits.max_frame_bytes);  // for a compressed message: its inflated size
+  // Once the client's close frame is in, the teardown closes at once (batching_stream.hpp).
+  ws_.control_callback([stream = &ws_.next_layer()](websocket::frame_type kind, beast::string_view) {
+    if (kind == websocket::frame_type::close) stream->mark_peer_sent_close();
+  });
   const auto& compression = app_.config.permessage_deflate;
   if (compression.enabled) {
     websocket::permessage_deflate pmd;

@@ -40,6 +40,10 @@ class BatchingStreamTest : public ::testing::Test {
         pmd.server_no_context_takeover = true;
         server_->set_option(pmd);
       }
+      // As WsSession does: the teardown hears of the client's close frame.
+      server_->control_callback([this](websocket::frame_type kind, beast::string_view) {
+        if (kind == websocket::frame_type::close) server_->next_layer().mark_peer_sent_close();
+      });
       server_->async_accept([&](beast::error_code e) { accepted = !e; });
     });
     if (deflate()) {
@@ -244,6 +248,32 @@ TEST_F(BatchingStreamTest, AfterTheCloseHandshakeTheServerClosesWithoutWaitingFo
   for (char c[16]; !ec;) got.append(c, raw.read_some(asio::buffer(c), ec));
   EXPECT_EQ(got, std::string("\x88\x02\x03\xE8", 4)) << "the close frame, then nothing";
   EXPECT_EQ(ec, asio::error::eof);
+}
+
+TEST_F(BatchingStreamTest, AfterAProtocolErrorTheServerWaitsForTheClientsEnd) {
+  // An unmasked frame from a client is a protocol error: the server sends
+  // 1002 and its FIN, but keeps reading until the client ends its side, so
+  // bytes the client is still sending get no reset that could cost it the
+  // close frame.
+  auto& raw = client_.next_layer();
+  const unsigned char unmasked[] = {0x81, 0x02, 'h', 'i'};
+  asio::write(raw, asio::buffer(unmasked));
+  beast::flat_buffer buffer;
+  bool server_done = false;
+  server_->async_read(buffer, [&](beast::error_code, std::size_t) { server_done = true; });
+  int turns = 0;
+  run_until([&] { return ++turns > 100; });
+  EXPECT_FALSE(server_done);
+  std::string got;
+  beast::error_code ec;
+  for (char c[16]; !ec;) got.append(c, raw.read_some(asio::buffer(c), ec));
+  EXPECT_EQ(got, std::string("\x88\x02\x03\xEA", 4)) << "1002, then the server's FIN";
+  EXPECT_EQ(ec, asio::error::eof);
+  EXPECT_TRUE(server_->next_layer().next_layer().is_open()) << "closed while the client may still send";
+  raw.shutdown(tcp::socket::shutdown_send);
+  run_until([&] { return server_done; });
+  EXPECT_TRUE(server_done);
+  EXPECT_FALSE(server_->next_layer().next_layer().is_open());
 }
 
 // The client's view of a stream: "ping" for a ping, the text of a data frame,
