@@ -92,6 +92,17 @@ TEST_F(WinkrLimitsTest, FramesOver32KbCloseWith1009) {
   EXPECT_EQ(carol->wait_closed(), 1009);
 }
 
+TEST_F(WinkrLimitsTest, ADeeplyNestedFrameDoesNotTakeTheGatewayDown) {
+  // 16,000 nested arrays fit in the 32 KB frame: whatever the dialect makes
+  // of it, the gateway must answer and keep serving everyone.
+  auto carol = winkr_connect(port(), backend_->login("carol"));
+  carol->send(R"({"event":"user:status","data":{"status":"online","pad":)" + std::string(16000, '[') +
+             std::string(16000, ']') + "}}");
+  auto bob = winkr_connect(port(), backend_->login("bob"));
+  bob->send(winkr_frame("user:status", {{"status", "online"}}));
+  EXPECT_TRUE(next_event(*bob, "user:status_updated").is_object()) << "the gateway still serves";
+}
+
 TEST(WinkrCluster, BackendDownIsAnInternalErrorNotSilence) {
   NatsServer nats;
   auto backend = std::make_unique<DemoBackend>(nats.url());

@@ -124,6 +124,11 @@ WsClient::~WsClient() {
       impl->ws.next_layer().close(ignored);
     });
     impl_->thread.join();
+    // The loop stops by itself once the server has closed the socket, maybe
+    // before the close above ran: run what is left, or the queued handlers
+    // (each holding impl) would keep impl and its io_context alive for good.
+    impl_->ioc.restart();
+    impl_->ioc.run();
   }
 }
 
