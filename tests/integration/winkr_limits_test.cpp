@@ -98,6 +98,7 @@ TEST_F(WinkrLimitsTest, ADeeplyNestedFrameDoesNotTakeTheGatewayDown) {
   auto carol = winkr_connect(port(), backend_->login("carol"));
   carol->send(R"({"event":"user:status","data":{"status":"online","pad":)" + std::string(16000, '[') +
              std::string(16000, ']') + "}}");
+  EXPECT_TRUE(next_event(*carol, "user:status_updated").is_object()) << "the frame was read and answered";
   auto bob = winkr_connect(port(), backend_->login("bob"));
   bob->send(winkr_frame("user:status", {{"status", "online"}}));
   EXPECT_TRUE(next_event(*bob, "user:status_updated").is_object()) << "the gateway still serves";
