@@ -119,73 +119,78 @@ TEST(FanoutTest, AJoinToASubscribedRoomIsReadyAtOnce) {
   EXPECT_TRUE(second_ready);
 }
 
+// A fan-out over two loops, with a connection that publishes like a backend.
+class TwoLoopFanoutTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    bus_ = connect(nats_);
+    backend_ = connect(nats_);
+    ASSERT_TRUE(bus_ && backend_);
+    fanout_ = std::make_unique<Fanout>(*bus_, 2, [&](std::size_t i, std::function<void()> job) {
+      loops_[i].post(std::move(job));
+    });
+  }
+  void TearDown() override { fanout_.reset(); }
+
+  // Joins `room` on `loop` and runs that loop until the join is ready.
+  void join(std::size_t loop, const std::string& subject, const RoomKey& room, RecordingConnection& c) {
+    bool ready = false;
+    fanout_->join(loop, subject, room, tribe_, metrics_, &c, [&] { ready = true; });
+    ASSERT_TRUE(loops_[loop].run_until([&] { return ready; }));
+  }
+
+  NatsServer nats_;
+  std::unique_ptr<bus::NatsBus> bus_, backend_;
+  TestLoop loops_[2];
+  AppMetrics metrics_;
+  const Adapter& tribe_ = *find_adapter("tribe");
+  std::unique_ptr<Fanout> fanout_;
+};
+
 // A room with members on two loops: the event is parsed and encoded once (by
 // whichever loop gets to it first) and both loops queue the same bytes; a body
 // that does not parse is counted once and reaches no one.
-TEST(FanoutTest, AnEventIsEncodedOnceForAllLoops) {
-  NatsServer nats;
-  auto bus = connect(nats);
-  auto backend = connect(nats);
-  ASSERT_TRUE(bus && backend);
-  TestLoop loops[2];
-  Fanout fanout(*bus, 2, [&](std::size_t i, std::function<void()> job) { loops[i].post(std::move(job)); });
-  AppMetrics metrics;
+TEST_F(TwoLoopFanoutTest, AnEventIsEncodedOnceForAllLoops) {
   RecordingConnection on0, on1;
-  const Adapter& tribe = *find_adapter("tribe");
   const std::string subject = "gw.out.tribe.conversation.c";
-  bool ready0 = false, ready1 = false;
-  fanout.join(0, subject, {"conversation", "c"}, tribe, metrics, &on0, [&] { ready0 = true; });
-  fanout.join(1, subject, {"conversation", "c"}, tribe, metrics, &on1, [&] { ready1 = true; });
-  ASSERT_TRUE(loops[0].run_until([&] { return ready0; }));
-  ASSERT_TRUE(loops[1].run_until([&] { return ready1; }));
+  ASSERT_NO_FATAL_FAILURE(join(0, subject, {"conversation", "c"}, on0));
+  ASSERT_NO_FATAL_FAILURE(join(1, subject, {"conversation", "c"}, on1));
 
-  ASSERT_EQ(backend->publish(subject, "{not json"), bus::BusError::ok);
-  ASSERT_EQ(backend->publish(subject, R"({"event":"message.new","data":{"text":"once"}})"), bus::BusError::ok);
-  ASSERT_TRUE(loops[0].run_until([&] { return on0.frames.size() == 1; }));
-  ASSERT_TRUE(loops[1].run_until([&] { return on1.frames.size() == 1; }));
+  ASSERT_EQ(backend_->publish(subject, "{not json"), bus::BusError::ok);
+  ASSERT_EQ(backend_->publish(subject, R"({"event":"message.new","data":{"text":"once"}})"), bus::BusError::ok);
+  ASSERT_TRUE(loops_[0].run_until([&] { return on0.frames.size() == 1; }));
+  ASSERT_TRUE(loops_[1].run_until([&] { return on1.frames.size() == 1; }));
   EXPECT_EQ(on0.shared[0], on1.shared[0]) << "both loops must queue the same encoded bytes";
   EXPECT_NE(on0.frames[0].find("once"), std::string::npos);
-  EXPECT_EQ(metrics.bus_messages.load(), 2u) << "each message parsed once, not once per loop";
-  EXPECT_EQ(metrics.bus_bad_messages.load(), 1u);
+  EXPECT_EQ(metrics_.bus_messages.load(), 2u) << "each message parsed once, not once per loop";
+  EXPECT_EQ(metrics_.bus_bad_messages.load(), 1u);
 }
 
 // A room with its own subscription keeps its members per loop: a loop whose
 // members all left gets nothing more while the other loop still does, and the
 // room comes back whole after its last member left and a new one joined.
-TEST(FanoutTest, AnOwnRoomFollowsLeavesPerLoopAndComesBack) {
-  NatsServer nats;
-  auto bus = connect(nats);
-  auto backend = connect(nats);
-  ASSERT_TRUE(bus && backend);
-  TestLoop loops[2];
-  Fanout fanout(*bus, 2, [&](std::size_t i, std::function<void()> job) { loops[i].post(std::move(job)); });
-  AppMetrics metrics;
+TEST_F(TwoLoopFanoutTest, AnOwnRoomFollowsLeavesPerLoopAndComesBack) {
   RecordingConnection on0, on1, again;
-  const Adapter& tribe = *find_adapter("tribe");
   const std::string subject = "gw.out.tribe.conversation.r";
   const RoomKey room{"conversation", "r"};
-  bool ready0 = false, ready1 = false, ready_again = false;
-  fanout.join(0, subject, room, tribe, metrics, &on0, [&] { ready0 = true; });
-  fanout.join(1, subject, room, tribe, metrics, &on1, [&] { ready1 = true; });
-  ASSERT_TRUE(loops[0].run_until([&] { return ready0; }));
-  ASSERT_TRUE(loops[1].run_until([&] { return ready1; }));
+  ASSERT_NO_FATAL_FAILURE(join(0, subject, room, on0));
+  ASSERT_NO_FATAL_FAILURE(join(1, subject, room, on1));
 
-  fanout.leave(1, subject, &on1);
-  fanout.leave(1, subject, &on1);  // idempotent
-  ASSERT_EQ(backend->publish(subject, R"({"event":"message.new","data":{"text":"loop 0 only"}})"), bus::BusError::ok);
-  ASSERT_TRUE(loops[0].run_until([&] { return on0.frames.size() == 1; }));
-  loops[1].run_until([] { return false; }, 100ms);
+  fanout_->leave(1, subject, &on1);
+  fanout_->leave(1, subject, &on1);  // idempotent
+  ASSERT_EQ(backend_->publish(subject, R"({"event":"message.new","data":{"text":"loop 0 only"}})"), bus::BusError::ok);
+  ASSERT_TRUE(loops_[0].run_until([&] { return on0.frames.size() == 1; }));
+  loops_[1].run_until([] { return false; }, 100ms);
   EXPECT_TRUE(on1.frames.empty());
-  EXPECT_EQ(fanout.subscribed_subjects(), 1u);
+  EXPECT_EQ(fanout_->subscribed_subjects(), 1u);
 
-  fanout.leave(0, subject, &on0);
-  EXPECT_EQ(fanout.subscribed_subjects(), 0u) << "the last leave drops the subscription";
-  fanout.join(1, subject, room, tribe, metrics, &again, [&] { ready_again = true; });
-  ASSERT_TRUE(loops[1].run_until([&] { return ready_again; }));
-  ASSERT_EQ(backend->publish(subject, R"({"event":"message.new","data":{"text":"back"}})"), bus::BusError::ok);
-  ASSERT_TRUE(loops[1].run_until([&] { return again.frames.size() == 1; }));
+  fanout_->leave(0, subject, &on0);
+  EXPECT_EQ(fanout_->subscribed_subjects(), 0u) << "the last leave drops the subscription";
+  ASSERT_NO_FATAL_FAILURE(join(1, subject, room, again));
+  ASSERT_EQ(backend_->publish(subject, R"({"event":"message.new","data":{"text":"back"}})"), bus::BusError::ok);
+  ASSERT_TRUE(loops_[1].run_until([&] { return again.frames.size() == 1; }));
   EXPECT_NE(again.frames[0].find("back"), std::string::npos);
-  loops[0].run_until([] { return false; }, 100ms);
+  loops_[0].run_until([] { return false; }, 100ms);
   EXPECT_EQ(on0.frames.size(), 1u);
 }
 
@@ -218,24 +223,16 @@ TEST(FanoutTest, EventsOfDifferentRoomsKeepTheirOrderOnALoop) {
 }
 
 // Rooms of a shared kind (conn, user) ride one `<prefix>.*` subscription.
-class FanoutSharedTest : public ::testing::Test {
+class FanoutSharedTest : public TwoLoopFanoutTest {
  protected:
   void SetUp() override {
-    bus_ = connect(nats_);
-    backend_ = connect(nats_);
-    ASSERT_TRUE(bus_ && backend_);
-    fanout_ = std::make_unique<Fanout>(*bus_, 2, [&](std::size_t i, std::function<void()> job) {
-      loops_[i].post(std::move(job));
-    });
+    TwoLoopFanoutTest::SetUp();
+    if (HasFatalFailure()) return;
     fanout_->share("gw.out.tribe.conn", tribe_, metrics_);
   }
-  void TearDown() override { fanout_.reset(); }
 
-  // Joins on `loop` and runs that loop until the join is ready.
   void join(std::size_t loop, const std::string& id, RecordingConnection& c) {
-    bool ready = false;
-    fanout_->join(loop, "gw.out.tribe.conn." + id, {"conn", id}, tribe_, metrics_, &c, [&] { ready = true; });
-    ASSERT_TRUE(loops_[loop].run_until([&] { return ready; }));
+    TwoLoopFanoutTest::join(loop, "gw.out.tribe.conn." + id, {"conn", id}, c);
   }
   void publish(const std::string& id, const std::string& text) {
     ASSERT_EQ(backend_->publish("gw.out.tribe.conn." + id, R"({"event":"message.new","data":{"text":")" + text +
@@ -243,12 +240,6 @@ class FanoutSharedTest : public ::testing::Test {
               bus::BusError::ok);
   }
 
-  NatsServer nats_;
-  std::unique_ptr<bus::NatsBus> bus_, backend_;
-  TestLoop loops_[2];
-  AppMetrics metrics_;
-  const Adapter& tribe_ = *find_adapter("tribe");
-  std::unique_ptr<Fanout> fanout_;
 };
 
 TEST_F(FanoutSharedTest, EachRoomGetsOnlyItsOwnEvents) {
