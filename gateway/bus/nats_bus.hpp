@@ -82,9 +82,15 @@ class NatsBus final : public Bus {
   // The number of messages the stream holds; nullopt on error. Blocking.
   std::optional<std::uint64_t> stream_messages(const std::string& name);
 
-  // Creates a key-value bucket (history 1, file storage) whose entries expire
-  // after `ttl` (0: never), or updates an existing bucket's ttl. Blocking.
-  BusError ensure_kv_bucket(const std::string& bucket, std::chrono::milliseconds ttl);
+  // Where a bucket keeps its entries. Memory suits soft state that its writers
+  // re-publish anyway (presence): no disk writes per entry, but the bucket is
+  // gone when a lone nats-server restarts, so such writers re-ensure it.
+  enum class KvStorage { file, memory };
+  // Creates a key-value bucket (history 1) whose entries expire after `ttl`
+  // (0: never), or updates an existing bucket's ttl. An existing bucket keeps
+  // the storage it was created with (nats-server cannot change it). Blocking.
+  BusError ensure_kv_bucket(const std::string& bucket, std::chrono::milliseconds ttl,
+                            KvStorage storage = KvStorage::file);
   // Keys: [A-Za-z0-9_-/=.], no empty token. All blocking.
   BusError kv_put(const std::string& bucket, const std::string& key, std::string_view value);
   // nullopt when the key is absent or deleted, or on error (then `error` says which).

@@ -96,14 +96,14 @@ kvStore* NatsBus::Impl::bucket(const std::string& name, BusError* error) {
   return store;
 }
 
-BusError NatsBus::ensure_kv_bucket(const std::string& bucket, std::chrono::milliseconds ttl) {
+BusError NatsBus::ensure_kv_bucket(const std::string& bucket, std::chrono::milliseconds ttl, KvStorage storage) {
   if (!impl_->connected()) return BusError::not_connected;
   kvConfig cfg;
   kvConfig_Init(&cfg);
   cfg.Bucket = bucket.c_str();
   cfg.History = 1;
   cfg.TTL = to_nanos(ttl);  // nats.c passes it through as the stream's max age (ns)
-  cfg.StorageType = js_FileStorage;
+  cfg.StorageType = storage == KvStorage::memory ? js_MemoryStorage : js_FileStorage;
   kvStore* store = nullptr;
   natsStatus s = js_CreateKeyValue(&store, impl_->js, &cfg);
   if (s == NATS_OK) {
@@ -113,7 +113,7 @@ BusError NatsBus::ensure_kv_bucket(const std::string& bucket, std::chrono::milli
     return BusError::ok;
   }
   // The server refuses to re-create a bucket whose config differs: the ttl
-  // changed. Update the backing stream's max age in place.
+  // (or the storage, which stays as it was) changed. Update the backing stream's max age in place.
   jsStreamInfo* si = nullptr;
   std::string stream = "KV_" + bucket;
   if (js_GetStreamInfo(&si, impl_->js, stream.c_str(), nullptr, nullptr) != NATS_OK) return to_bus_error(s);

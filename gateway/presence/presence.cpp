@@ -17,13 +17,13 @@ bool is_delete(const bus::Message& m) {
 
 Presence::Presence(bus::Bus& bus, bus::NatsBus* kv, std::string bucket, std::string gateway_id,
                    std::chrono::seconds ttl)
-    : bus_(bus), bucket_(std::move(bucket)), gateway_id_(std::move(gateway_id)), ttl_(ttl) {
+    : bus_(bus), kv_(kv), bucket_(std::move(bucket)), gateway_id_(std::move(gateway_id)), ttl_(ttl) {
   updates_ = bus_.subscribe("$KV." + bucket_ + ".>", [this](bus::Message&& m) { on_update(m); });
-  if (kv) {
-    kv->ensure_kv_bucket(bucket_, ttl_);
+  if (kv_) {
+    ensure_bucket();
     auto now = std::chrono::steady_clock::now();
     std::lock_guard lock(mu_);
-    for (auto& key : kv->kv_keys(bucket_, "")) replica_.emplace(std::move(key), Entry{now});
+    for (auto& key : kv_->kv_keys(bucket_, "")) replica_.emplace(std::move(key), Entry{now});
   }
   refresher_ = std::thread([this] { refresh_loop(); });
 }
@@ -115,6 +115,10 @@ void Presence::on_update(const bus::Message& m) {
   }
 }
 
+void Presence::ensure_bucket() {
+  if (kv_) kv_->ensure_kv_bucket(bucket_, ttl_, bus::NatsBus::KvStorage::memory);
+}
+
 void Presence::refresh_loop() {
   std::unique_lock lock(mu_);
   while (!stop_cv_.wait_for(lock, ttl_ / 3, [this] { return stopping_; })) {
@@ -123,6 +127,7 @@ void Presence::refresh_loop() {
     for (const auto& k : keys) replica_[k] = Entry{now};
     for (auto it = replica_.begin(); it != replica_.end();) it = fresh(it->second) ? std::next(it) : replica_.erase(it);
     lock.unlock();
+    ensure_bucket();
     for (const auto& k : keys) bus_.publish("$KV." + bucket_ + "." + k, gateway_id_);
     lock.lock();
   }

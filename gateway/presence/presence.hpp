@@ -12,6 +12,11 @@
 // Each gateway re-publishes its own keys every ttl/3 and the bucket expires
 // keys after ttl, so a crashed gateway's sockets disappear from the bucket;
 // replicas drop entries not refreshed within ttl.
+// The bucket is in memory: every upgrade and close writes it, and on disk each
+// write cost the bus's nats-server ~1.5 x the CPU (docs/performance.md) for
+// state that is re-published every ttl/3 anyway. A lone nats-server loses it
+// on restart, so each refresh first re-creates it if it is gone (also when
+// JetStream was not ready at start); the refresh then fills it again.
 // With the in-process bus the same publishes make a single-node replica.
 #include <chrono>
 #include <map>
@@ -60,10 +65,12 @@ class Presence {
   };
   static std::string room_prefix(const std::string& app, const RoomKey& room);
   void on_update(const bus::Message& m);
+  void ensure_bucket();  // blocking: constructor and refresher only
   void refresh_loop();
   bool fresh(const Entry& e) const;
 
   bus::Bus& bus_;
+  bus::NatsBus* kv_;
   std::string bucket_;
   std::string gateway_id_;
   std::chrono::seconds ttl_;

@@ -72,5 +72,21 @@ TEST_F(NatsKvTest, TtlCanChange) {
   EXPECT_EQ(bus_->kv_get("ttl", "k"), "v");  // the bucket kept its data
 }
 
+TEST_F(NatsKvTest, AMemoryBucketWorksLikeAFileBucket) {
+  ASSERT_EQ(bus_->ensure_kv_bucket("mem", 1h, NatsBus::KvStorage::memory), BusError::ok);
+  ASSERT_EQ(bus_->ensure_kv_bucket("mem", 1h, NatsBus::KvStorage::memory), BusError::ok);  // idempotent
+  ASSERT_EQ(bus_->kv_put("mem", "k", "v"), BusError::ok);
+  EXPECT_EQ(bus_->kv_get("mem", "k"), "v");
+}
+
+// A gateway upgraded from file-backed presence finds the old bucket: it keeps
+// its storage (nats-server cannot change it) and its data, and is used as is.
+TEST_F(NatsKvTest, AnExistingBucketKeepsItsStorage) {
+  ASSERT_EQ(bus_->ensure_kv_bucket("old", 1h, NatsBus::KvStorage::file), BusError::ok);
+  ASSERT_EQ(bus_->kv_put("old", "k", "v"), BusError::ok);
+  ASSERT_EQ(bus_->ensure_kv_bucket("old", 1h, NatsBus::KvStorage::memory), BusError::ok);
+  EXPECT_EQ(bus_->kv_get("old", "k"), "v");
+}
+
 }  // namespace
 }  // namespace gangway::bus

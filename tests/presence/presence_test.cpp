@@ -68,5 +68,25 @@ TEST(Presence, IsClusterWideOverNats) {
   EXPECT_EQ(late.users("app", kRoom), std::vector<std::string>{"bob"});
 }
 
+// The bucket is kept in memory, so a nats-server that restarts loses it: the
+// refresh re-creates it and re-publishes this gateway's keys, so a gateway
+// that starts afterwards still sees who is online.
+TEST(Presence, RebuildsItsBucketAfterTheBusRestarts) {
+  test::NatsServer server;
+  std::string error;
+  auto bus = bus::NatsBus::create({server.url()}, &error);
+  ASSERT_TRUE(bus) << error;
+  ASSERT_TRUE(eventually([&] { return bus->connected(); }));
+  Presence a(*bus, bus.get(), "gw-presence", "gw-a", 3s);  // refreshes every second
+  a.enter("app", kRoom, "alice", "c-a1");
+  ASSERT_TRUE(eventually([&] { return bus->kv_get("gw-presence", "app.channel.c1.alice.c-a1").has_value(); }));
+
+  server.restart();
+  ASSERT_TRUE(eventually([&] { return bus->connected(); }));
+  EXPECT_TRUE(eventually([&] { return bus->kv_get("gw-presence", "app.channel.c1.alice.c-a1").has_value(); }));
+  Presence late(*bus, bus.get(), "gw-presence", "gw-c", 3s);
+  EXPECT_EQ(late.users("app", kRoom), std::vector<std::string>{"alice"});
+}
+
 }  // namespace
 }  // namespace gangway
