@@ -7,7 +7,7 @@
 #   SCENARIOS="A D" RUNS=1 OUT=/tmp/perf.md tests/bench/run-bench.sh
 #   DEFLATE=1 PAYLOAD_BYTES=2000 tests/bench/run-bench.sh   # permessage-deflate on both servers
 #
-# Each run gets a fresh stack: for gangway a nats-server (its bus), the
+# Each run gets a fresh stack: for gangway a nats-server with JetStream (its bus), the
 # allow-all backend (gangway-load --serve-only) and gangway; for the
 # reference a nats-server with `websocket { no_tls: true }`. The same
 # gangway-load drives both (dialect tribe / nats). Everything this script
@@ -99,7 +99,9 @@ secret="bench-secret-$(date +%s)-0123456789abcdef"
 start_gangway() {  # sets server_pid, target_args
   local nats_port backend_port app_port admin_port
   nats_port=$(free_port); backend_port=$(free_port); app_port=$(free_port); admin_port=$(free_port)
-  "${prio[@]}" nats-server -a 127.0.0.1 -p "$nats_port" >"$work/nats.log" 2>&1 & pids+=($!)
+  # JetStream on, as in production (deploy/run-demo.sh): presence is a KV bucket.
+  rm -rf "$work/js"
+  "${prio[@]}" nats-server -a 127.0.0.1 -p "$nats_port" -js -sd "$work/js" >"$work/nats.log" 2>&1 & pids+=($!)
   "${prio[@]}" "$load" --allow-backend "$backend_port" --serve-only 2>"$work/backend.log" & pids+=($!)
   wait_port "$nats_port" 10 || return 1; wait_port "$backend_port" 10 || return 1
   cat >"$work/gangway.json" <<EOF
@@ -227,7 +229,10 @@ ${NICE:+NICE=$NICE }RUNS=$RUNS SCENARIOS="$SCENARIOS" A_COUNT=$A_COUNT B_SECONDS
 - Gangway: $THREADS I/O threads, dialect tribe with HS256 tokens, every socket subscribed to a
   conversation (with the participant callout to an allow-all backend), a write queue of up to
   64 MiB per socket (\`max_queued_bytes\`, as nats-server's \`max_pending\`: a backlog of large
-  events must not trip the 1 MiB default's slow-consumer close). The reference: nats-server
+  events must not trip the 1 MiB default's slow-consumer close); its bus is a nats-server
+  with JetStream, as in production (presence in a KV bucket in memory, written on every
+  upgrade and close; until 2026-12-06 morning the bench's bus ran without JetStream, so
+  presence writes were dropped by the bus unstored). The reference: nats-server
   with \`websocket { no_tls: true$nats_deflate }\`, no auth, each client \`SUB bench.<room> 1\`.
 - Events: ~$PAYLOAD_BYTES-byte JSON bodies of chat-like text. permessage-deflate (RFC 7692): $(
   if [[ $DEFLATE == 1 ]]; then
