@@ -96,7 +96,8 @@ kvStore* NatsBus::Impl::bucket(const std::string& name, BusError* error) {
   return store;
 }
 
-BusError NatsBus::ensure_kv_bucket(const std::string& bucket, std::chrono::milliseconds ttl, KvStorage storage) {
+BusError NatsBus::ensure_kv_bucket(const std::string& bucket, std::chrono::milliseconds ttl,
+                                   KvStorage storage) {
   if (!impl_->connected()) return BusError::not_connected;
   kvConfig cfg;
   kvConfig_Init(&cfg);

@@ -6,7 +6,8 @@
 namespace gangway {
 
 void log_line(const char* level, const std::string& app, const std::string& msg, const nlohmann::json& extra) {
-  nlohmann::json line = {{"level", level}, {"msg", msg}, {"app", app}};
+  nlohmann::json line = {{"level", level}, {"msg", msg}};
+  if (!app.empty()) line["app"] = app;  // gateway-wide lines belong to no app
   if (extra.is_object()) line.update(extra);
   std::cout << line.dump() + "\n" << std::flush;
 }

@@ -6,7 +6,7 @@
 
 namespace gangway {
 
-// {"level": level, "msg": msg, "app": app, ...extra}; written whole, so lines
+// {"level": level, "msg": msg, "app": app (left out when empty), ...extra}; written whole, so lines
 // from different threads do not interleave.
 void log_line(const char* level, const std::string& app, const std::string& msg, const nlohmann::json& extra);
 void log_line(const char* level, const std::string& app, const std::string& msg);

@@ -1,6 +1,9 @@
 #include "gateway/presence/presence.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include "gateway/bus/nats_bus.hpp"
+#include "gateway/core/log.hpp"
 
 namespace gangway {
 namespace {
@@ -116,7 +119,17 @@ void Presence::on_update(const bus::Message& m) {
 }
 
 void Presence::ensure_bucket() {
-  if (kv_) kv_->ensure_kv_bucket(bucket_, ttl_, bus::NatsBus::KvStorage::memory);
+  if (!kv_) return;
+  auto e = kv_->ensure_kv_bucket(bucket_, ttl_, bus::NatsBus::KvStorage::memory);
+  if (e == bus::BusError::not_connected) return;  // the bus reports its own state
+  bool ok = e == bus::BusError::ok;
+  if (ok == bucket_ok_) return;
+  bucket_ok_ = ok;
+  if (ok) return log_line("info", "", "presence bucket ready", {{"bucket", bucket_}});
+  // Gateways still share presence through the $KV subjects; only readers of
+  // the bucket (other systems, a gateway's start-up snapshot) miss it.
+  log_line("warn", "", "presence bucket unavailable (is JetStream enabled?)",
+           {{"bucket", bucket_}, {"error", std::string(bus::to_string(e))}});
 }
 
 void Presence::refresh_loop() {

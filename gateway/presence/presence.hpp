@@ -71,6 +71,7 @@ class Presence {
 
   bus::Bus& bus_;
   bus::NatsBus* kv_;
+  bool bucket_ok_ = true;  // as last seen by ensure_bucket (logged when it changes)
   std::string bucket_;
   std::string gateway_id_;
   std::chrono::seconds ttl_;

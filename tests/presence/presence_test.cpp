@@ -79,13 +79,35 @@ TEST(Presence, RebuildsItsBucketAfterTheBusRestarts) {
   ASSERT_TRUE(eventually([&] { return bus->connected(); }));
   Presence a(*bus, bus.get(), "gw-presence", "gw-a", 3s);  // refreshes every second
   a.enter("app", kRoom, "alice", "c-a1");
-  ASSERT_TRUE(eventually([&] { return bus->kv_get("gw-presence", "app.channel.c1.alice.c-a1").has_value(); }));
+  auto stored = [&] { return bus->kv_get("gw-presence", "app.channel.c1.alice.c-a1").has_value(); };
+  ASSERT_TRUE(eventually(stored));
 
   server.restart();
   ASSERT_TRUE(eventually([&] { return bus->connected(); }));
-  EXPECT_TRUE(eventually([&] { return bus->kv_get("gw-presence", "app.channel.c1.alice.c-a1").has_value(); }));
+  EXPECT_TRUE(eventually(stored));
   Presence late(*bus, bus.get(), "gw-presence", "gw-c", 3s);
   EXPECT_EQ(late.users("app", kRoom), std::vector<std::string>{"alice"});
+}
+
+// Without JetStream there is no bucket for other systems to read: the gateway
+// says so once, and gateways still share presence through the $KV subjects.
+TEST(Presence, WithoutJetStreamSaysSoAndStillSharesPresence) {
+  test::NatsServer server(test::NatsServer::JetStream::off);
+  std::string error;
+  auto bus_a = bus::NatsBus::create({server.url()}, &error);
+  auto bus_b = bus::NatsBus::create({server.url()}, &error);
+  ASSERT_TRUE(bus_a && bus_b) << error;
+  ASSERT_TRUE(eventually([&] { return bus_a->connected() && bus_b->connected(); }));
+  testing::internal::CaptureStdout();
+  auto a = std::make_unique<Presence>(*bus_a, bus_a.get(), "gw-presence", "gw-a");
+  std::string log = testing::internal::GetCapturedStdout();
+  EXPECT_NE(log.find("presence bucket unavailable"), std::string::npos) << log;
+  Presence b(*bus_b, bus_b.get(), "gw-presence", "gw-b");
+
+  a->enter("app", kRoom, "alice", "c-a1");
+  EXPECT_TRUE(eventually([&] { return b.users("app", kRoom) == std::vector<std::string>{"alice"}; }));
+  a->leave("app", kRoom, "alice", "c-a1");
+  EXPECT_TRUE(eventually([&] { return b.users("app", kRoom).empty(); }));
 }
 
 }  // namespace

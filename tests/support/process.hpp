@@ -52,7 +52,9 @@ class TempDir {
 // A real nats-server with JetStream on a free loopback port.
 class NatsServer {
  public:
-  NatsServer();  // starts and waits until it accepts connections (fails the test otherwise)
+  enum class JetStream { on, off };
+  // Starts and waits until it accepts connections (fails the test otherwise).
+  explicit NatsServer(JetStream js = JetStream::on);
   int port() const { return port_; }
   std::string url() const { return "nats://127.0.0.1:" + std::to_string(port_); }
   ChildProcess& process() { return proc_; }
@@ -62,6 +64,7 @@ class NatsServer {
   void start();
   TempDir dir_;
   int port_ = 0;
+  JetStream js_;
   ChildProcess proc_;
   std::shared_ptr<NatsRecorder> recorder_;  // only with GANGWAY_CONTRACT_LOG (tests/contracts)
 };
