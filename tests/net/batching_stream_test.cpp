@@ -76,6 +76,10 @@ class BatchingStreamTest : public ::testing::Test {
     });
   }
 
+  // Reads `count` frames on the client and checks that frame i is payload(i),
+  // until all are in and `written` (set by the writer) is true.
+  void expect_payloads_in_order(std::size_t count, const bool& written);
+
   asio::io_context ioc_;
   websocket::stream<tcp::socket> client_{ioc_};
   std::unique_ptr<websocket::stream<BatchingStream>> server_;
@@ -87,6 +91,25 @@ std::string payload(std::size_t i) {
   std::string s = "#" + std::to_string(i) + ":";
   s.resize(size, static_cast<char>('a' + i % 26));
   return s;
+}
+
+void BatchingStreamTest::expect_payloads_in_order(std::size_t count, const bool& written) {
+  std::size_t received = 0;
+  bool bad = false;
+  beast::flat_buffer buffer;
+  std::function<void()> read = [&] {
+    client_.async_read(buffer, [&](beast::error_code ec, std::size_t) {
+      ASSERT_FALSE(ec) << ec.message();
+      if (beast::buffers_to_string(buffer.data()) != payload(received)) bad = true;
+      buffer.consume(buffer.size());
+      if (++received < count) read();
+    });
+  };
+  read();
+  run_until([&] { return received == count && written; });
+  EXPECT_EQ(received, count);
+  EXPECT_FALSE(bad) << "a frame arrived damaged or out of order";
+  EXPECT_TRUE(written);
 }
 
 class CompressedBatchingStreamTest : public BatchingStreamTest {
@@ -107,21 +130,7 @@ TEST_F(CompressedBatchingStreamTest, CompressedAndPlainFramesArriveWholeAndInOrd
   }
   bool written = false;
   write_all(queue, [&] { written = true; });
-  std::size_t received = 0;
-  bool bad = false;
-  beast::flat_buffer buffer;
-  std::function<void()> read = [&] {
-    client_.async_read(buffer, [&](beast::error_code ec, std::size_t) {
-      ASSERT_FALSE(ec) << ec.message();
-      if (beast::buffers_to_string(buffer.data()) != payload(received)) bad = true;
-      buffer.consume(buffer.size());
-      if (++received < 100) read();
-    });
-  };
-  read();
-  run_until([&] { return received == 100 && written; });
-  EXPECT_EQ(received, 100u);
-  EXPECT_FALSE(bad) << "a frame arrived damaged or out of order";
+  expect_payloads_in_order(100, written);
   // The large frames were compressed (once each, kept with the frame).
   EXPECT_NE(kept[13]->deflated(6), nullptr);
   EXPECT_LT(kept[13]->deflated(6)->size(), 1000u) << "70,000 repeated letters compress to little";
@@ -184,22 +193,7 @@ TEST_F(BatchingStreamTest, ABatchTheSocketCannotTakeAtOnceArrivesWholeWhenThePee
   for (int i = 0; i < 50; ++i) ioc_.run_one_for(std::chrono::milliseconds(1));
   ASSERT_FALSE(written) << "the socket buffers cannot have taken ~450 KB";
 
-  std::size_t received = 0;
-  bool bad = false;
-  beast::flat_buffer buffer;
-  std::function<void()> read = [&] {
-    client_.async_read(buffer, [&](beast::error_code ec, std::size_t) {
-      ASSERT_FALSE(ec) << ec.message();
-      if (beast::buffers_to_string(buffer.data()) != payload(received)) bad = true;
-      buffer.consume(buffer.size());
-      if (++received < 60) read();
-    });
-  };
-  read();
-  run_until([&] { return received == 60 && written; });
-  EXPECT_EQ(received, 60u);
-  EXPECT_FALSE(bad) << "a frame arrived damaged or out of order";
-  EXPECT_TRUE(written);
+  expect_payloads_in_order(60, written);
 }
 
 TEST_F(BatchingStreamTest, NoDataFrameFollowsTheCloseFrame) {
