@@ -114,7 +114,8 @@ BusError NatsBus::ensure_kv_bucket(const std::string& bucket, std::chrono::milli
     return BusError::ok;
   }
   // The server refuses to re-create a bucket whose config differs: the ttl
-  // (or the storage, which stays as it was) changed. Update the backing stream's max age in place.
+  // changed (or the storage, which stays as it was). Update the backing
+  // stream's max age in place.
   jsStreamInfo* si = nullptr;
   std::string stream = "KV_" + bucket;
   if (js_GetStreamInfo(&si, impl_->js, stream.c_str(), nullptr, nullptr) != NATS_OK) return to_bus_error(s);

@@ -99,14 +99,14 @@ TEST(Presence, WithoutJetStreamSaysSoAndStillSharesPresence) {
   ASSERT_TRUE(bus_a && bus_b) << error;
   ASSERT_TRUE(eventually([&] { return bus_a->connected() && bus_b->connected(); }));
   testing::internal::CaptureStdout();
-  auto a = std::make_unique<Presence>(*bus_a, bus_a.get(), "gw-presence", "gw-a");
+  Presence a(*bus_a, bus_a.get(), "gw-presence", "gw-a");
   std::string log = testing::internal::GetCapturedStdout();
   EXPECT_NE(log.find("presence bucket unavailable"), std::string::npos) << log;
   Presence b(*bus_b, bus_b.get(), "gw-presence", "gw-b");
 
-  a->enter("app", kRoom, "alice", "c-a1");
+  a.enter("app", kRoom, "alice", "c-a1");
   EXPECT_TRUE(eventually([&] { return b.users("app", kRoom) == std::vector<std::string>{"alice"}; }));
-  a->leave("app", kRoom, "alice", "c-a1");
+  a.leave("app", kRoom, "alice", "c-a1");
   EXPECT_TRUE(eventually([&] { return b.users("app", kRoom).empty(); }));
 }
 

@@ -49,7 +49,7 @@ class TempDir {
   std::string path_;
 };
 
-// A real nats-server with JetStream on a free loopback port.
+// A real nats-server on a free loopback port, with JetStream unless told otherwise.
 class NatsServer {
  public:
   enum class JetStream { on, off };
