@@ -265,8 +265,18 @@ def ratio(g, n, higher_better=True):
     if not g or not n: return "–"
     return f"{g / n:.2f}" if higher_better else f"{n / g:.2f}"
 
+def pairs(case, f, higher_better=True):
+    # Run i of gangway against run i of nats-server: the two ran back to back.
+    by_run = {t: {run: f(j) for run, _, _, _, j in runs.get((case, t), []) if j} for t in ("gangway", "nats")}
+    out = []
+    for run in sorted(by_run["gangway"].keys() & by_run["nats"].keys()):
+        g, n = by_run["gangway"][run], by_run["nats"][run]
+        if g and n: out.append(f"{g / n:.2f}" if higher_better else f"{n / g:.2f}")
+    return ", ".join(out) or "–"
+
 lines = ["", "## Summary (medians; ratio = how many times better gangway is, > 1 is better)", "",
-         "| scenario | figure | gangway | nats-server WS | ratio | target |", "|---|---|---|---|---|---|"]
+         "| scenario | figure | gangway | nats-server WS | ratio | ratio run by run | target |",
+         "|---|---|---|---|---|---|---|"]
 dps = lambda j: j["deliveries_per_s"]
 p50 = lambda j: j["latency_ms"]["p50"]
 p99 = lambda j: j["latency_ms"]["p99"]
@@ -289,7 +299,7 @@ spec = [("A", "A: 1,000 subscribers, one room, publish as fast as accepted", "de
 for case, label, fig, f, hb, target in spec:
     if not any(k[0] == case for k in runs): continue
     g, n = med(case, "gangway", f), med(case, "nats", f)
-    lines.append(f"| {label} | {fig} | {fmt(g)} | {fmt(n)} | {ratio(g, n, hb)} | {target} |")
+    lines.append(f"| {label} | {fig} | {fmt(g)} | {fmt(n)} | {ratio(g, n, hb)} | {pairs(case, f, hb)} | {target} |")
 lines += ["", "## Every run", "",
           "| case | server | run | machine busy before | set up | delivered / expected | deliveries/s | p50 ms | p99 ms | max ms | KiB/socket | upgrades/s | server CPU s | load CPU s | notes |",
           "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
@@ -327,6 +337,8 @@ PY
   its nats-server and backend; or nats-server) and of the load tool (clients and publisher)
   over the whole run, set-up included; per delivery in the summary. Less sensitive to a
   busy machine than rates.
+- *ratio run by run*: run i of gangway against run i of nats-server, which ran right after
+  it; the spread says how far to trust the ratio of the medians on a shared machine.
 - *upgrades/s* (E): sockets upgraded per second from the first connect to the last 101, at
   most 64 connecting at once; gangway verifies an HS256 JWT for each, nats-server no auth.
 - Events are ~$PAYLOAD_BYTES-byte JSON bodies; gangway renders them as tribe frames (one WebSocket frame
