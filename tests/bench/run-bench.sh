@@ -55,30 +55,10 @@ for b in "$gangway" "$load"; do [[ -x $b ]] || { echo "missing $b (build it firs
 command -v nats-server >/dev/null || { echo "nats-server is not installed" >&2; exit 1; }
 
 work="$(mktemp -d /tmp/gangway-bench.XXXXXX)"
-pids=()
-stop_stack() {
-  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do kill "${pids[i]}" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do timeout 20 tail --pid="$p" -f /dev/null 2>/dev/null || kill -9 "$p" 2>/dev/null || true; done
-  pids=()
-}
+# shellcheck source=tests/bench/stack.sh
+source "$root/tests/bench/stack.sh"  # pids, stop_stack, free_port, wait_port
 trap 'stop_stack; rm -rf "$work"' EXIT
 
-free_port() {
-  local p
-  for p in $(shuf -i 20000-30000 -n 100); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
-  done
-  return 1
-}
-wait_port() {  # port, seconds
-  local i
-  for ((i = 0; i < $2 * 10; i++)); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
-    sleep 0.1
-  done
-  echo "nothing listens on 127.0.0.1:$1" >&2
-  return 1
-}
 stack_cpu_s() {  # CPU seconds (user + system) the stack's processes have used so far
   local p t=0
   for p in "${pids[@]}"; do
