@@ -3,6 +3,8 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include <chrono>
+
 namespace gangway::bench {
 
 std::string base64url(const std::string& bytes) {
@@ -31,6 +33,20 @@ std::string mint_hs256(const nlohmann::json& claims, const std::string& secret) 
   HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
        reinterpret_cast<const unsigned char*>(signing_input.data()), signing_input.size(), mac, &mac_len);
   return signing_input + "." + base64url(std::string(reinterpret_cast<const char*>(mac), mac_len));
+}
+
+std::string mint_client_token(const Options& o, const std::string& sub, std::size_t index,
+                              const nlohmann::json& extra) {
+  auto now =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch());
+  nlohmann::json claims{{"sub", sub},
+                        {"name", "Load " + std::to_string(index)},
+                        {"iat", now.count()},
+                        {"exp", now.count() + o.token_ttl_s}};
+  if (!o.issuer.empty()) claims["iss"] = o.issuer;
+  if (!o.audience.empty()) claims["aud"] = o.audience;
+  claims.update(extra);
+  return mint_hs256(claims, o.secret);
 }
 
 }  // namespace gangway::bench

@@ -13,7 +13,8 @@ Opens N subscribed WebSocket clients against a gangway app, publishes on NATS,
 and prints deliveries/s, latency percentiles and the gateway's memory per socket.
 
 target:
-  --dialect NAME          client script (tribe, nats: nats-server's WebSocket listener) [tribe]
+  --dialect NAME          client script: tribe, circles, pythia, social, winkr,
+                          or nats (nats-server's WebSocket listener)   [tribe]
   --host H --port P       the gateway app's listener                  [127.0.0.1 8000]
   --path PATH             the socket path                             [/api/v1/ws]
   --nats URL              where to publish                            [nats://127.0.0.1:4222]
@@ -152,7 +153,9 @@ Options parse_options(int argc, char** argv) {
     if (!known) usage(2, "unknown argument " + std::string(arg));
   }
   if (o.serve_only && o.allow_backend_port == 0) usage(2, "--serve-only needs --allow-backend PORT");
-  if (!o.serve_only && o.merge_files.empty() && o.secret.empty() && o.dialect != "nats")
+  // Every dialect but social (a session cookie) and nats (no auth) mints tokens.
+  if (!o.serve_only && o.merge_files.empty() && o.secret.empty() && o.dialect != "nats" &&
+      o.dialect != "social")
     usage(2, "--secret is required");
   if (o.rooms > o.sockets) o.rooms = o.sockets;
   if (o.procs > o.sockets) o.procs = o.sockets;

@@ -2,17 +2,29 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
+#include <cstdio>
+#include <ctime>
 
 namespace gangway::bench {
 
 // One factory per dialect script (each in its own <dialect>_script.cpp).
 std::unique_ptr<ClientScript> make_tribe_script(const Options& o);
+std::unique_ptr<ClientScript> make_circles_script(const Options& o);
+std::unique_ptr<ClientScript> make_pythia_script(const Options& o);
+std::unique_ptr<ClientScript> make_social_script(const Options& o);
+std::unique_ptr<ClientScript> make_winkr_script(const Options& o);
 std::unique_ptr<ClientScript> make_nats_script(const Options& o);
 
 std::unique_ptr<ClientScript> make_script(const Options& o, std::string& error) {
   if (o.dialect == "tribe") return make_tribe_script(o);
+  if (o.dialect == "circles") return make_circles_script(o);
+  if (o.dialect == "pythia") return make_pythia_script(o);
+  if (o.dialect == "social") return make_social_script(o);
+  if (o.dialect == "winkr") return make_winkr_script(o);
   if (o.dialect == "nats") return make_nats_script(o);
-  error = "no client script for dialect \"" + o.dialect + "\" (have: tribe, nats)";
+  error = "no client script for dialect \"" + o.dialect +
+          "\" (have: tribe, circles, pythia, social, winkr, nats)";
   return nullptr;
 }
 
@@ -71,9 +83,8 @@ std::string chat_text(std::size_t bytes, std::uint64_t variant) {
   return s;
 }
 
-std::vector<std::string> event_contents(std::size_t payload) {
-  // 86: the envelope around the content with a short id and a 19-digit sent_ns.
-  std::size_t bytes = payload > 86 ? payload - 86 : 0;
+std::vector<std::string> event_contents(std::size_t payload, std::size_t envelope) {
+  std::size_t bytes = payload > envelope ? payload - envelope : 0;
   if (bytes == 0) return {std::string()};
   // Enough different contents to fill two deflate windows (32 KiB each): a
   // server keeping its compressor's context between messages must not find
@@ -120,6 +131,32 @@ bool find_int_after(std::string_view text, std::string_view key, std::int64_t& o
   if (digits == 0) return false;
   out = negative ? -v : v;
   return true;
+}
+
+void append_sent_ns_if_starts(std::string_view frame, std::string_view prefix,
+                              std::vector<std::int64_t>& sent_ns) {
+  if (!frame.starts_with(prefix)) return;
+  std::int64_t ns = 0;
+  if (find_int_after(frame, "sent_ns", ns)) sent_ns.push_back(ns);
+}
+
+std::uint64_t room_number(std::string_view room) {
+  std::size_t start = room.size();
+  while (start > 0 && room[start - 1] >= '0' && room[start - 1] <= '9') --start;
+  std::uint64_t r = 0;
+  std::from_chars(room.data() + start, room.data() + room.size(), r);
+  return r;
+}
+
+std::string utc_iso8601(std::int64_t ns, bool millis) {
+  std::time_t secs = static_cast<std::time_t>(ns / 1'000'000'000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char text[48];
+  int n = std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1,
+                        tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+  if (millis) n += std::snprintf(text + n, sizeof text - n, ".%03d", static_cast<int>(ns / 1'000'000 % 1000));
+  return std::string(text, n) + 'Z';
 }
 
 }  // namespace gangway::bench

@@ -56,7 +56,8 @@ class ClientScript {
   // A socket's own state, or nullptr when every frame stands alone.
   virtual std::unique_ptr<ClientStream> new_stream() const { return nullptr; }
   // Called for each frame until it returns subscribed or failed.
-  virtual SetupStep on_setup_frame(const Identity& id, std::string_view frame, ClientStream* stream) const = 0;
+  virtual SetupStep on_setup_frame(const Identity& id, std::string_view frame,
+                                   ClientStream* stream) const = 0;
 
   // Publishing side: the NATS subject for a room and an event body that
   // carries the sequence number and the CLOCK_REALTIME send time.
@@ -81,9 +82,21 @@ std::string chat_text(std::size_t bytes, std::uint64_t variant);
 // about `payload` bytes long (the tribe envelope of gw.out; the NATS clients get it verbatim).
 // Event `seq` takes contents[seq % contents.size()].
 std::string event_body(std::uint64_t seq, std::int64_t sent_ns, const std::vector<std::string>& contents);
-// The contents for `payload`-byte events: all of one length, made once so
-// that publishing only copies them.
-std::vector<std::string> event_contents(std::size_t payload);
+// The contents for `payload`-byte events whose bytes around the content are
+// `envelope` long (86: event_body's, with a short id and a 19-digit sent_ns):
+// all of one length, made once so that publishing only copies them.
+std::vector<std::string> event_contents(std::size_t payload, std::size_t envelope = 86);
+// A 19-digit send time: what an envelope is measured with.
+constexpr std::int64_t kSampleSentNs = 1'700'000'000'000'000'000;
 bool find_int_after(std::string_view text, std::string_view key, std::int64_t& out);  // `"key":123`
+// For a frame that starts with `prefix` (the dialect's rendering of the bench
+// event: a prefix test, not a search of every frame), appends its "sent_ns".
+void append_sent_ns_if_starts(std::string_view frame, std::string_view prefix,
+                              std::vector<std::int64_t>& sent_ns);
+// The r of a bench room "<prefix>-room-<r>" (its trailing digits).
+std::uint64_t room_number(std::string_view room);
+// A CLOCK_REALTIME time in ISO 8601 UTC, "2024-01-07T10:30:00Z", or with
+// milliseconds "…:00.123Z": the created_at of a message stored when it was sent.
+std::string utc_iso8601(std::int64_t ns, bool millis);
 
 }  // namespace gangway::bench

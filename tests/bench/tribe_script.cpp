@@ -1,6 +1,4 @@
 // Seed 002 (tribe): ws://HOST/api/v1/ws?token=JWT, {"event": …} envelopes.
-#include <chrono>
-#include <cstdio>
 #include <nlohmann/json.hpp>
 
 #include "tests/bench/jwt_mint.hpp"
@@ -16,15 +14,7 @@ class TribeScript final : public ClientScript {
   std::string name() const override { return "tribe"; }
 
   ConnectPlan connect(const Identity& id) const override {
-    auto now =
-        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch());
-    nlohmann::json claims{{"sub", id.user},
-                          {"name", "Load " + std::to_string(id.index)},
-                          {"iat", now.count()},
-                          {"exp", now.count() + o_.token_ttl_s}};
-    if (!o_.issuer.empty()) claims["iss"] = o_.issuer;
-    if (!o_.audience.empty()) claims["aud"] = o_.audience;
-    return ConnectPlan{o_.path + "?token=" + mint_hs256(claims, o_.secret), {}, {}};
+    return ConnectPlan{o_.path + "?token=" + mint_client_token(o_, id.user, id.index), {}, {}};
   }
 
   SetupStep on_setup_frame(const Identity& id, std::string_view frame, ClientStream*) const override {
@@ -54,10 +44,8 @@ class TribeScript final : public ClientScript {
 
   void deliveries(std::string_view frame, ClientStream*, std::vector<std::int64_t>& sent_ns,
                   std::vector<std::string>&) const override {
-    // The gateway renders "event" first: a prefix test, not a search of every frame.
-    if (!frame.starts_with(R"({"event":"message.new")")) return;
-    std::int64_t ns = 0;
-    if (find_int_after(frame, "sent_ns", ns)) sent_ns.push_back(ns);
+    // The gateway renders "event" first.
+    append_sent_ns_if_starts(frame, R"({"event":"message.new")", sent_ns);
   }
 
  private:
