@@ -49,8 +49,7 @@ void Presence::enter(const std::string& app, const RoomKey& room, const std::str
   auto key = room_prefix(app, room) + user + "." + conn;
   {
     std::lock_guard lock(mu_);
-    replica_[key] = Entry{std::chrono::steady_clock::now()};
-    local_.insert(key);
+    replica_[key] = Entry{std::chrono::steady_clock::now(), true};
   }
   bus_.publish("$KV." + bucket_ + "." + key, gateway_id_);
 }
@@ -59,8 +58,11 @@ void Presence::leave(const std::string& app, const RoomKey& room, const std::str
   auto key = room_prefix(app, room) + user + "." + conn;
   {
     std::lock_guard lock(mu_);
-    replica_.erase(key);
-    if (!local_.erase(key)) return;
+    auto it = replica_.find(key);
+    if (it == replica_.end()) return;
+    bool local = it->second.local;
+    replica_.erase(it);
+    if (!local) return;
   }
   bus_.publish("$KV." + bucket_ + "." + key, "", kDelete);
 }
@@ -107,14 +109,16 @@ void Presence::on_update(const bus::Message& m) {
   if (m.subject.compare(0, head.size(), head) != 0) return;
   auto key = m.subject.substr(head.size());
   std::lock_guard lock(mu_);
+  auto it = replica_.find(key);
+  bool local = it != replica_.end() && it->second.local;
   if (is_delete(m)) {
-    if (!local_.count(key)) replica_.erase(key);
+    if (it != replica_.end() && !local) replica_.erase(it);
   } else if (m.data == gateway_id_) {
     // This gateway's own write coming back: what it holds now decides, or a
     // socket that left meanwhile would show as present until the delete's echo.
-    if (local_.count(key)) replica_[key] = Entry{std::chrono::steady_clock::now()};
+    if (local) it->second.seen = std::chrono::steady_clock::now();
   } else {
-    replica_[key] = Entry{std::chrono::steady_clock::now()};
+    replica_[key].seen = std::chrono::steady_clock::now();
   }
 }
 
@@ -135,10 +139,15 @@ void Presence::ensure_bucket() {
 void Presence::refresh_loop() {
   std::unique_lock lock(mu_);
   while (!stop_cv_.wait_for(lock, ttl_ / 3, [this] { return stopping_; })) {
-    std::vector<std::string> keys(local_.begin(), local_.end());
+    std::vector<std::string> keys;
     auto now = std::chrono::steady_clock::now();
-    for (const auto& k : keys) replica_[k] = Entry{now};
-    for (auto it = replica_.begin(); it != replica_.end();) it = fresh(it->second) ? std::next(it) : replica_.erase(it);
+    for (auto it = replica_.begin(); it != replica_.end();) {
+      if (it->second.local) {
+        it->second.seen = now;
+        keys.push_back(it->first);
+      }
+      it = fresh(it->second) ? std::next(it) : replica_.erase(it);
+    }
     lock.unlock();
     ensure_bucket();
     for (const auto& k : keys) bus_.publish("$KV." + bucket_ + "." + k, gateway_id_);

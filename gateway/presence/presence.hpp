@@ -22,7 +22,6 @@
 #include <map>
 #include <memory>
 #include <mutex>
-#include <set>
 #include <string>
 #include <thread>
 #include <condition_variable>
@@ -62,6 +61,7 @@ class Presence {
  private:
   struct Entry {
     std::chrono::steady_clock::time_point seen;
+    bool local = false;  // this gateway's socket: kept, and re-published by refresh_loop
   };
   static std::string room_prefix(const std::string& app, const RoomKey& room);
   void on_update(const bus::Message& m);
@@ -76,8 +76,9 @@ class Presence {
   std::string gateway_id_;
   std::chrono::seconds ttl_;
   mutable std::mutex mu_;
-  std::map<std::string, Entry> replica_;  // key -> last seen; ordered for prefix scans
-  std::set<std::string> local_;           // this gateway's keys, re-published by refresh_loop
+  // key -> last seen; ordered for prefix scans. This gateway's own keys are
+  // marked here rather than kept in a second set: one copy of each key.
+  std::map<std::string, Entry> replica_;
   std::unique_ptr<bus::Subscription> updates_;
   std::condition_variable stop_cv_;
   bool stopping_ = false;

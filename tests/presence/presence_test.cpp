@@ -45,6 +45,23 @@ TEST(Presence, TracksSocketsPerUserAndRoom) {
   p.leave("app", kRoom, "u9", "never-entered");  // harmless
 }
 
+// This gateway's keys outlive the ttl (each refresh renews them) and survive
+// another writer's delete; another gateway's key goes once it is not renewed.
+TEST(Presence, KeepsItsOwnKeysAndLetsOthersExpire) {
+  bus::LocalBus bus;
+  Presence p(bus, nullptr, "test-presence", "gw-a", 2s);  // refreshes every ~0.7 s
+  p.enter("app", kRoom, "alice", "c-a1");
+  bus.publish("$KV.test-presence.app.channel.c1.bob.c-b1", "gw-b");  // another gateway's socket
+  ASSERT_TRUE(eventually([&] { return p.users("app", kRoom) == std::vector<std::string>{"alice", "bob"}; }));
+  bus.publish("$KV.test-presence.app.channel.c1.alice.c-a1", "", {{"KV-Operation", "DEL"}});
+  EXPECT_TRUE(eventually([&] { return p.users("app", kRoom) == std::vector<std::string>{"alice"}; }, 5s))
+      << "bob is not renewed and expires; alice's socket is still here";
+  std::this_thread::sleep_for(2500ms);  // longer than the ttl
+  EXPECT_EQ(p.users("app", kRoom), std::vector<std::string>{"alice"});
+  p.leave("app", kRoom, "alice", "c-a1");
+  EXPECT_TRUE(p.users("app", kRoom).empty());
+}
+
 TEST(Presence, IsClusterWideOverNats) {
   test::NatsServer server;
   std::string error;
