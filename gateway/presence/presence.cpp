@@ -111,14 +111,17 @@ void Presence::on_update(const bus::Message& m) {
   std::lock_guard lock(mu_);
   auto it = replica_.find(key);
   bool local = it != replica_.end() && it->second.local;
+  auto now = std::chrono::steady_clock::now();
   if (is_delete(m)) {
     if (it != replica_.end() && !local) replica_.erase(it);
   } else if (m.data == gateway_id_) {
     // This gateway's own write coming back: what it holds now decides, or a
     // socket that left meanwhile would show as present until the delete's echo.
-    if (local) it->second.seen = std::chrono::steady_clock::now();
+    if (local) it->second.seen = now;
+  } else if (it != replica_.end()) {
+    it->second.seen = now;
   } else {
-    replica_[key].seen = std::chrono::steady_clock::now();
+    replica_.emplace(std::move(key), Entry{now});
   }
 }
 
