@@ -18,8 +18,8 @@ struct Gateway::Impl {
   Config config;
   Metrics metrics;
   std::unique_ptr<bus::Bus> bus;
-  // Presence's own connection (NATS only): it never hears its own writes back.
-  std::unique_ptr<bus::NatsBus> presence_bus;
+  // NATS only: the connection without echo (Services::no_echo_bus).
+  std::unique_ptr<bus::NatsBus> no_echo_bus;
   net::LoopPool loops;
   std::unique_ptr<Fanout> fanout;
   std::unique_ptr<Presence> presence;
@@ -73,32 +73,38 @@ Gateway::Gateway(Config config) : impl_(std::make_unique<Impl>(std::move(config)
     std::string error;
     d.bus = bus::NatsBus::create(opts, &error);
     if (!d.bus) throw std::runtime_error("nats: " + error);
-    // Every socket's enter and leave is a presence write. On the main
-    // connection each would come back to this gateway's own replica, which
-    // already holds it: a message read, handed to a delivery thread and
-    // dropped per write. With no_echo only other gateways' writes arrive.
-    opts.name += "-presence";
+    // What this gateway never needs back (Services::no_echo_bus). On the
+    // main connection each presence write, for one, would come back to the
+    // replica that already holds it: read, handed to a delivery thread and
+    // dropped, on every socket's enter and leave.
+    opts.name += "-no-echo";
     opts.no_echo = true;
-    d.presence_bus = bus::NatsBus::create(opts, &error);
-    if (!d.presence_bus) throw std::runtime_error("nats: " + error);
+    d.no_echo_bus = bus::NatsBus::create(opts, &error);
+    if (!d.no_echo_bus) throw std::runtime_error("nats: " + error);
   } else {
     d.bus = std::make_unique<bus::LocalBus>();
   }
-  d.metrics.set_nats_connected(d.bus->connected());
-  d.bus->on_state_change([m = &d.metrics](bool up) { m->set_nats_connected(up); });
+  bus::Bus* no_echo_bus = d.no_echo_bus ? d.no_echo_bus.get() : d.bus.get();
+  // Sockets need both connections: connected means both are.
+  auto both_connected = [bus = d.bus.get(), no_echo_bus] { return bus->connected() && no_echo_bus->connected(); };
+  d.metrics.set_nats_connected(both_connected());
+  auto on_change = [m = &d.metrics, both_connected](bool) { m->set_nats_connected(both_connected()); };
+  d.bus->on_state_change(on_change);
+  if (d.no_echo_bus) d.no_echo_bus->on_state_change(on_change);
   d.fanout = std::make_unique<Fanout>(*d.bus, d.loops.size(),
                                       [loops = &d.loops](std::size_t i, std::function<void()> fn) {
                                         loops->post(i, std::move(fn));
                                       });
-  auto* kv = d.presence_bus && d.presence_bus->connected() ? d.presence_bus.get() : nullptr;
-  d.presence = std::make_unique<Presence>(d.presence_bus ? *d.presence_bus : *d.bus, kv,
-                                          d.config.nats.subject_prefix + "-presence", d.config.gateway_id);
-  d.rates = std::make_unique<RateLimiter>(*d.bus, d.config.nats.subject_prefix, d.config.gateway_id);
+  auto* kv = d.no_echo_bus && d.no_echo_bus->connected() ? d.no_echo_bus.get() : nullptr;
+  d.presence = std::make_unique<Presence>(*no_echo_bus, kv, d.config.nats.subject_prefix + "-presence",
+                                          d.config.gateway_id);
+  d.rates = std::make_unique<RateLimiter>(*no_echo_bus, d.config.nats.subject_prefix, d.config.gateway_id);
   d.services.presence = d.presence.get();
   d.services.rates = d.rates.get();
   d.services.gateway_id = d.config.gateway_id;
   d.services.subjects = Subjects(d.config.nats.subject_prefix);
   d.services.bus = d.bus.get();
+  d.services.no_echo_bus = no_echo_bus;
   d.services.fanout = d.fanout.get();
   d.services.metrics = &d.metrics;
   d.services.loops = &d.loops;
@@ -149,7 +155,9 @@ void Gateway::start() {
   d.loops.start();
   if (d.config.admin_port || !d.config.admin_host.empty()) {
     bool nats = d.config.nats.enabled;
-    d.admin = std::make_unique<AdminServer>(d.metrics, [bus = d.bus.get(), nats] { return !nats || bus->connected(); });
+    d.admin = std::make_unique<AdminServer>(d.metrics, [s = &d.services, nats] {
+      return !nats || (s->bus->connected() && s->no_echo_bus->connected());
+    });
     if (d.config.admin_port) d.admin_port = d.admin->start(d.config.admin_host, d.config.admin_port);
   }
 }

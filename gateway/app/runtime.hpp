@@ -43,7 +43,16 @@ struct AppRuntime {
 struct Services {
   std::string gateway_id;
   Subjects subjects;
+  // Subscribes the rooms (gw.out) and publishes what this gateway's own
+  // sockets must hear too (a fanned-out typing event): the echo brings it back.
   bus::Bus* bus = nullptr;
+  // What nothing in this gateway needs back, on a connection the server does
+  // not echo to: a socket's gw.in frames (stored or not) and lifecycle
+  // events, presence writes, rate hits. On one connection a socket's
+  // lifecycle events and frames reach subscribers in the order they were
+  // sent, and an upgrade's publishes wake one nats.c flusher, not two.
+  // The same bus as `bus` when NATS is off.
+  bus::Bus* no_echo_bus = nullptr;
   Fanout* fanout = nullptr;
   Metrics* metrics = nullptr;
   net::LoopPool* loops = nullptr;

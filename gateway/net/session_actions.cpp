@@ -182,7 +182,7 @@ void WsSession::publish(Action&& a) {
     return;
   if (a.persist) return store_then_fan_out(std::move(a));
   auto id = new_uuid();
-  auto& bus = *services_.bus;
+  auto& bus = *services_.no_echo_bus;
   if (bus.publish(services_.subjects.inbound(info_.app, a.kind, a.room), envelope(a, id).dump(),
                   {{"Nats-Msg-Id", id}}) != bus::BusError::ok)
     return send_error({ErrorCode::unavailable, "the message bus is unavailable, try again", "", a.request_event});
@@ -217,7 +217,7 @@ void WsSession::publish_lifecycle(std::string_view what, std::string_view extra_
   body += '"';
   body += extra_members;
   body += '}';
-  services_.bus->publish(services_.subjects.lifecycle(info_.app, what), body);
+  services_.no_echo_bus->publish(services_.subjects.lifecycle(info_.app, what), body);
 }
 
 }  // namespace gangway::net

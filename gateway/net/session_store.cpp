@@ -33,7 +33,7 @@ void WsSession::store_then_fan_out(Action&& action) {
       Json message = base.is_object() ? base : Json::object();
       message["id"] = id;
       message["created_at"] = env["received_at"];
-      services_.bus->publish_durable(
+      services_.no_echo_bus->publish_durable(
           subject, env.dump(), id, spec.timeout,
           post_back<bus::BusError>([stored, failed, message = std::move(message)](bus::BusError e) mutable {
             if (e != bus::BusError::ok) return failed("the message was not stored (" + std::string(to_string(e)) + ")");
@@ -42,7 +42,7 @@ void WsSession::store_then_fan_out(Action&& action) {
       return;
     }
     case PersistSpec::Via::request: {
-      services_.bus->request(
+      services_.no_echo_bus->request(
           spec.subject.empty() ? subject : spec.subject, env.dump(), spec.timeout,
           post_back<bus::BusError, std::string>([stored, failed](bus::BusError e, std::string reply) {
             if (e == bus::BusError::rejected && reply == "404")
@@ -63,7 +63,7 @@ void WsSession::store_then_fan_out(Action&& action) {
                                                  ? "the backend refused the message"
                                                  : "the backend is unavailable, the message was not stored");
              // Other systems still see every accepted frame on gw.in.
-             services_.bus->publish(subject, env.dump(), {{"Nats-Msg-Id", id}});
+             services_.no_echo_bus->publish(subject, env.dump(), {{"Nats-Msg-Id", id}});
              stored(std::move(r.body));
            },
            env);

@@ -6,6 +6,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <future>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -153,6 +156,71 @@ TEST_F(TribeTest, TypingGoesToOtherSubscribersAndOnTheBus) {
   bool has_msg_id = false;
   for (const auto& [k, v] : seen[0].headers) has_msg_id |= (k == "Nats-Msg-Id" && v == envelope["id"]);
   EXPECT_TRUE(has_msg_id);
+}
+
+template <class Pred>
+bool eventually(Pred p, std::chrono::milliseconds timeout = 5s) {
+  for (auto end = std::chrono::steady_clock::now() + timeout; std::chrono::steady_clock::now() < end;) {
+    if (p()) return true;
+    std::this_thread::sleep_for(20ms);
+  }
+  return p();
+}
+
+// Messages received by each of the gateway's NATS connections (by name), as
+// nats-server counts them.
+std::map<std::string, std::int64_t> gateway_in_msgs(int monitor_port) {
+  std::map<std::string, std::int64_t> out;
+  auto [status, body] = http_get(monitor_port, "/connz?limit=1024");
+  if (status != 200) return out;
+  const json connz = json::parse(body, nullptr, false);
+  if (!connz.contains("connections")) return out;
+  for (const auto& c : connz["connections"]) {
+    auto name = c.value("name", std::string());
+    if (name.rfind("gangway-gw-test", 0) == 0) out[name] = c.value("in_msgs", std::int64_t{0});
+  }
+  return out;
+}
+
+// A socket's connect, frames and disconnect go out on the connection that is
+// not echoed (one connection's order, one flusher per upgrade); only what the
+// gateway's own sockets must hear back (gw.out) goes on the main one.
+TEST_F(TribeTest, ASocketsGwInTrafficUsesTheConnectionWithoutEcho) {
+  const std::string main = "gangway-gw-test", no_echo = "gangway-gw-test-no-echo";
+  std::string error;
+  auto bus = bus::NatsBus::create({nats_->url()}, &error);
+  ASSERT_TRUE(bus) << error;
+  std::atomic<int> gw_in{0}, gw_out{0};
+  auto in_sub = bus->subscribe("gw.in.tribe.>", [&](bus::Message&&) { ++gw_in; });
+  auto out_sub = bus->subscribe("gw.out.tribe.>", [&](bus::Message&&) { ++gw_out; });
+  std::promise<bus::BusError> flushed;
+  bus->flush(5s, [&](bus::BusError e) { flushed.set_value(e); });
+  ASSERT_EQ(flushed.get_future().get(), bus::BusError::ok);
+
+  // Joining a conversation room sends a flush on the main connection (a
+  // message to its own inbox): the joins are done before counting.
+  auto alice = tribe_connect(port(), token("alice"));
+  auto bob = tribe_connect(port(), token("bob"));
+  subscribe(*alice, "c-general");
+  subscribe(*bob, "c-general");
+  ASSERT_TRUE(eventually([&] { return gw_in == 2; }));  // both connects: counted by the server too
+  auto before = gateway_in_msgs(nats_->monitor_port());
+  ASSERT_EQ(before.size(), 2u) << "the gateway's two connections, by name";
+  gw_in = 0;
+  gw_out = 0;
+
+  auto carol = tribe_connect(port(), token("carol"));
+  alice->send(R"({"event":"typing","conversation_id":"c-general","is_typing":true})");
+  ASSERT_TRUE(bob->next());  // the typing event, back through the main connection's echo
+  alice.reset();
+  bob.reset();
+  carol.reset();
+  // Carol's connect, the typing, three disconnects.
+  ASSERT_TRUE(eventually([&] { return gw_in == 5; }));
+  ASSERT_TRUE(eventually([&] { return gateway_in_msgs(nats_->monitor_port())[no_echo] - before[no_echo] >= gw_in; }));
+  auto after = gateway_in_msgs(nats_->monitor_port());
+  EXPECT_GE(gw_out.load(), 1);
+  EXPECT_LE(after[main] - before[main], gw_out.load()) << "only gw.out on the main connection";
 }
 
 TEST_F(TribeTest, TypingBeforeSubscribingIsAnError) {

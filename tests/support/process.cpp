@@ -168,12 +168,14 @@ TempDir::~TempDir() {
 
 NatsServer::NatsServer(JetStream js) : js_(js) {
   port_ = free_port();
+  monitor_port_ = free_port();
   start();
   if (contract_log_enabled()) recorder_ = std::make_shared<NatsRecorder>(port_);
 }
 
 void NatsServer::start() {
-  std::vector<std::string> args{NATS_SERVER_BIN, "-a", "127.0.0.1", "-p", std::to_string(port_)};
+  std::vector<std::string> args{NATS_SERVER_BIN, "-a", "127.0.0.1", "-p", std::to_string(port_),
+                                "-m", std::to_string(monitor_port_)};
   if (js_ == JetStream::on) args.insert(args.end(), {"-js", "-sd", dir_.path() + "/js"});
   proc_ = ChildProcess(args, dir_.path() + "/nats.log");
   if (!wait_for_port(port_)) ADD_FAILURE() << "nats-server did not start on port " << port_;

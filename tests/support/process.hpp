@@ -49,13 +49,15 @@ class TempDir {
   std::string path_;
 };
 
-// A real nats-server on a free loopback port, with JetStream unless told otherwise.
+// A real nats-server on a free loopback port, with JetStream unless told
+// otherwise, and its monitoring endpoints (/connz, /varz) on another.
 class NatsServer {
  public:
   enum class JetStream { on, off };
   // Starts and waits until it accepts connections (fails the test otherwise).
   explicit NatsServer(JetStream js = JetStream::on);
   int port() const { return port_; }
+  int monitor_port() const { return monitor_port_; }
   std::string url() const { return "nats://127.0.0.1:" + std::to_string(port_); }
   ChildProcess& process() { return proc_; }
   void restart();  // stop and start again on the same port (reconnect tests)
@@ -64,6 +66,7 @@ class NatsServer {
   void start();
   TempDir dir_;
   int port_ = 0;
+  int monitor_port_ = 0;
   JetStream js_;
   ChildProcess proc_;
   std::shared_ptr<NatsRecorder> recorder_;  // only with GANGWAY_CONTRACT_LOG (tests/contracts)
