@@ -63,7 +63,7 @@ std::string Metrics::render() const {
   for (const auto& [key, v] : callouts_)
     out << "gangway_callouts_total{app=\"" << std::get<0>(key) << "\",callout=\"" << std::get<1>(key)
         << "\",outcome=\"" << std::get<2>(key) << "\"} " << load(*v) << '\n';
-  out << "# HELP gangway_nats_connected 1 while the NATS connection is up.\n# TYPE gangway_nats_connected gauge\n"
+  out << "# HELP gangway_nats_connected 1 while both NATS connections are up.\n# TYPE gangway_nats_connected gauge\n"
       << "gangway_nats_connected " << (nats_connected() ? 1 : 0) << '\n';
   return out.str();
 }
