@@ -1,5 +1,6 @@
 #include "gateway/app/gateway.hpp"
 
+#include <atomic>
 #include <condition_variable>
 #include <stdexcept>
 #include <thread>
@@ -17,6 +18,9 @@ namespace gangway {
 struct Gateway::Impl {
   Config config;
   Metrics metrics;
+  // What each NATS connection last reported, for the gauge. Declared before
+  // the buses: their callbacks write these until the connections are closed.
+  std::atomic<bool> main_up{false}, no_echo_up{false};
   std::unique_ptr<bus::Bus> bus;
   // NATS only: the connection without echo (Services::no_echo_bus).
   std::unique_ptr<bus::NatsBus> no_echo_bus;
@@ -31,6 +35,9 @@ struct Gateway::Impl {
   std::uint16_t admin_port = 0;
 
   explicit Impl(Config c) : config(std::move(c)), loops(config.threads) {}
+
+  // For /readyz, asked of the connections themselves: sockets need both.
+  bool nats_connected() const { return services.bus->connected() && services.no_echo_bus->connected(); }
 };
 
 namespace {
@@ -84,27 +91,34 @@ Gateway::Gateway(Config config) : impl_(std::make_unique<Impl>(std::move(config)
   } else {
     d.bus = std::make_unique<bus::LocalBus>();
   }
-  bus::Bus* no_echo_bus = d.no_echo_bus ? d.no_echo_bus.get() : d.bus.get();
-  // Sockets need both connections: connected means both are.
-  auto both_connected = [bus = d.bus.get(), no_echo_bus] { return bus->connected() && no_echo_bus->connected(); };
-  d.metrics.set_nats_connected(both_connected());
-  auto on_change = [m = &d.metrics, both_connected](bool) { m->set_nats_connected(both_connected()); };
-  d.bus->on_state_change(on_change);
-  if (d.no_echo_bus) d.no_echo_bus->on_state_change(on_change);
+  d.services.bus = d.bus.get();
+  d.services.no_echo_bus = d.no_echo_bus ? d.no_echo_bus.get() : d.bus.get();
+  d.main_up = d.services.bus->connected();
+  d.no_echo_up = d.services.no_echo_bus->connected();
+  auto report = [m = &d.metrics, main = &d.main_up, no_echo = &d.no_echo_up] {
+    m->set_nats_connected(*main && *no_echo);
+  };
+  report();
+  d.bus->on_state_change([up = &d.main_up, report](bool now) {
+    *up = now;
+    report();
+  });
+  if (d.no_echo_bus) d.no_echo_bus->on_state_change([up = &d.no_echo_up, report](bool now) {
+    *up = now;
+    report();
+  });
   d.fanout = std::make_unique<Fanout>(*d.bus, d.loops.size(),
                                       [loops = &d.loops](std::size_t i, std::function<void()> fn) {
                                         loops->post(i, std::move(fn));
                                       });
   auto* kv = d.no_echo_bus && d.no_echo_bus->connected() ? d.no_echo_bus.get() : nullptr;
-  d.presence = std::make_unique<Presence>(*no_echo_bus, kv, d.config.nats.subject_prefix + "-presence",
+  d.presence = std::make_unique<Presence>(*d.services.no_echo_bus, kv, d.config.nats.subject_prefix + "-presence",
                                           d.config.gateway_id);
-  d.rates = std::make_unique<RateLimiter>(*no_echo_bus, d.config.nats.subject_prefix, d.config.gateway_id);
+  d.rates = std::make_unique<RateLimiter>(*d.services.no_echo_bus, d.config.nats.subject_prefix, d.config.gateway_id);
   d.services.presence = d.presence.get();
   d.services.rates = d.rates.get();
   d.services.gateway_id = d.config.gateway_id;
   d.services.subjects = Subjects(d.config.nats.subject_prefix);
-  d.services.bus = d.bus.get();
-  d.services.no_echo_bus = no_echo_bus;
   d.services.fanout = d.fanout.get();
   d.services.metrics = &d.metrics;
   d.services.loops = &d.loops;
@@ -155,9 +169,7 @@ void Gateway::start() {
   d.loops.start();
   if (d.config.admin_port || !d.config.admin_host.empty()) {
     bool nats = d.config.nats.enabled;
-    d.admin = std::make_unique<AdminServer>(d.metrics, [s = &d.services, nats] {
-      return !nats || (s->bus->connected() && s->no_echo_bus->connected());
-    });
+    d.admin = std::make_unique<AdminServer>(d.metrics, [&d, nats] { return !nats || d.nats_connected(); });
     if (d.config.admin_port) d.admin_port = d.admin->start(d.config.admin_host, d.config.admin_port);
   }
 }
