@@ -7,12 +7,13 @@
 #include <unistd.h>
 
 #include <atomic>
-#include <future>
+#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <thread>
 
 #include "gateway/bus/nats_bus.hpp"
+#include "tests/bus/bus_test_util.hpp"
 #include "tests/integration/stack.hpp"
 #include "tests/support/raw_ws_client.hpp"
 
@@ -158,15 +159,6 @@ TEST_F(TribeTest, TypingGoesToOtherSubscribersAndOnTheBus) {
   EXPECT_TRUE(has_msg_id);
 }
 
-template <class Pred>
-bool eventually(Pred p, std::chrono::milliseconds timeout = 5s) {
-  for (auto end = std::chrono::steady_clock::now() + timeout; std::chrono::steady_clock::now() < end;) {
-    if (p()) return true;
-    std::this_thread::sleep_for(20ms);
-  }
-  return p();
-}
-
 // Messages received by each of the gateway's NATS connections (by name), as
 // nats-server counts them.
 std::map<std::string, std::int64_t> gateway_in_msgs(int monitor_port) {
@@ -193,9 +185,10 @@ TEST_F(TribeTest, ASocketsGwInTrafficUsesTheConnectionWithoutEcho) {
   std::atomic<int> gw_in{0}, gw_out{0};
   auto in_sub = bus->subscribe("gw.in.tribe.>", [&](bus::Message&&) { ++gw_in; });
   auto out_sub = bus->subscribe("gw.out.tribe.>", [&](bus::Message&&) { ++gw_out; });
-  std::promise<bus::BusError> flushed;
-  bus->flush(5s, [&](bus::BusError e) { flushed.set_value(e); });
-  ASSERT_EQ(flushed.get_future().get(), bus::BusError::ok);
+  auto flushed = std::make_shared<bus::test::Acks>();
+  bus->flush(5s, bus::test::into(flushed));
+  ASSERT_TRUE(flushed->wait_for(1));
+  ASSERT_EQ(flushed->items()[0], bus::BusError::ok);
 
   // Joining a conversation room sends a flush on the main connection (a
   // message to its own inbox): the joins are done before counting.
@@ -203,7 +196,7 @@ TEST_F(TribeTest, ASocketsGwInTrafficUsesTheConnectionWithoutEcho) {
   auto bob = tribe_connect(port(), token("bob"));
   subscribe(*alice, "c-general");
   subscribe(*bob, "c-general");
-  ASSERT_TRUE(eventually([&] { return gw_in == 2; }));  // both connects: counted by the server too
+  ASSERT_TRUE(bus::test::eventually([&] { return gw_in == 2; }));  // both connects: counted by the server too
   auto before = gateway_in_msgs(nats_->monitor_port());
   ASSERT_EQ(before.size(), 2u) << "the gateway's two connections, by name";
   gw_in = 0;
@@ -216,11 +209,27 @@ TEST_F(TribeTest, ASocketsGwInTrafficUsesTheConnectionWithoutEcho) {
   bob.reset();
   carol.reset();
   // Carol's connect, the typing, three disconnects.
-  ASSERT_TRUE(eventually([&] { return gw_in == 5; }));
-  ASSERT_TRUE(eventually([&] { return gateway_in_msgs(nats_->monitor_port())[no_echo] - before[no_echo] >= gw_in; }));
+  ASSERT_TRUE(bus::test::eventually([&] { return gw_in == 5; }));
+  ASSERT_TRUE(bus::test::eventually([&] { return gateway_in_msgs(nats_->monitor_port())[no_echo] - before[no_echo] >= gw_in; }));
   auto after = gateway_in_msgs(nats_->monitor_port());
   EXPECT_GE(gw_out.load(), 1);
   EXPECT_LE(after[main] - before[main], gw_out.load()) << "only gw.out on the main connection";
+}
+
+// Sockets need both connections (frames and lifecycle events leave on the
+// one without echo): with only the main one up the gateway is not ready. A
+// nats-server that admits one client refuses the second connection.
+TEST(TribeReadiness, NotReadyWhileOneNatsConnectionIsDown) {
+  TempDir dir;
+  int nats_port = free_port();
+  std::ofstream(dir.path() + "/nats.conf") << "listen: \"127.0.0.1:" << nats_port << "\"\nmax_connections: 1\n";
+  ChildProcess nats({NATS_SERVER_BIN, "-c", dir.path() + "/nats.conf"}, dir.path() + "/nats.log");
+  ASSERT_TRUE(wait_for_port(nats_port));
+  GatewayProcess gateway(tribe_config("nats://127.0.0.1:" + std::to_string(nats_port), free_port()));
+  // The main connection is made first and takes the one place.
+  auto status = [&] { return http_get(gateway.admin_port(), "/readyz").first; };
+  EXPECT_TRUE(bus::test::eventually([&] { return status() == 503; }));
+  EXPECT_NE(http_get(gateway.admin_port(), "/metrics").second.find("gangway_nats_connected 0"), std::string::npos);
 }
 
 TEST_F(TribeTest, TypingBeforeSubscribingIsAnError) {

@@ -7,6 +7,7 @@
 
 #include "gateway/bus/local_bus.hpp"
 #include "gateway/bus/nats_bus.hpp"
+#include "tests/bus/bus_test_util.hpp"
 #include "tests/support/process.hpp"
 
 namespace gangway {
@@ -14,15 +15,7 @@ namespace {
 
 using namespace std::chrono_literals;
 
-template <class Pred>
-bool eventually(Pred p, std::chrono::milliseconds timeout = 5s) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (p()) return true;
-    std::this_thread::sleep_for(10ms);
-  }
-  return p();
-}
+using bus::test::eventually;
 
 const RoomKey kRoom{"channel", "c1"};
 
