@@ -20,7 +20,12 @@ std::string clip(std::string_view s, std::size_t max) {
 }
 
 FieldResult<Envelope> parse_envelope(std::string_view frame, std::string_view type_key) {
-  Json body = parse_json(frame);
+  JsonRefusal why;
+  Json body = parse_json(frame, &why);
+  if (why == JsonRefusal::too_deep) {
+    return Failure{DialectError{ErrorCode::invalid_json,
+                                "frame nests deeper than " + std::to_string(max_json_depth()) + " levels", {}, {}}};
+  }
   if (body.is_discarded() || !body.is_object()) {
     return Failure{DialectError{ErrorCode::invalid_json, "frame must be a JSON object", {}, {}}};
   }

@@ -34,6 +34,7 @@ struct Envelope {
 
 // Parses `frame` and reads its type field `type_key`:
 //   not JSON, or not an object -> invalid_json
+//   nested past max_json_depth -> invalid_json ("frame nests deeper than N levels")
 //   type field absent          -> missing_field (field = type_key)
 //   type field not a string    -> invalid_field (field = type_key)
 FieldResult<Envelope> parse_envelope(std::string_view frame, std::string_view type_key);

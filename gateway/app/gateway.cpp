@@ -10,6 +10,7 @@
 #include "gateway/app/runtime.hpp"
 #include "gateway/bus/local_bus.hpp"
 #include "gateway/bus/nats_bus.hpp"
+#include "gateway/core/json_parse.hpp"
 #include "gateway/net/listener.hpp"
 #include "gateway/net/loop_pool.hpp"
 
@@ -73,6 +74,7 @@ std::string Gateway::check(const Config& config) {
 Gateway::Gateway(Config config) : impl_(std::make_unique<Impl>(std::move(config))) {
   if (auto problems = check(impl_->config); !problems.empty()) throw std::runtime_error(problems);
   auto& d = *impl_;
+  set_max_json_depth(d.config.max_json_depth);
   if (d.config.nats.enabled) {
     bus::NatsOptions opts;
     opts.url = d.config.nats.url;

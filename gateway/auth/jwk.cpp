@@ -13,6 +13,7 @@
 #include <optional>
 
 #include "gateway/auth/base64url.hpp"
+#include "gateway/core/json_parse.hpp"
 
 namespace gangway::auth {
 namespace {
@@ -133,7 +134,7 @@ Result<JwtKey, std::string> key_from(const Json& jwk) {
 }  // namespace
 
 Result<JwkSet, std::string> parse_jwks(std::string_view body) {
-  Json j = Json::parse(body, nullptr, false);
+  Json j = parse_json(body);
   if (j.is_discarded() || !j.is_object()) return Failure{std::string("the key set is not a JSON object")};
   auto keys = j.find("keys");
   if (keys == j.end() || !keys->is_array()) return Failure{std::string("the key set has no \"keys\" array")};

@@ -1,5 +1,7 @@
 #include "gateway/backend/response_rule.hpp"
 
+#include "gateway/core/json_parse.hpp"
+
 namespace gangway::backend {
 
 using Outcome = CalloutResult::Outcome;
@@ -7,14 +9,16 @@ using Outcome = CalloutResult::Outcome;
 CalloutResult classify_response(const CalloutSpec& spec, int status, std::string_view body) {
   CalloutResult r;
   r.status = status;
-  Json parsed = Json::parse(body, nullptr, false);
+  JsonRefusal why;
+  Json parsed = parse_json(body, &why);
   if (!parsed.is_discarded()) r.body = std::move(parsed);
 
   if (status == 401 || status == 403 || status == 404) {
     r.outcome = Outcome::denied;
     return r;
   }
-  if (status < 200 || status > 299) {
+  // A body nested past the bound is not read at all: whatever it said is unknown.
+  if (status < 200 || status > 299 || why == JsonRefusal::too_deep) {
     r.outcome = Outcome::unavailable;
     return r;
   }

@@ -18,6 +18,7 @@
 
 #include "gateway/bus/nats_internal.hpp"
 #include "gateway/bus/subject_match.hpp"
+#include "gateway/core/json_parse.hpp"
 
 namespace gangway::bus {
 namespace {
@@ -52,7 +53,7 @@ void on_reply_complete(void* closure) {
 
 // {"stream":"S","seq":7[,"duplicate":true]} or {"error":{"code":…,"err_code":…,"description":…}}
 BusError parse_pub_ack(const std::string& body) {
-  auto j = nlohmann::json::parse(body, nullptr, false);
+  auto j = parse_json(body);
   if (j.is_discarded() || !j.is_object()) return BusError::failed;
   if (j.contains("error")) return BusError::rejected;
   if (j.contains("stream") && j.contains("seq")) return BusError::ok;

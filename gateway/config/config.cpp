@@ -8,6 +8,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "gateway/core/json_parse.hpp"
 #include "gateway/core/route.hpp"
 #include "gateway/core/subject.hpp"
 
@@ -249,13 +250,20 @@ std::string default_gateway_id() {
 }  // namespace
 
 Result<Config, std::string> parse_config(std::string_view text) {
-  Json j = Json::parse(text, nullptr, false);
+  JsonRefusal why;
+  Json j = parse_json(text, &why);
+  if (why == JsonRefusal::too_deep)
+    return Failure{"config nests deeper than " + std::to_string(max_json_depth()) + " levels"};
   if (j.is_discarded() || !j.is_object()) return Failure{std::string("config is not a JSON object")};
   try {
     Config c;
     c.gateway_id = get_or<std::string>(j, "gateway_id", default_gateway_id(), "config");
     if (!is_valid_id(c.gateway_id)) throw ConfigError("config.gateway_id must be [A-Za-z0-9_-]");
     c.threads = get_or<unsigned>(j, "threads", 0, "config");
+    c.max_json_depth = get_or<std::size_t>(j, "max_json_depth", kDefaultMaxJsonDepth, "config");
+    // Past ~1,000 levels a recursive walk of one document could use a loop's stack.
+    if (c.max_json_depth < 1 || c.max_json_depth > 1000)
+      throw ConfigError("config.max_json_depth must be between 1 and 1000");
     if (auto n = j.find("nats"); n != j.end()) {
       c.nats.enabled = get_or<bool>(*n, "enabled", true, "config.nats");
       c.nats.url = get_or<std::string>(*n, "url", c.nats.url, "config.nats");

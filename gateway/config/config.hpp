@@ -85,6 +85,7 @@ struct NatsConfig {
 struct Config {
   std::string gateway_id;  // defaults to "gw-<hostname>-<pid>" (sanitised to a subject token)
   unsigned threads = 0;    // I/O loops; 0 = one per core
+  std::size_t max_json_depth = 128;  // every JSON read (frames, events, answers) nests at most this deep
   NatsConfig nats;
   std::string admin_host = "127.0.0.1";
   std::uint16_t admin_port = 0;  // 0: no admin listener

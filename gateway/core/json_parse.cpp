@@ -2,6 +2,7 @@
 
 #include <simdjson.h>
 
+#include <atomic>
 #include <cstring>
 #include <vector>
 
@@ -15,6 +16,9 @@ namespace dom = simdjson::dom;
 // for the thread's life; bigger texts (rare: configs, long frames) go to nlohmann.
 constexpr std::size_t kLargestFastText = 16 * 1024;
 
+std::atomic<std::size_t> max_depth{kDefaultMaxJsonDepth};
+
+// Recursion bounded by the parser's max_depth.
 Json to_json(dom::element e) {
   switch (e.type()) {
     case dom::element_type::OBJECT: {
@@ -44,18 +48,61 @@ Json to_json(dom::element e) {
   return Json(Json::value_t::discarded);
 }
 
+Json refused(JsonRefusal reason, JsonRefusal* why) {
+  if (why) *why = reason;
+  return Json(Json::value_t::discarded);
+}
+
 }  // namespace
 
-Json parse_json(std::string_view text) {
+void set_max_json_depth(std::size_t depth) { max_depth.store(depth < 1 ? 1 : depth, std::memory_order_relaxed); }
+
+std::size_t max_json_depth() { return max_depth.load(std::memory_order_relaxed); }
+
+std::size_t json_depth(std::string_view text, std::size_t limit) {
+  std::size_t depth = 0, deepest = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') ++i;  // the escaped character cannot end the string
+      else if (c == '"') in_string = false;
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > deepest && (deepest = depth) > limit) return deepest;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return deepest;
+}
+
+Json parse_json(std::string_view text, JsonRefusal* why) {
+  if (why) *why = JsonRefusal::none;
+  const std::size_t limit = max_json_depth();
   if (text.size() <= kLargestFastText) {
     thread_local dom::parser parser;
+    // simdjson refuses a document once `limit` non-empty containers are open
+    // (an empty one does not count): everything it takes is within the
+    // bound, and what it refuses for depth is decided exactly below.
+    if (parser.max_depth() != limit && parser.allocate(kLargestFastText, limit) != simdjson::SUCCESS)
+      return refused(JsonRefusal::malformed, why);  // out of memory: nothing can be parsed anyway
     thread_local std::vector<char> padded;  // simdjson reads up to SIMDJSON_PADDING bytes past the end
     padded.resize(text.size() + simdjson::SIMDJSON_PADDING);
     std::memcpy(padded.data(), text.data(), text.size());
     dom::element root;
-    if (parser.parse(padded.data(), text.size(), false).get(root) == simdjson::SUCCESS) return to_json(root);
+    auto error = parser.parse(padded.data(), text.size(), false).get(root);
+    if (error == simdjson::SUCCESS) return to_json(root);
   }
-  return Json::parse(text, nullptr, false);
+  // nlohmann's parser keeps its own stack (no recursion), but what would use
+  // the value afterwards recurses: refuse before building it.
+  if (json_depth(text, limit) > limit) return refused(JsonRefusal::too_deep, why);
+  Json j = Json::parse(text, nullptr, false);
+  if (j.is_discarded() && why) *why = JsonRefusal::malformed;
+  return j;
 }
 
 }  // namespace gangway

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "gateway/core/clock.hpp"
+#include "gateway/core/json_parse.hpp"
 
 namespace gangway {
 namespace {
@@ -60,7 +61,7 @@ bool RateLimiter::allow(const std::string& app, const std::string& user, const s
 }
 
 void RateLimiter::on_hit(const bus::Message& m) {
-  auto j = nlohmann::json::parse(m.data, nullptr, false);
+  auto j = parse_json(m.data);
   if (!j.is_object() || j.value("gateway", "") == gateway_id_) return;
   auto user = j.value("user", ""), kind = j.value("kind", "");
   auto app = m.subject.substr(prefix_.size() + 6);  // "<prefix>.rate."

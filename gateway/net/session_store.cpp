@@ -1,6 +1,7 @@
 // Persisted kinds: stored (JetStream, NATS request/reply or an HTTP callout)
 // before they are fanned out; the sender hears of a failure, never silence.
 #include "gateway/core/clock.hpp"
+#include "gateway/core/json_parse.hpp"
 #include "gateway/core/ids.hpp"
 #include "gateway/net/ws_session.hpp"
 
@@ -49,7 +50,7 @@ void WsSession::store_then_fan_out(Action&& action) {
               return failed("the conversation or message does not exist", ErrorCode::store_not_found);
             if (e == bus::BusError::rejected) return failed("the store refused the message (" + reply.substr(0, 8) + ")");
             if (e != bus::BusError::ok) return failed("the message was not stored (" + std::string(to_string(e)) + ")");
-            stored(Json::parse(reply, nullptr, false));
+            stored(parse_json(reply));
           }));
       return;
     }

@@ -7,6 +7,7 @@
 
 #include "gateway/auth/jwk.hpp"
 #include "tests/auth/jwt_test_util.hpp"
+#include "tests/support/deep_json.hpp"
 
 namespace gangway::test {
 namespace {
@@ -81,6 +82,16 @@ TEST(JwksTest, ASetWithoutUsableKeysIsRefused) {
     auto set = auth::parse_jwks(body);
     ASSERT_FALSE(set.ok());
     EXPECT_FALSE(set.error().empty());
+  }
+}
+
+TEST(JwksTest, ADeeplyNestedSetIsRefusedNotWalked) {
+  for (std::size_t levels : kDeepLevels) {
+    for (const std::string& body : {nested_arrays(levels), R"({"keys":[)" + nested_objects(levels) + "]}"}) {
+      auto set = auth::parse_jwks(body);
+      ASSERT_FALSE(set.ok()) << levels;
+      EXPECT_FALSE(set.error().empty());
+    }
   }
 }
 

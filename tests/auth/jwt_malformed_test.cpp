@@ -5,7 +5,9 @@
 
 #include "gateway/auth/base64url.hpp"
 #include "gateway/auth/jwt_verifier.hpp"
+#include "gateway/core/json_parse.hpp"
 #include "tests/auth/jwt_test_util.hpp"
+#include "tests/support/deep_json.hpp"
 
 namespace gangway::test {
 namespace {
@@ -115,9 +117,18 @@ TEST_F(JwtMalformedTest, OversizeTokenIsRefusedEvenIfValid) {
   expect_error(v_.verify(std::string(1 << 20, 'a'), kNow), JwtError::malformed);
 }
 
-TEST_F(JwtMalformedTest, DeeplyNestedHeaderIsJustMalformed) {
-  const std::string deep = std::string(3000, '[') + std::string(3000, ']');
+// A token is at most 8 KiB, so 20,000 levels cannot get past the size check
+// (OversizeTokenIsRefusedEvenIfValid); the deepest that fit are refused by
+// the parser's depth bound, in the header and in the claims.
+TEST_F(JwtMalformedTest, DeeplyNestedHeaderOrClaimsAreJustMalformed) {
+  const std::string deep = nested_arrays(2000);
   expect_error(v_.verify(signed_token(deep, base_claims().dump()), kNow), JwtError::malformed);
+  std::string claims = base_claims().dump();
+  claims.insert(1, R"("deep":)" + deep + ",");
+  expect_error(v_.verify(signed_token(header_, claims), kNow), JwtError::malformed);
+  claims = base_claims().dump();
+  claims.insert(1, R"("deep":)" + nested_arrays(max_json_depth() - 1) + ",");
+  EXPECT_TRUE(v_.verify(signed_token(header_, claims), kNow).ok()) << "as deep as the bound allows";
 }
 
 TEST_F(JwtMalformedTest, NoMutationOfAValidTokenVerifies) {

@@ -4,6 +4,7 @@
 
 #include "gateway/backend/answer_cache.hpp"
 #include "gateway/backend/response_rule.hpp"
+#include "tests/support/deep_json.hpp"
 
 namespace gangway::backend {
 namespace {
@@ -71,6 +72,22 @@ TEST(ClassifyResponse, StatusMapping) {
   EXPECT_EQ(classify_response(spec, 400, "").outcome, Outcome::unavailable);
   EXPECT_EQ(classify_response(spec, 500, "").outcome, Outcome::unavailable);
   EXPECT_EQ(classify_response(spec, 503, "").outcome, Outcome::unavailable);
+}
+
+TEST(ClassifyResponse, ADeeplyNestedAnswerIsUnavailableNotWalked) {
+  CalloutSpec spec;
+  CalloutSpec with_rule;
+  with_rule.allow_pointer = "/ok";
+  with_rule.allow_equals = true;
+  for (std::size_t levels : test::kDeepLevels) {
+    for (const std::string& body : {test::nested_arrays(levels), test::nested_objects(levels)}) {
+      auto r = classify_response(spec, 200, body);
+      EXPECT_EQ(r.outcome, Outcome::unavailable) << levels;
+      EXPECT_TRUE(r.body.is_null());
+      EXPECT_EQ(classify_response(with_rule, 200, body).outcome, Outcome::unavailable);
+      EXPECT_EQ(classify_response(spec, 403, body).outcome, Outcome::denied);
+    }
+  }
 }
 
 TEST(ClassifyResponse, KeepsTheParsedBody) {

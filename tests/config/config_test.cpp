@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include "gateway/core/json_parse.hpp"
+#include "tests/support/deep_json.hpp"
+
 namespace gangway {
 namespace {
 
@@ -78,6 +81,8 @@ TEST(Config, NamesTheOffendingKey) {
       {"/apps/0/permessage_deflate", Json::parse(R"({"min_bytes": -1})"), "permessage_deflate.min_bytes"},
       {"/gateway_id", "has.dot", "gateway_id"},
       {"/nats", Json::parse(R"({"subject_prefix": "a.b"})"), "subject_prefix"},
+      {"/max_json_depth", 0, "max_json_depth"},
+      {"/max_json_depth", 100000, "max_json_depth"},
   };
   for (const auto& c : cases) {
     Json j = minimal();
@@ -91,6 +96,28 @@ TEST(Config, NamesTheOffendingKey) {
   Json dup = minimal();
   dup["apps"].push_back(dup["apps"][0]);
   EXPECT_FALSE(parse_config(dup.dump()));
+}
+
+TEST(Config, TheJsonDepthBoundIsConfigurable) {
+  auto c = parse_config(minimal().dump());
+  ASSERT_TRUE(c) << c.error();
+  EXPECT_EQ(c->max_json_depth, kDefaultMaxJsonDepth);
+  Json j = minimal();
+  j["max_json_depth"] = 16;
+  c = parse_config(j.dump());
+  ASSERT_TRUE(c) << c.error();
+  EXPECT_EQ(c->max_json_depth, 16u);
+}
+
+TEST(Config, ADeeplyNestedConfigIsRefusedWithAReason) {
+  for (std::size_t levels : test::kDeepLevels) {
+    Json j = minimal();
+    std::string text = j.dump();
+    text.insert(1, R"("deep":)" + test::nested_arrays(levels) + ",");
+    auto r = parse_config(text);
+    ASSERT_FALSE(r) << levels;
+    EXPECT_NE(r.error().find("nests deeper than"), std::string::npos) << r.error();
+  }
 }
 
 TEST(Config, AKeySetUrlStandsInForKeys) {

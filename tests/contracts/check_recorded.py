@@ -60,7 +60,7 @@ def check(contracts_dir, log_dir):
         test_traffic = {(t["subject"], t["body"]) for t in json.load(f)}
     failures, seen = [], set()
     counts = collections.Counter()
-    client_mismatch = []
+    client_mismatch, deep_published = [], []
     for r in records(log_dir):
         if r["kind"] == "ws":
             key = ("ws", r["dialect"], r["from"], r["frame"])
@@ -99,7 +99,10 @@ def check(contracts_dir, log_dir):
             problem = explain(candidates, payload, headers, discriminator(contract, payload)
                               if r["kind"] == "ws" else candidates[0].name)
         if r["kind"] == "ws" and r["from"] == "client":
-            client_mismatch.append(f"{where} {label}: {text} -- {problem}")
+            client_mismatch.append(f"{where} {label}: {text[:200]} -- {problem}")
+        elif r["kind"] == "nats" and problem == "nested too deeply to check":
+            # A test's hostile publish: the gateway drops bodies past max_json_depth.
+            deep_published.append(f"{where} {label}: {len(text)} bytes")
         else:
             failures.append(f"{where} {label}: {text}\n    {problem}")
 
@@ -109,6 +112,10 @@ def check(contracts_dir, log_dir):
         print(f"note: {len(client_mismatch)} distinct frames sent by test clients match no client message "
               "(error tests send broken frames on purpose):")
         for line in client_mismatch[:20]:
+            print("   ", line)
+    if deep_published:
+        print(f"note: {len(deep_published)} distinct NATS messages nested too deeply to check (the gateway drops them):")
+        for line in deep_published[:20]:
             print("   ", line)
     if not any(k[0] == "ws" and k[2] == "server" for k in seen):
         failures.append(f"nothing recorded in {log_dir}: did the adapters/integration tests run with GANGWAY_CONTRACT_LOG?")

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/deep_json.hpp"
+
 namespace gangway {
 namespace {
 
@@ -70,8 +72,9 @@ TEST(ParseJson, NotOneJsonValue) {
 }
 
 TEST(ParseJson, DeepAndLargeDocuments) {
-  expect_same_as_nlohmann(std::string(3000, '[') + std::string(3000, ']'));
-  expect_same_as_nlohmann(std::string(3000, '[') + std::string(2999, ']'));
+  const std::size_t deepest = max_json_depth();
+  expect_same_as_nlohmann(test::nested_arrays(deepest));
+  expect_same_as_nlohmann(std::string(deepest, '[') + std::string(deepest - 1, ']'));
   std::string large = R"({"items":[)";
   for (int i = 0; i < 3000; ++i) large += (i ? "," : "") + std::string(R"({"id":)") + std::to_string(i) + R"(,"t":"text"})";
   large += "]}";
@@ -79,6 +82,71 @@ TEST(ParseJson, DeepAndLargeDocuments) {
   expect_same_as_nlohmann(large);
   // A small document after a large one: the thread's buffers are reused.
   expect_same_as_nlohmann(R"({"after":"large"})");
+}
+
+// Both paths (simdjson for short texts, nlohmann past 16 KiB) draw the line
+// at the same depth, for arrays and objects.
+TEST(ParseJson, NestingIsBoundedAtTheSameDepthOnBothPaths) {
+  const std::size_t deepest = max_json_depth();
+  const std::string long_string = "\"" + std::string(20 * 1024, 'x') + "\"";
+  for (bool long_text : {false, true}) {
+    SCOPED_TRACE(long_text ? "nlohmann" : "simdjson");
+    const std::string inner = long_text ? long_string : "1";
+    JsonRefusal why = JsonRefusal::malformed;
+    EXPECT_FALSE(parse_json(test::nested_arrays(deepest, inner), &why).is_discarded());
+    EXPECT_EQ(why, JsonRefusal::none);
+    EXPECT_TRUE(parse_json(test::nested_arrays(deepest + 1, inner), &why).is_discarded());
+    EXPECT_EQ(why, JsonRefusal::too_deep);
+    const std::string objects = R"({"pad":)" + inner + "," + R"("a":)" + test::nested_objects(deepest - 1) + "}";
+    EXPECT_FALSE(parse_json(objects, &why).is_discarded());
+    const std::string deeper = R"({"pad":)" + inner + "," + R"("a":)" + test::nested_objects(deepest) + "}";
+    EXPECT_TRUE(parse_json(deeper, &why).is_discarded());
+    EXPECT_EQ(why, JsonRefusal::too_deep);
+  }
+  JsonRefusal why = JsonRefusal::none;
+  EXPECT_TRUE(parse_json("{\"a\":", &why).is_discarded());
+  EXPECT_EQ(why, JsonRefusal::malformed);
+}
+
+// The crash this bound fixes: ~18,000 levels overflowed a loop's 8 MiB stack.
+TEST(ParseJson, TwentyThousandAndAMillionLevelsAreRefusedWithoutRecursion) {
+  for (std::size_t levels : test::kDeepLevels) {
+    for (const std::string& text : {test::nested_arrays(levels), test::nested_objects(levels)}) {
+      JsonRefusal why = JsonRefusal::none;
+      EXPECT_TRUE(parse_json(text, &why).is_discarded()) << levels;
+      EXPECT_EQ(why, JsonRefusal::too_deep) << levels;
+    }
+  }
+}
+
+TEST(ParseJson, TheBoundIsSetAtStartup) {
+  const std::size_t before = max_json_depth();
+  set_max_json_depth(3);
+  EXPECT_FALSE(parse_json("[[[1]]]").is_discarded());
+  EXPECT_TRUE(parse_json("[[[[1]]]]").is_discarded());
+  set_max_json_depth(0);  // at least 1
+  EXPECT_EQ(max_json_depth(), 1u);
+  set_max_json_depth(before);
+  EXPECT_FALSE(parse_json(test::nested_arrays(before)).is_discarded());
+}
+
+TEST(JsonDepth, CountsOpenContainersOutsideStrings) {
+  EXPECT_EQ(json_depth("1", 10), 0u);
+  EXPECT_EQ(json_depth("[]", 10), 1u);
+  EXPECT_EQ(json_depth(R"({"a":[{"b":[]}],"c":{}})", 10), 4u);
+  EXPECT_EQ(json_depth(R"(["[[[[", "\"[[[", {"k]":"}}"}])", 10), 2u);
+  EXPECT_EQ(json_depth(R"(["\\", [[]]])", 10), 3u);  // an escaped backslash ends the escape
+  EXPECT_EQ(json_depth(test::nested_arrays(1'000'000), 50), 51u);  // stops once past the limit
+  EXPECT_EQ(json_depth("]]]][", 10), 1u);  // malformed: still bounded
+}
+
+// A gw.out body nested too deeply is not an event (dropped and counted by the fan-out).
+TEST(ParseEvent, DeeplyNestedEventsAreNotEvents) {
+  for (std::size_t levels : test::kDeepLevels) {
+    EXPECT_FALSE(parse_event(R"({"event":"message.new","data":)" + test::nested_arrays(levels) + "}")) << levels;
+    EXPECT_FALSE(parse_event(R"({"frame":)" + test::nested_objects(levels) + "}")) << levels;
+  }
+  EXPECT_TRUE(parse_event(R"({"event":"message.new","data":)" + test::nested_arrays(max_json_depth() - 1) + "}"));
 }
 
 TEST(ParseJson, TextWithoutTerminatorOrPaddingOfItsOwn) {
