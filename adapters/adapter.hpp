@@ -2,7 +2,8 @@
 // The boundary between the core and one client protocol ("dialect").
 //
 // An adapter is pure translation: no I/O, no clocks other than now(), no state
-// of its own. One instance is shared by every loop, so every method is const and
+// but its app's options, validated when the config is loaded (registry.hpp).
+// One instance per app is shared by every loop, so every method is const and
 // thread-safe. Adding a dialect means a folder under adapters/, a line in
 // adapters/registry.cpp and its config; nothing in gateway/ changes.
 #include <optional>
@@ -78,8 +79,9 @@ class Adapter {
   // DialectError (never throws); the socket stays open.
   virtual Result<Action, DialectError> decode(std::string_view frame, const SessionInfo& s) const = 0;
 
-  // Runs once per NATS message per app, off the loops; the bytes are shared by
-  // every recipient in `room`. nullopt: this dialect does not show the event.
+  // Runs once per NATS message per app, on the first loop that delivers it
+  // (fanout.hpp); the bytes are shared by every recipient in `room`, on every
+  // loop. nullopt: this dialect does not show the event.
   virtual std::optional<std::string> encode(const Event& e, const RoomKey& room) const = 0;
 
   // The dialect's error frame; nullopt where the seed says errors are silent.
@@ -100,9 +102,9 @@ class Adapter {
     return std::nullopt;
   }
 
-  // Runs on the session's loop with the answer to a query Action:
-  //   "online_users" (room)            -> {"users": ["u1", …]}   users with a socket in the room, cluster-wide
-  //   "user_online"  (room user/<id>)  -> {"online": true|false}
+  // Runs on the session's loop with the answer to a query Action (Action::Query):
+  //   online_users (room)            -> {"users": ["u1", …]}   users with a socket in the room, cluster-wide
+  //   user_online  (room user/<id>)  -> {"online": true|false}
   // Returns the frames to send. Default: nothing.
   virtual std::vector<std::string> render_query(const Action&, const Json&, const SessionInfo&) const {
     return {};

@@ -22,7 +22,7 @@ OpenPlan CirclesAdapter::plan_open(const SessionInfo& s) const {
       break;
     case Socket::Kind::place:
       plan.checks.push_back(CalloutCall{std::string(kPlaceCheckinCallout),
-                                        {{"place_id", socket.id}, {"window_hours", std::to_string(window_hours(s))}}});
+                                        {{"place_id", socket.id}, {"window_hours", std::to_string(options_.window_hours)}}});
       break;
     case Socket::Kind::user:
       // The seed: the token must match {user_id}, "otherwise close with 4401".
@@ -39,7 +39,7 @@ OpenPlan CirclesAdapter::plan_open(const SessionInfo& s) const {
 Opened CirclesAdapter::on_open(const SessionInfo& s) const {
   Socket socket = socket_of(s);
   Opened opened;
-  opened.frames.push_back(connection_established(socket, s));
+  opened.frames.push_back(connection_established(socket, s, options_.window_hours));
   // The user room is joined by the core for every socket.
   if (socket.kind == Socket::Kind::user || socket.kind == Socket::Kind::unknown) return opened;
   RoomKey room = room_of(socket);
@@ -51,7 +51,7 @@ Opened CirclesAdapter::on_open(const SessionInfo& s) const {
     Action query;
     query.type = Action::Type::query;
     query.request_event = "thread_info";
-    query.kind = "online_users";
+    query.query = Action::Query::online_users;
     query.room = room;
     opened.actions.push_back(std::move(query));
     opened.actions.push_back(presence_action(s, room, true));
@@ -78,7 +78,7 @@ std::vector<Action> CirclesAdapter::on_close(const SessionInfo& s, const std::ve
 
 std::vector<std::string> CirclesAdapter::render_query(const Action& a, const Json& answer,
                                                       const SessionInfo& s) const {
-  if (a.kind != "online_users" || a.room.kind != kDmRoom) return {};
+  if (a.query != Action::Query::online_users || a.room.kind != kDmRoom) return {};
   return {thread_info(s, answer)};
 }
 

@@ -13,7 +13,7 @@
 //                                whatever the REST services publish for the user
 //                                (dm_message, dm_reply, dm_media, dm_request, reaction).
 //   /ws/places/{place_id}/chat   room place/<place_id>; the place_checkin callout must allow
-//                                (a check-in within options.window_hours, default 12), else
+//                                (a check-in within the option window_hours, default 12), else
 //                                close 4403. Client: ping, typing, message (ephemeral).
 //
 // A missing or invalid token accepts the upgrade and closes with 4401.
@@ -29,11 +29,14 @@
 //   place typing    the DM typing frame {"type":"typing","user_id":8,"typing":true,"timestamp":"…"}
 //   notifications   {"type": <event name>} followed by the published data's fields, flat.
 #include "adapters/adapter.hpp"
+#include "adapters/circles/circles_socket.hpp"
 
 namespace gangway::adapters {
 
 class CirclesAdapter final : public Adapter {
  public:
+  explicit CirclesAdapter(circles::Options options = {}) : options_(options) {}
+
   std::string_view name() const override { return "circles"; }
   Credential credential() const override { return Credential::query_token; }
   AuthFailure auth_failure() const override { return {0, 4401}; }
@@ -49,6 +52,9 @@ class CirclesAdapter final : public Adapter {
   std::vector<Action> on_close(const SessionInfo& s, const std::vector<RoomKey>& rooms) const override;
   std::vector<std::string> render_query(const Action& a, const Json& answer, const SessionInfo& s) const override;
   bool tracks_presence(const RoomKey& room) const override;
+
+ private:
+  circles::Options options_;
 };
 
 }  // namespace gangway::adapters

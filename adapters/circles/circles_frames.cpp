@@ -73,14 +73,14 @@ std::string flat(const Event& e) {
 
 }  // namespace
 
-std::string connection_established(const Socket& socket, const SessionInfo& s) {
+std::string connection_established(const Socket& socket, const SessionInfo& s, int window_hours) {
   OrderedJson out;
   out["type"] = "connection_established";
   if (socket.kind == Socket::Kind::dm) out["thread_id"] = OrderedJson(id_json(socket.id));
   if (socket.kind == Socket::Kind::place) out["place_id"] = OrderedJson(id_json(socket.id));
   out["user_id"] = OrderedJson(id_json(s.user.id));
   if (socket.kind == Socket::Kind::place) {
-    out["window_hours"] = window_hours(s);
+    out["window_hours"] = window_hours;
   } else {
     out["timestamp"] = iso8601_now();
   }

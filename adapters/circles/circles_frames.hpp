@@ -13,7 +13,7 @@ namespace gangway::adapters::circles {
 // {"type":"connection_established", …} — thread_id+user_id+timestamp on a DM
 // socket, user_id+timestamp on the user socket, place_id+user_id+window_hours
 // (and no timestamp, as the seed shows) on a place socket.
-std::string connection_established(const Socket& socket, const SessionInfo& s);
+std::string connection_established(const Socket& socket, const SessionInfo& s, int window_hours);
 
 // {"type":"pong","timestamp":…}
 std::string pong();

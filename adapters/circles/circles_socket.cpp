@@ -2,6 +2,8 @@
 
 #include <cstdint>
 
+#include "adapters/common/options.hpp"
+
 namespace gangway::adapters::circles {
 
 namespace {
@@ -35,14 +37,12 @@ RoomKey room_of(const Socket& socket) {
   return {};
 }
 
-int window_hours(const SessionInfo& s) {
-  // value() would throw on a wrong type; a bad setting falls back to the default.
-  if (!s.options || !s.options->is_object()) return kDefaultWindowHours;
-  auto it = s.options->find("window_hours");
-  if (it == s.options->end() || !it->is_number_integer()) return kDefaultWindowHours;
-  std::int64_t hours = it->get<std::int64_t>();
-  if (hours <= 0 || hours > kMaxWindowHours) return kDefaultWindowHours;
-  return static_cast<int>(hours);
+Result<Options, std::string> parse_options(const Json& options) {
+  OptionReader read(options, "circles");
+  Options o;
+  o.window_hours = static_cast<int>(read.integer("window_hours", kDefaultWindowHours, 1, kMaxWindowHours));
+  if (auto problem = read.problem()) return Failure{*problem};
+  return o;
 }
 
 }  // namespace gangway::adapters::circles

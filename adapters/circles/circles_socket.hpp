@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "gateway/core/model.hpp"
+#include "gateway/core/result.hpp"
 
 namespace gangway::adapters::circles {
 
@@ -22,6 +23,13 @@ inline constexpr std::string_view kUserRoom = "user";
 // The seed's APP_PLACE_CHAT_WINDOW_HOURS default.
 inline constexpr int kDefaultWindowHours = 12;
 
+// The app's "options" for circles, read once at config load.
+struct Options {
+  int window_hours = kDefaultWindowHours;  // "window_hours": 1 to a year's hours
+};
+// A bad or unknown option is an error naming it (--check-config).
+Result<Options, std::string> parse_options(const Json& options);
+
 struct Socket {
   enum class Kind { dm, user, place, unknown };
   Kind kind = Kind::unknown;
@@ -34,8 +42,5 @@ Socket socket_of(const SessionInfo& s);
 
 // The room a socket lives in: dm/<thread_id>, place/<place_id>, user/<user_id>.
 RoomKey room_of(const Socket& socket);
-
-// options.window_hours if it is a positive integer, else the seed's 12.
-int window_hours(const SessionInfo& s);
 
 }  // namespace gangway::adapters::circles

@@ -110,7 +110,7 @@ Decoded decode_online_users(const Request& r) {
   auto id = channel_id(r);
   if (!id) return Failure{id.error()};
   Action a = make_action(Action::Type::query, r.fields.request_event());
-  a.kind = "online_users";
+  a.query = Action::Query::online_users;
   a.room = channel_room(*id);
   // Who is online in a private channel is its members' business.
   a.authorize = access_check(*id);
@@ -129,18 +129,6 @@ constexpr std::array kHandlers{
     Handler{"ping", decode_ping},
     Handler{"get_online_users", decode_online_users},
 };
-
-// claims.username where the token has one (the demo's and the original's),
-// else the display name the core picked from the configured name claims.
-std::string username_of(const SessionInfo& s) {
-  if (s.user.claims.is_object()) {
-    auto it = s.user.claims.find("username");
-    if (it != s.user.claims.end() && it->is_string() && !it->get_ref<const std::string&>().empty()) {
-      return it->get<std::string>();
-    }
-  }
-  return s.user.name;
-}
 
 Action status_action(const SessionInfo& s, const std::string& channel, std::string_view status,
                      Action::Presence presence) {
@@ -165,7 +153,7 @@ Action typing_stop_action(const SessionInfo& s, const std::string& channel, Acti
 
 }  // namespace
 
-PythiaAdapter::PythiaAdapter() : clock_(&pythia::seed_timestamp) {}
+PythiaAdapter::PythiaAdapter(pythia::Options options) : PythiaAdapter(&pythia::seed_timestamp, options) {}
 
 std::vector<std::string> PythiaAdapter::required_callouts() const {
   return {std::string(kMembershipCallout), std::string(kAccessCallout)};
@@ -180,11 +168,10 @@ OpenPlan PythiaAdapter::plan_open(const SessionInfo&) const {
 }
 
 Opened PythiaAdapter::on_open(const SessionInfo& s) const {
-  pythia::Options options = pythia::read_options(s.options);
   Opened o;
-  o.frames.push_back(pythia::connection_established(s.user.id, username_of(s), clock_()));
+  o.frames.push_back(pythia::connection_established(s.user.id, s.user.username, clock_()));
   Json membership = s.context.is_object() ? s.context.value(std::string(kMembershipCallout), Json()) : Json();
-  for (std::string& channel : pythia::member_channels(membership, options.max_auto_join)) {
+  for (std::string& channel : pythia::member_channels(membership, options_.max_auto_join)) {
     o.actions.push_back(status_action(s, channel, "online", Action::Presence::online));
     o.rooms.push_back(channel_room(std::move(channel)));
   }
@@ -192,14 +179,13 @@ Opened PythiaAdapter::on_open(const SessionInfo& s) const {
 }
 
 std::vector<Action> PythiaAdapter::on_close(const SessionInfo& s, const std::vector<RoomKey>& rooms) const {
-  pythia::Options options = pythia::read_options(s.options);
   std::vector<Action> out;
   for (const RoomKey& room : rooms) {
     if (room.kind != kChannel) continue;
     out.push_back(status_action(s, room.id, "offline", Action::Presence::offline));
-    if (options.typing_stop == pythia::TypingStop::never) continue;
+    if (options_.typing_stop == pythia::TypingStop::never) continue;
     out.push_back(typing_stop_action(s, room.id,
-                                     options.typing_stop == pythia::TypingStop::last_socket
+                                     options_.typing_stop == pythia::TypingStop::last_socket
                                          ? Action::Presence::offline
                                          : Action::Presence::none));
   }
@@ -230,7 +216,7 @@ std::optional<std::string> PythiaAdapter::encode_error(const DialectError& e) co
 
 std::vector<std::string> PythiaAdapter::render_query(const Action& a, const Json& answer,
                                                      const SessionInfo&) const {
-  if (a.kind != "online_users") return {};
+  if (a.query != Action::Query::online_users) return {};
   Json users = answer.is_object() ? answer.value("users", Json::array()) : Json::array();
   if (!users.is_array()) users = Json::array();
   return {pythia::online_users(a.room.id, users, clock_())};

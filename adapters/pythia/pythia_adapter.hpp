@@ -15,10 +15,11 @@
 // "typing_stop_on_close", typing_indicator is_typing=false to those channels,
 // because a stateless adapter cannot know whether the socket was typing.
 //
-// Options (the app's "options" in the config):
+// Options (the app's "options" in the config, pythia_options.hpp):
 //   "max_auto_join_channels": int, default 1000 — extra channel ids are ignored
 //   "typing_stop_on_close": "every_close" (default) | "last_socket" | "never"
 #include "adapters/adapter.hpp"
+#include "adapters/pythia/pythia_options.hpp"
 
 namespace gangway::adapters {
 
@@ -26,8 +27,8 @@ class PythiaAdapter final : public Adapter {
  public:
   // The source of every frame's "timestamp"; tests fix it.
   using Clock = std::string (*)();
-  PythiaAdapter();
-  explicit PythiaAdapter(Clock clock) : clock_(clock) {}
+  explicit PythiaAdapter(pythia::Options options = {});
+  explicit PythiaAdapter(Clock clock, pythia::Options options = {}) : clock_(clock), options_(options) {}
 
   std::string_view name() const override { return "pythia"; }
   Credential credential() const override { return Credential::query_token; }
@@ -48,6 +49,7 @@ class PythiaAdapter final : public Adapter {
 
  private:
   Clock clock_;
+  pythia::Options options_;
 };
 
 }  // namespace gangway::adapters

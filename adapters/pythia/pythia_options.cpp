@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 
+#include "adapters/common/options.hpp"
 #include "gateway/core/subject.hpp"
 
 namespace gangway::adapters::pythia {
@@ -45,20 +46,14 @@ std::vector<std::string> member_channels(const Json& body, std::size_t limit) {
   return out;
 }
 
-Options read_options(const Json* options) {
+Result<Options, std::string> parse_options(const Json& options) {
+  OptionReader read(options, "pythia");
   Options o;
-  if (!options || !options->is_object()) return o;
-  // A literal 5 parses as a signed integer, so the sign is checked by value.
-  if (auto it = options->find("max_auto_join_channels");
-      it != options->end() && it->is_number_integer() &&
-      (it->is_number_unsigned() || it->get<std::int64_t>() >= 0)) {
-    o.max_auto_join = static_cast<std::size_t>(it->get<std::uint64_t>());
-  }
-  if (auto it = options->find("typing_stop_on_close"); it != options->end() && it->is_string()) {
-    const auto& v = it->get_ref<const std::string&>();
-    if (v == "last_socket") o.typing_stop = TypingStop::last_socket;
-    if (v == "never") o.typing_stop = TypingStop::never;
-  }
+  o.max_auto_join = static_cast<std::size_t>(read.integer("max_auto_join_channels", kDefaultMaxAutoJoin, 0, 100'000));
+  auto stop = read.choice("typing_stop_on_close", "every_close", {"every_close", "last_socket", "never"});
+  if (stop == "last_socket") o.typing_stop = TypingStop::last_socket;
+  if (stop == "never") o.typing_stop = TypingStop::never;
+  if (auto problem = read.problem()) return Failure{*problem};
   return o;
 }
 

@@ -1,12 +1,13 @@
 #pragma once
 // Reading what pythia's backend and config tell the adapter: the membership
-// list behind auto-join, and the dialect's options. Pure; bad input degrades
-// to the defaults or to fewer channels, never to an exception.
+// list behind auto-join (bad input degrades to fewer channels, never to an
+// exception), and the dialect's options (validated once, at config load).
 #include <cstddef>
 #include <string>
 #include <vector>
 
 #include "gateway/core/model.hpp"
+#include "gateway/core/result.hpp"
 
 namespace gangway::adapters::pythia {
 
@@ -27,7 +28,9 @@ struct Options {
   TypingStop typing_stop = TypingStop::every_close;
 };
 
-// `options` may be null or hold unknown keys; wrong types and values keep the default.
-Options read_options(const Json* options);
+// The app's "options" (an object, or null): "max_auto_join_channels" (0 to
+// 100,000) and "typing_stop_on_close" ("every_close", "last_socket", "never").
+// A bad or unknown option is an error naming it (--check-config).
+Result<Options, std::string> parse_options(const Json& options);
 
 }  // namespace gangway::adapters::pythia

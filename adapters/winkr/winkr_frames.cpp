@@ -179,13 +179,6 @@ std::string close_reason(int code, std::string_view reason) {
   return out.empty() ? "closed" : out;
 }
 
-std::string username_of(const SessionInfo& s) {
-  if (s.user.claims.is_object()) {
-    auto it = s.user.claims.find("username");
-    if (it != s.user.claims.end() && it->is_string() && !it->get_ref<const std::string&>().empty())
-      return it->get<std::string>();
-  }
-  return s.user.name.empty() ? s.user.id : s.user.name;
-}
+std::string username_of(const SessionInfo& s) { return s.user.username.empty() ? s.user.id : s.user.username; }
 
 }  // namespace gangway::adapters::winkr

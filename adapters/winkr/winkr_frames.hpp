@@ -32,8 +32,8 @@ Json error_data(const DialectError& e);
 // (1000 -> "normal_closure"), else `reason` in snake case, else "closed".
 std::string close_reason(int code, std::string_view reason);
 
-// The name the seed calls "username": the token's username claim, else the
-// display name, else the user id.
+// The name the seed calls "username": the principal's username (the username
+// claim, else the display name), else the user id.
 std::string username_of(const SessionInfo& s);
 
 }  // namespace gangway::adapters::winkr

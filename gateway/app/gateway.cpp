@@ -7,12 +7,12 @@
 
 #include "adapters/registry.hpp"
 #include "gateway/admin/admin_server.hpp"
-#include "gateway/app/runtime.hpp"
 #include "gateway/bus/local_bus.hpp"
 #include "gateway/bus/nats_bus.hpp"
 #include "gateway/core/json_parse.hpp"
 #include "gateway/net/listener.hpp"
 #include "gateway/net/loop_pool.hpp"
+#include "gateway/session/runtime.hpp"
 
 namespace gangway {
 
@@ -48,11 +48,19 @@ bool has_jwt(const AppConfig& app) { return !app.jwt.keys.empty() || !app.jwt.jw
 std::string Gateway::check(const Config& config) {
   std::string problems;
   for (const auto& app : config.apps) {
-    const Adapter* adapter = find_adapter(app.dialect);
-    if (!adapter) {
-      problems += "app " + app.name + ": unknown dialect '" + app.dialect + "'\n";
+    const Dialect* dialect = find_dialect(app.dialect);
+    if (!dialect) {
+      std::string known;
+      for (auto name : dialect_names()) known += (known.empty() ? "" : ", ") + std::string(name);
+      problems += "app " + app.name + ": unknown dialect '" + app.dialect + "' (known: " + known + ")\n";
       continue;
     }
+    auto made = dialect->make(app.options);
+    if (!made) {
+      problems += "app " + app.name + ": " + made.error() + "\n";
+      continue;
+    }
+    const Adapter* adapter = made->get();
     for (const auto& name : adapter->required_callouts())
       if (!app.callouts.count(name))
         problems += "app " + app.name + ": dialect " + app.dialect + " needs callout '" + name + "'\n";
@@ -123,27 +131,11 @@ Gateway::Gateway(Config config) : impl_(std::make_unique<Impl>(std::move(config)
   d.services.subjects = Subjects(d.config.nats.subject_prefix);
   d.services.fanout = d.fanout.get();
   d.services.metrics = &d.metrics;
-  d.services.loops = &d.loops;
   d.services.sessions.resize(d.loops.size());
   for (const auto& app_config : d.config.apps) {
-    auto app = std::make_unique<AppRuntime>();
-    app->config = app_config;
-    app->adapter = find_adapter(app_config.dialect);
-    app->limits = effective_limits(app_config.limits, app->adapter->limits());
+    auto made = find_dialect(app_config.dialect)->make(app_config.options);  // check() passed
+    auto app = make_app_runtime(app_config, std::move(*made), d.metrics);
     if (!app->limits.rates.empty() || app->limits.connections_per_minute) d.rates->watch(app_config.name);
-    if (has_jwt(app_config)) app->jwt = std::make_unique<auth::JwtVerifier>(app_config.jwt);
-    if (!app_config.jwt.jwks_url.empty())
-      app->jwks = std::make_unique<JwksRefresher>(app_config.name, app_config.jwt.jwks_url, *app->jwt,
-                                                  std::chrono::seconds(app_config.jwt.jwks_refresh_s));
-    if (!app_config.backend_url.empty())
-      app->callouts = std::make_unique<backend::CalloutClient>(app_config.backend_url, app_config.backend_threads,
-                                                              app_config.backend_queue);
-    for (const auto& r : app_config.routes) app->routes.emplace_back(r);
-    for (const auto& [name, spec] : app_config.callouts) {
-      app->forwards_bearer = app->forwards_bearer || spec.forward_bearer;
-      app->forwards_cookie = app->forwards_cookie || spec.forward_cookie;
-    }
-    app->metrics = &d.metrics.app(app_config.name);
     // Every socket is alone in its conn room and nearly alone in its user
     // room: one wildcard per app and kind instead of a subscription per socket.
     for (const auto& kind : d.config.nats.wildcard_rooms)

@@ -1,6 +1,6 @@
 #pragma once
 // The whole process: loops, bus, fan-out, apps and their listeners, admin.
-// main() only parses arguments and calls run().
+// main() parses arguments, constructs it, start()s it and drain()s it on SIGTERM.
 #include <atomic>
 #include <memory>
 #include <string>

@@ -94,7 +94,7 @@ struct JwtVerifier::Impl {
   static std::vector<JwsKey> pin(const std::vector<JwtKey>& keys, const char* what);
 
   std::optional<JwtError> check_signature(const Parts& parts) const;
-  Result<Principal, JwtError> check_claims(const std::string& payload, std::int64_t now) const;
+  Result<VerifiedToken, JwtError> check_claims(const std::string& payload, std::int64_t now) const;
 };
 
 std::vector<JwsKey> JwtVerifier::Impl::pin(const std::vector<JwtKey>& keys, const char* what) {
@@ -129,7 +129,7 @@ std::size_t JwtVerifier::remote_keys() const {
 
 void JwtVerifier::on_unknown_kid(std::function<void()> fn) { impl_->unknown_kid = std::move(fn); }
 
-Result<Principal, JwtError> JwtVerifier::verify(std::string_view token, std::int64_t now) const {
+Result<VerifiedToken, JwtError> JwtVerifier::verify(std::string_view token, std::int64_t now) const {
   if (token.empty()) return Failure{JwtError::missing};
   if (token.size() > kMaxTokenBytes) return Failure{JwtError::malformed};
   const auto parts = split(token);
@@ -182,7 +182,7 @@ std::optional<JwtError> JwtVerifier::Impl::check_signature(const Parts& parts) c
   return JwtError::bad_signature;
 }
 
-Result<Principal, JwtError> JwtVerifier::Impl::check_claims(const std::string& payload,
+Result<VerifiedToken, JwtError> JwtVerifier::Impl::check_claims(const std::string& payload,
                                                             std::int64_t now) const {
   Json claims = parse_json(payload);
   if (claims.is_discarded() || !claims.is_object()) return Failure{JwtError::malformed};
@@ -227,8 +227,11 @@ Result<Principal, JwtError> JwtVerifier::Impl::check_claims(const std::string& p
       break;
     }
   }
-  p.claims = std::move(claims);
-  return p;
+  const Json* username = find(claims, policy.username_claim);
+  p.username = username != nullptr && username->is_string() && !username->get_ref<const std::string&>().empty()
+                   ? username->get<std::string>()
+                   : p.name;
+  return VerifiedToken{std::move(p), std::move(claims)};
 }
 
 }  // namespace gangway::auth

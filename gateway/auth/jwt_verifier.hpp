@@ -30,10 +30,18 @@ struct JwtPolicy {
   std::vector<std::string> audiences;  // `aud` must contain one of these if non-empty
   std::int64_t leeway_s = 30;          // clock skew allowed on exp/nbf
   bool require_exp = true;
-  std::string jwks_url;                // a JSON Web Key Set fetched and refreshed (gateway/app/jwks_refresher.hpp)
+  std::string jwks_url;                // a JSON Web Key Set fetched and refreshed (jwks_refresher.hpp)
   std::int64_t jwks_refresh_s = 300;   // how often it is refetched
   std::string user_claim = "sub";      // claim holding the user id (string or integer)
   std::vector<std::string> name_claims = {"name", "full_name", "username"};  // first present wins
+  std::string username_claim = "username";  // the login handle; absent: the display name
+};
+
+// A token that verified: who it names, and its whole payload for the caller
+// to read what else it needs (an admin flag) before dropping it.
+struct VerifiedToken {
+  Principal user;
+  Json claims;
 };
 
 enum class JwtError {
@@ -70,9 +78,10 @@ class JwtVerifier {
   // Set before the first verify().
   void on_unknown_kid(std::function<void()> fn);
 
-  // `now` is Unix seconds. On success the Principal's id is the user claim as a
-  // string, name the first name claim present, claims the whole payload.
-  Result<Principal, JwtError> verify(std::string_view token, std::int64_t now) const;
+  // `now` is Unix seconds. On success the user's id is the user claim as a
+  // string, name the first name claim present, username the username claim
+  // (else the name); claims the whole payload.
+  Result<VerifiedToken, JwtError> verify(std::string_view token, std::int64_t now) const;
 
  private:
   struct Impl;

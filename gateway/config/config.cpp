@@ -73,6 +73,7 @@ auth::JwtPolicy parse_jwt(const Json& j, const std::string& where) {
   p.require_exp = get_or<bool>(j, "require_exp", true, where);
   p.user_claim = get_or<std::string>(j, "user_claim", "sub", where);
   p.name_claims = get_or<std::vector<std::string>>(j, "name_claims", p.name_claims, where);
+  p.username_claim = get_or<std::string>(j, "username_claim", p.username_claim, where);
   p.jwks_url = get_or<std::string>(j, "jwks_url", "", where);
   if (!p.jwks_url.empty() && p.jwks_url.rfind("https://", 0) != 0 && p.jwks_url.rfind("http://", 0) != 0)
     throw ConfigError(where + ".jwks_url must be an http:// or https:// URL");
@@ -218,13 +219,15 @@ AppConfig parse_app(const Json& j, const std::string& where) {
     sa.callout = get_or<std::string>(*se, "callout", "", where + ".session");
     sa.user_pointer = get_or<std::string>(*se, "user_pointer", sa.user_pointer, where + ".session");
     sa.name_pointer = get_or<std::string>(*se, "name_pointer", sa.name_pointer, where + ".session");
+    sa.username_pointer = get_or<std::string>(*se, "username_pointer", sa.username_pointer, where + ".session");
     if (sa.cookie.empty() || !a.callouts.count(sa.callout))
       throw ConfigError(where + ".session needs a cookie name and the name of a configured callout");
     a.session = std::move(sa);
   }
   a.admin_pointer = get_or<std::string>(j, "admin_pointer", "", where);
   for (const auto* pointer : {&a.admin_pointer, a.session ? &a.session->user_pointer : nullptr,
-                              a.session ? &a.session->name_pointer : nullptr}) {
+                              a.session ? &a.session->name_pointer : nullptr,
+                              a.session ? &a.session->username_pointer : nullptr}) {
     if (!pointer || pointer->empty()) continue;
     try {
       Json::json_pointer check(*pointer);

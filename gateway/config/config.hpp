@@ -40,6 +40,7 @@ struct SessionAuth {
   std::string callout;  // its 2xx body identifies the user
   std::string user_pointer = "/user_id";
   std::string name_pointer = "/username";
+  std::string username_pointer = "/username";  // absent: the name
 };
 
 // permessage-deflate (RFC 7692) for clients that offer it. Each message is
@@ -69,7 +70,7 @@ struct AppConfig {
   std::map<std::string, PersistSpec> persist;  // by publish kind
   std::optional<SessionAuth> session;          // cookie authentication instead of a JWT
   std::string admin_pointer;                   // JSON pointer into the claims/session body: true = admin
-  Json options = Json::object();               // dialect settings, handed to the adapter
+  Json options = Json::object();               // dialect settings, read by the dialect's factory (adapters/registry.hpp)
 };
 
 struct NatsConfig {

@@ -14,12 +14,14 @@ namespace gangway {
 using Json = nlohmann::json;
 using Params = std::map<std::string, std::string, std::less<>>;
 
-// Who is on the socket, after authentication.
+// Who is on the socket, after authentication. Only these fields outlive the
+// upgrade: the token's other claims (or the session callout's body) are read
+// once, while authenticating, and dropped.
 struct Principal {
-  std::string id;    // user id, the token's subject (or what the session callout returned)
-  std::string name;  // display name if the credentials carry one, else empty
-  Json claims;       // verified claims (JWT payload) or the session callout's body
-  bool admin = false;  // the app's config marks this user as an administrator
+  std::string id;        // user id: the token's user claim (or what the session callout returned)
+  std::string name;      // display name (the first configured name claim present), else empty
+  std::string username;  // login handle (the username claim), else the display name
+  bool admin = false;    // the app's config marks this user as an administrator
 };
 
 // Read-only view of one session, handed to the adapter on its loop.
@@ -29,7 +31,6 @@ struct SessionInfo {
   Principal user;
   Params params;  // from the route template, e.g. {"thread_id": "2"}
   Json context;   // bodies returned by the open callouts, keyed by callout name
-  const Json* options = nullptr;  // the app's "options" from the config (dialect settings), never null in a session
 };
 
 // Who must not receive an event (seed 002's "excludes the sender").
@@ -98,12 +99,17 @@ struct Action {
     subscribe,    // join `room` (after `authorize`), then send `reply`
     unsubscribe,  // leave `room`, then send `reply`
     publish,      // send `kind`+`data` on gw.in, and/or fan `fanout` out to `room`
-    query,        // ask the core (`kind`, e.g. "online_users"); the adapter renders the answer
+    query,        // ask the core (`query`); the adapter renders the answer (Adapter::render_query)
     ignore,       // nothing to do (the dialect says to drop it silently)
   };
   Type type = Type::ignore;
   std::string request_event;  // the client's event name, echoed in errors
-  std::string kind;           // publish/query kind: message, typing, read, reaction, presence, …
+  std::string kind;           // publish kind: message, typing, read, reaction, presence, …
+  // What a query asks, about `room`, cluster-wide:
+  //   online_users  the users with a socket in the room
+  //   user_online   whether user `room.id` has a socket (room kind "user")
+  enum class Query { online_users, user_online };
+  Query query = Query::online_users;
   RoomKey room;
   Json data = Json::object();           // normalised payload for the gw.in envelope
   std::optional<CalloutCall> authorize;  // must allow before anything happens

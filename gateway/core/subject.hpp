@@ -1,5 +1,5 @@
 #pragma once
-// The NATS subject contract (docs/nats.md, contracts/nats.asyncapi.yaml).
+// The NATS subject contract (docs/nats.md, contracts/nats/asyncapi.json).
 // Every token that came from a client passes is_valid_id() before it is placed
 // in a subject, so no client can inject `.`, `*`, `>` or whitespace.
 #include <optional>

@@ -8,12 +8,19 @@
 
 namespace gangway {
 
+// What became of a frame handed to Connection::send.
+enum class SendResult {
+  queued,    // on the socket's write queue (or being written)
+  overflow,  // the queue would pass its bound: the slow consumer is being closed (1008), the frame dropped
+  closed,    // the socket is closing or not open yet: dropped
+};
+
 class Connection {
  public:
   virtual ~Connection() = default;
   // Queues a frame; a full queue drops this (slow) consumer, never the room.
   // Must not join or leave rooms synchronously (the fan-out is iterating).
-  virtual void send(const Frame& frame) = 0;
+  virtual SendResult send(const Frame& frame) = 0;
   // Starts a close handshake with this code (1001 on drain).
   virtual void close(int code, std::string_view reason) = 0;
   virtual const SessionInfo& info() const = 0;

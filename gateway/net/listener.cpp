@@ -7,6 +7,7 @@
 
 #include "gateway/core/log.hpp"
 #include "gateway/net/ws_session.hpp"
+#include "gateway/session/runtime.hpp"
 
 namespace gangway::net {
 

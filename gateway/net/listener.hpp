@@ -13,8 +13,12 @@
 #include <string>
 #include <vector>
 
-#include "gateway/app/runtime.hpp"
 #include "gateway/net/loop_pool.hpp"
+
+namespace gangway {
+struct AppRuntime;
+struct Services;
+}  // namespace gangway
 
 namespace gangway::net {
 

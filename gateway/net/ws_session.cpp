@@ -1,12 +1,11 @@
 #include "gateway/net/ws_session.hpp"
 
+#include <boost/asio/post.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
 #include <span>
 
-#include "gateway/core/clock.hpp"
-#include "gateway/core/ids.hpp"
-#include "gateway/net/loop_pool.hpp"
+#include "gateway/session/upgrade_gate.hpp"
 
 namespace gangway::net {
 
@@ -18,19 +17,18 @@ namespace {
 // A drained write queue keeps this many slots, so a socket that gets an event
 // now and then does not allocate for each.
 constexpr std::size_t kKeptQueueSlots = 8;
+
+std::string_view view(beast::string_view s) { return {s.data(), s.size()}; }
 }  // namespace
 
 WsSession::WsSession(BatchingStream::Socket&& socket, std::size_t loop, AppRuntime& app, Services& services)
-    : ws_(std::move(socket)), loop_(loop), app_(app), services_(services) {
-  info_.app = app.config.name;
-  info_.conn_id = new_short_id('c');
-}
+    : ws_(std::move(socket)), session_(app, services, *this, loop) {}
 
 WsSession::~WsSession() { shutdown("gone"); }
 
 void WsSession::start() {
   upgrade_ = std::make_unique<Upgrade>();
-  upgrade_->parser.header_limit(16 * 1024);
+  upgrade_->parser.header_limit(kMaxHeader);
   arm_deadline();
   http::async_read(ws_.next_layer(), buffer_, upgrade_->parser,
                    [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_request(ec); });
@@ -39,9 +37,9 @@ void WsSession::start() {
 // The whole upgrade (request, authentication, callouts, a refusal's answer)
 // and the whole close each have handshake_timeout_s; in between, Beast's
 // websocket timeouts (idle, pings) watch the socket and no timer is held.
-void WsSession::arm_deadline() {
-  deadline_ = std::make_unique<boost::asio::steady_timer>(ws_.get_executor(),
-                                                         std::chrono::seconds(app_.limits.handshake_timeout_s));
+void WsSession::arm_deadline(std::chrono::seconds limit) {
+  if (limit.count() == 0) limit = std::chrono::seconds(session_.app().limits.handshake_timeout_s);
+  deadline_ = std::make_unique<boost::asio::steady_timer>(ws_.get_executor(), limit);
   deadline_->async_wait([weak = weak_from_this()](beast::error_code ec) {
     if (ec) return;  // cancelled: accepted, or the session is gone
     if (auto self = weak.lock()) {
@@ -52,164 +50,71 @@ void WsSession::arm_deadline() {
 }
 
 void WsSession::on_request(beast::error_code ec) {
-  if (ec) return;  // the client went away or timed out before finishing its request
+  if (ec) {
+    // A request that never came whole (the client left, the deadline) gets
+    // no answer; one that cannot be taken gets its status, as nginx does.
+    if (unsigned status = status_for(ec)) {
+      session_.services().metrics->error(session_.app().config.name, "bad_request");
+      answer_and_linger(status);
+    }
+    return;
+  }
   upgrade_->request = upgrade_->parser.release();
   const auto& request = upgrade_->request;
-  auto raw_target = request.target();
-  Target target = parse_target(std::string_view(raw_target.data(), raw_target.size()));
-  std::optional<Params> params;
-  for (const auto& route : app_.routes)
-    if ((params = route.match(target.path))) break;
-  if (!params) return refuse(404, "not_found");
-  if (!websocket::is_upgrade(request)) return refuse(426, "upgrade_required");
-  upgrade_->query = std::move(target.query);
-  if (!app_.config.allowed_origins.empty()) {
-    auto raw_origin = request[http::field::origin];
-    std::string origin(raw_origin.data(), raw_origin.size());
-    const auto& allowed = app_.config.allowed_origins;
-    bool ok = origin.empty() || std::find(allowed.begin(), allowed.end(), "*") != allowed.end() ||
-              std::find(allowed.begin(), allowed.end(), origin) != allowed.end();
-    if (!ok) return refuse(403, "origin_refused");
-  }
-  info_.params = std::move(*params);
-  info_.options = &app_.config.options;
-  auto raw_cookie = request[http::field::cookie];
-  cookie_.assign(raw_cookie.data(), raw_cookie.size());
-  authenticate([this](bool ok) {
-    if (!ok) return refuse_unauthorized();
-    if (!within_connection_limits()) {
-      services_.metrics->error(info_.app, "too_many_connections");
-      app_.metrics->upgrades_refused.fetch_add(1, std::memory_order_relaxed);
-      auto failure = app_.adapter->auth_failure();
-      if (failure.close_code == 0) return refuse(429, "");
-      return accept_then([this] { close(1008, "Too many connections"); });
-    }
-    open_checked();
+  UpgradeRequest up;
+  up.target = view(request.target());
+  up.websocket = websocket::is_upgrade(request);
+  up.origin = view(request[http::field::origin]);
+  up.authorization = view(request[http::field::authorization]);
+  up.cookie = view(request[http::field::cookie]);
+  UpgradeGate(session_, *this).run(up);
+}
+
+unsigned WsSession::status_for(beast::error_code ec) const {
+  const auto& http_errors = http::make_error_code(http::error::end_of_stream).category();
+  if (ec == http::error::end_of_stream || ec == http::error::partial_message || ec.category() != http_errors)
+    return 0;  // cut short (or the socket failed): nobody to answer
+  if (ec != http::error::header_limit) return 400;
+  // The header is over its limit: the request line alone, or the fields?
+  auto data = buffer_.data();
+  std::string_view head(static_cast<const char*>(data.data()), data.size());
+  auto line_end = head.find("\r\n");
+  return line_end == std::string_view::npos || line_end > kMaxRequestLine ? 414 : 431;
+}
+
+// The client may still be sending what could not be read (a header past the
+// limit): closing with unread bytes is a reset, which can destroy the answer
+// before the client reads it. So, as nginx's lingering close, what it sends
+// is read and dropped for a moment after the answer.
+void WsSession::answer_and_linger(unsigned status) {
+  refuse(status);
+  arm_deadline(std::chrono::seconds(2));
+  linger(std::make_shared<std::array<char, 4096>>());
+}
+
+void WsSession::linger(std::shared_ptr<std::array<char, 4096>> sink) {
+  auto& socket = ws_.next_layer().next_layer();
+  socket.async_read_some(boost::asio::buffer(*sink), [self = shared_from_this(), sink](beast::error_code ec, std::size_t) {
+    if (!ec) self->linger(sink);  // until the client's FIN, or the deadline closes the socket
   });
 }
 
-void WsSession::refuse_unauthorized() {
-  auto failure = app_.adapter->auth_failure();
-  services_.metrics->error(info_.app, "unauthorized");
-  app_.metrics->upgrades_refused.fetch_add(1, std::memory_order_relaxed);
-  if (failure.close_code == 0) return refuse(failure.http_status, "");
-  accept_then([this, code = failure.close_code] { close(code, "Unauthorized"); });
-}
-
-bool WsSession::within_connection_limits() {
-  const auto& l = app_.limits;
-  if (l.max_connections_per_user > 0 &&
-      services_.presence->count(info_.app, {"user", info_.user.id}, info_.user.id) >=
-          static_cast<std::size_t>(l.max_connections_per_user))
-    return false;
-  if (l.connections_per_minute > 0 &&
-      !services_.rates->allow(info_.app, info_.user.id, "connect", {{l.connections_per_minute, 60}}))
-    return false;
-  return true;
-}
-
-void WsSession::open_checked() {
-  auto plan = app_.adapter->plan_open(info_);
-  if (plan.refuse_close_code) {
-    services_.metrics->error(info_.app, "refused");
-    app_.metrics->upgrades_refused.fetch_add(1, std::memory_order_relaxed);
-    return accept_then([this, code = plan.refuse_close_code] { close(code, "Refused"); });
-  }
-  auto checks = std::make_shared<std::vector<CalloutCall>>(std::move(plan.checks));
-  int close_code = plan.forbidden_close_code;
-  auto on_checked = [this, close_code](backend::CalloutResult::Outcome outcome) {
-    using Outcome = backend::CalloutResult::Outcome;
-    if (outcome == Outcome::allowed) return close_code ? opened() : accept_then([this] { opened(); });
-    services_.metrics->error(info_.app, outcome == Outcome::denied ? "forbidden" : "unavailable");
-    app_.metrics->upgrades_refused.fetch_add(1, std::memory_order_relaxed);
-    if (close_code == 0) return refuse(outcome == Outcome::denied ? 403 : 503, "");
-    // Fail closed: an unreachable backend is not permission, but it is not "forbidden" either.
-    close(outcome == Outcome::denied ? close_code : 1011,
-          outcome == Outcome::denied ? "Forbidden" : "Authorization unavailable");
-  };
-  if (close_code) return accept_then([this, checks, on_checked] { run_checks(checks, 0, on_checked); });
-  run_checks(checks, 0, on_checked);
-}
-
-void WsSession::authenticate(std::function<void(bool)> done) {
-  if (app_.config.session) return authenticate_cookie(std::move(done));
-  if (!app_.jwt) return done(false);
-  std::vector<std::string> sources = app_.config.token_sources;
-  if (sources.empty())
-    sources = {app_.adapter->credential() == Credential::bearer ? "bearer" : "query:token"};
-  const auto& query = upgrade_->query;
-  for (const auto& source : sources) {
-    if (source == "bearer") {
-      auto h = upgrade_->request[http::field::authorization];
-      if (h.size() > 7 && beast::iequals(h.substr(0, 7), "Bearer ")) token_.assign(h.data() + 7, h.size() - 7);
-    } else if (source.rfind("query:", 0) == 0) {
-      if (auto it = query.find(source.substr(6)); it != query.end()) token_ = it->second;
-    }
-    if (!token_.empty()) break;
-  }
-  if (token_.empty()) return done(false);
-  auto principal = app_.jwt->verify(token_, unix_now());
-  if (!principal) return done(false);
-  info_.user = std::move(*principal);
-  settle_claims();
-  done(is_valid_id(info_.user.id));  // the user id becomes a subject token
-}
-
-void WsSession::authenticate_cookie(std::function<void(bool)> done) {
-  const auto& session = *app_.config.session;
-  if (cookie_value(cookie_, session.cookie).empty()) return done(false);
-  call({session.callout, {}}, [this, done = std::move(done)](backend::CalloutResult r) {
-    if (!r.allowed() || !r.body.is_object()) return done(false);
-    const auto& s = *app_.config.session;
-    auto text_at = [&](const std::string& pointer) -> std::string {
-      auto v = r.body.value(Json::json_pointer(pointer), Json());
-      if (v.is_string()) return v.get<std::string>();
-      if (v.is_number_integer()) return std::to_string(v.get<std::int64_t>());
-      return "";
-    };
-    info_.user.id = text_at(s.user_pointer);
-    info_.user.name = text_at(s.name_pointer);
-    info_.user.claims = std::move(r.body);
-    settle_claims();
-    done(is_valid_id(info_.user.id));
-  });
-}
-
-void WsSession::settle_claims() {
-  if (!app_.config.admin_pointer.empty()) {
-    auto v = info_.user.claims.value(Json::json_pointer(app_.config.admin_pointer), Json());
-    info_.user.admin = v.is_boolean() && v.get<bool>();
-  }
-  // The adapters read only `username` after this (model.hpp); the whole token
-  // payload would otherwise stay with every socket for its life.
-  Json kept;
-  if (info_.user.claims.is_object()) {
-    if (auto it = info_.user.claims.find("username"); it != info_.user.claims.end()) kept["username"] = std::move(*it);
-  }
-  info_.user.claims = std::move(kept);
-  // Likewise the client's credentials: only callouts that forward them read
-  // them later, and a JWT is a few hundred bytes kept for the socket's life.
-  if (!app_.forwards_bearer) std::string().swap(token_);
-  if (!app_.forwards_cookie) std::string().swap(cookie_);
-}
-
-void WsSession::refuse(unsigned status, std::string_view code) {
+void WsSession::refuse(unsigned status) {
   // Says only what the status says: no reason a token failed, no internals.
   auto res = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(status), 11);
   res->set(http::field::content_type, "text/plain");
   res->set(http::field::connection, "close");
   res->body() = std::string(http::obsolete_reason(static_cast<http::status>(status))) + "\n";
   res->prepare_payload();
-  if (!code.empty()) services_.metrics->error(info_.app, code);
   http::async_write(ws_.next_layer(), *res, [self = shared_from_this(), res](beast::error_code, std::size_t) {
     beast::error_code ignored;
     beast::get_lowest_layer(self->ws_).shutdown(boost::asio::ip::tcp::socket::shutdown_send, ignored);
   });
 }
 
-void WsSession::accept_then(std::function<void()> next) {
+void WsSession::accept(std::function<void()> then) {
   deadline_.reset();  // cancels it
-  const auto& limits = app_.limits;
+  const auto& limits = session_.app().limits;
   websocket::stream_base::timeout timeouts;
   timeouts.handshake_timeout = std::chrono::seconds(limits.handshake_timeout_s);
   timeouts.idle_timeout = std::chrono::seconds(limits.idle_timeout_s);
@@ -220,7 +125,7 @@ void WsSession::accept_then(std::function<void()> next) {
   ws_.control_callback([stream = &ws_.next_layer()](websocket::frame_type kind, beast::string_view) {
     if (kind == websocket::frame_type::close) stream->mark_peer_sent_close();
   });
-  const auto& compression = app_.config.permessage_deflate;
+  const auto& compression = session_.app().config.permessage_deflate;
   if (compression.enabled) {
     websocket::permessage_deflate pmd;
     pmd.server_enable = true;
@@ -236,18 +141,19 @@ void WsSession::accept_then(std::function<void()> next) {
   // Runs inside async_accept, on the answer Beast built: what it says is what the client gets.
   ws_.set_option(websocket::stream_base::decorator([this](websocket::response_type& res) {
     res.set(http::field::server, "gangway");
-    if (app_.config.permessage_deflate.enabled && res.result() == http::status::switching_protocols)
+    if (session_.app().config.permessage_deflate.enabled && res.result() == http::status::switching_protocols)
       compress_if_agreed(res[http::field::sec_websocket_extensions]);
   }));
-  // The 101 goes out with the greeting when next() writes it right away.
+  // The 101 goes out with the greeting when `then` writes it right away.
   ws_.next_layer().hold_next_write();
-  ws_.async_accept(upgrade_->request, [self = shared_from_this(), next = std::move(next)](beast::error_code ec) {
+  ws_.async_accept(upgrade_->request, [self = shared_from_this(), then = std::move(then)](beast::error_code ec) {
     self->upgrade_.reset();
     if (!ec) {
-      self->app_.metrics->connections_total.fetch_add(1, std::memory_order_relaxed);
-      next();
+      self->open_ = true;
+      self->session_.app().metrics->connections_total.fetch_add(1, std::memory_order_relaxed);
+      then();
     }
-    // Whatever next() did not send with it (no greeting yet, or Beast's own
+    // Whatever `then` did not send with it (no greeting yet, or Beast's own
     // answer to a bad upgrade) goes now.
     self->ws_.next_layer().send_held([self](beast::error_code) {});
   });
@@ -275,53 +181,23 @@ void WsSession::compress_if_agreed(beast::string_view extensions) {
   // The shared bytes are compressed with a 32 KiB window; a client that asked
   // for a smaller one gets every frame uncompressed, which RFC 7692 always allows.
   if (!alone || !full_window) return;
-  const auto& c = app_.config.permessage_deflate;
+  const auto& c = session_.app().config.permessage_deflate;
   ws_.next_layer().compress_from(c.min_bytes, c.level);
 }
 
-void WsSession::run_checks(std::shared_ptr<std::vector<CalloutCall>> checks, std::size_t i,
-                           std::function<void(backend::CalloutResult::Outcome)> done) {
-  if (i == checks->size()) return done(backend::CalloutResult::Outcome::allowed);
-  call((*checks)[i], [this, checks, i, done](backend::CalloutResult r) {
-    if (!r.allowed()) return done(r.outcome);
-    info_.context[(*checks)[i].name] = std::move(r.body);
-    run_checks(checks, i + 1, done);
-  });
-}
-
-void WsSession::opened() {
-  if (closing_) return;
-  open_ = true;
-  opened_at_ = std::chrono::steady_clock::now();
-  services_.sessions[loop_].insert(this);
-  app_.metrics->connections.fetch_add(1, std::memory_order_relaxed);
-  auto plan = std::make_shared<Opened>(app_.adapter->on_open(info_));
-  // The welcome frames wait until the server has every room's subscription:
-  // a client that saw them may rely on events published from then on.
-  std::vector<RoomKey> rooms = standing_rooms(0b111);
-  rooms.insert(rooms.end(), plan->rooms.begin(), plan->rooms.end());
-  auto pending = std::make_shared<std::size_t>(rooms.size());
-  for (const auto& room : rooms) {
-    // Holds the session: no read is pending yet to keep it alive.
-    join(room, [self = shared_from_this(), plan, pending] {
-      if (--*pending == 0) self->welcome(std::move(*plan));
-    });
-  }
-}
-
-void WsSession::welcome(Opened&& plan) {
+void WsSession::greet(const std::function<void()>& greet) {
   // Events that arrived while the rooms were joining wait behind the greeting
   // and the open actions' immediate answers (circles' thread_info).
   std::vector<Frame> early;
   early.swap(queue_);
   queued_bytes_ = 0;
   welcomed_ = true;
-  for (auto& f : plan.frames) send_text(std::move(f));
-  publish_lifecycle("connect");
-  for (auto& action : plan.actions) execute(std::move(action));
+  greet();
   for (auto& f : early) send(f);
   do_read();
 }
+
+void WsSession::post(std::function<void()> fn) { boost::asio::post(ws_.get_executor(), std::move(fn)); }
 
 void WsSession::do_read() {
   // An idle socket keeps no read buffer (read_buffer.hpp); the upgrade's goes here.
@@ -333,41 +209,36 @@ void WsSession::do_read() {
 void WsSession::on_read(beast::error_code ec, std::size_t) {
   if (ec) {
     // message_too_big: Beast has already closed with 1009 ("message too big"), as RFC 6455 asks.
-    if (ec == websocket::error::message_too_big) services_.metrics->error(info_.app, "too_large");
+    if (ec == websocket::error::message_too_big)
+      session_.services().metrics->error(session_.app().config.name, "too_large");
     return shutdown(ec == websocket::error::closed ? "client_closed" : ec.message());
   }
-  app_.metrics->frames_in.fetch_add(1, std::memory_order_relaxed);
+  session_.app().metrics->frames_in.fetch_add(1, std::memory_order_relaxed);
   if (!ws_.got_text()) {
     buffer_.release();
-    send_error({ErrorCode::binary_frame, "binary frames are not accepted; send JSON text", "", ""});
+    session_.on_binary();
     return do_read();
   }
   std::string_view frame(static_cast<const char*>(buffer_.data().data()), buffer_.size());
-  auto action = app_.adapter->decode(frame, info_);
+  session_.on_text(frame);
   buffer_.release();
-  if (!action) send_error(action.error());
-  else execute(std::move(*action));
   do_read();
 }
 
-void WsSession::send_text(std::string text) {
-  if (text.empty()) return;
-  send(make_frame(std::move(text)));
-}
-
-void WsSession::send(const Frame& frame) {
-  if (closing_ || !open_) return;
-  if (queued_bytes_ + frame->size() > app_.limits.max_queued_bytes) {
-    app_.metrics->slow_consumers.fetch_add(1, std::memory_order_relaxed);
-    services_.metrics->error(info_.app, "slow_consumer");
+SendResult WsSession::send(const Frame& frame) {
+  if (closing_ || !open_) return SendResult::closed;
+  if (queued_bytes_ + frame->size() > session_.app().limits.max_queued_bytes) {
+    session_.app().metrics->slow_consumers.fetch_add(1, std::memory_order_relaxed);
+    session_.services().metrics->error(session_.app().config.name, "slow_consumer");
     // Deferred: the fan-out may be iterating the room this session is in.
     boost::asio::post(ws_.get_executor(), [self = shared_from_this()] { self->close(1008, "slow consumer"); });
     closing_ = true;
-    return;
+    return SendResult::overflow;
   }
   queued_bytes_ += frame->size();
   queue_.push_back(frame);
   if (queued() == 1 && welcomed_) write_front();
+  return SendResult::queued;
 }
 
 void WsSession::write_front() {
@@ -383,8 +254,9 @@ void WsSession::on_write(beast::error_code ec, std::size_t) {
     queue_[queue_head_ + i].reset();  // the last socket to write a frame frees it
   }
   queued_bytes_ -= bytes;
-  app_.metrics->frames_out.fetch_add(in_flight_, std::memory_order_relaxed);
-  app_.metrics->bytes_out.fetch_add(bytes, std::memory_order_relaxed);
+  auto& metrics = *session_.app().metrics;
+  metrics.frames_out.fetch_add(in_flight_, std::memory_order_relaxed);
+  metrics.bytes_out.fetch_add(bytes, std::memory_order_relaxed);
   queue_head_ += in_flight_;
   in_flight_ = 0;
   if (ec || queue_head_ == queue_.size()) {
@@ -414,8 +286,8 @@ void WsSession::close(int code, std::string_view reason) {
   queued_bytes_ = 0;
   for (std::size_t i = queue_head_; i < queue_.size(); ++i) queued_bytes_ += queue_[i]->size();
   arm_deadline();
-  if (open_) {
-    if (auto frame = app_.adapter->encode_close(code, reason)) {
+  if (session_.is_open()) {
+    if (auto frame = session_.app().adapter->encode_close(code, reason)) {
       queued_bytes_ += frame->size();
       queue_.push_back(make_frame(std::move(*frame)));
       if (queued() == 1) write_front();
@@ -436,14 +308,7 @@ void WsSession::shutdown(std::string_view reason) {
   if (!open_) return;
   open_ = false;
   closing_ = true;
-  auto rooms = joined_rooms();
-  for (const auto& room : rooms) leave(room);
-  for (auto& action : app_.adapter->on_close(info_, rooms)) publish(std::move(action));
-  services_.sessions[loop_].erase(this);
-  app_.metrics->connections.fetch_sub(1, std::memory_order_relaxed);
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - opened_at_);
-  publish_lifecycle("disconnect", ",\"reason\":" + Json(std::string(reason)).dump() +
-                                    ",\"duration_ms\":" + std::to_string(ms.count()));
+  session_.closed(reason);
 }
 
 }  // namespace gangway::net

@@ -22,6 +22,7 @@ inline void expect_action(const Action& got, const Action& want) {
   EXPECT_EQ(got.type, want.type);
   EXPECT_EQ(got.request_event, want.request_event);
   EXPECT_EQ(got.kind, want.kind);
+  EXPECT_EQ(got.query, want.query);
   EXPECT_EQ(got.room, want.room);
   EXPECT_EQ(got.data, want.data);
   ASSERT_EQ(got.authorize.has_value(), want.authorize.has_value());

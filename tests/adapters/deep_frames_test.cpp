@@ -15,19 +15,18 @@ namespace gangway {
 namespace {
 
 SessionInfo session() {
-  static const Json options = Json::object();
   SessionInfo s;
   s.app = "app";
   s.conn_id = "c-1";
   s.user.id = "u-1";
   s.params = {{"thread_id", "2"}, {"user_id", "u-1"}, {"place_id", "p-1"}};
-  s.options = &options;
   return s;
 }
 
 TEST(DeepFrames, EveryDialectAnswersInvalidJsonAndSaysWhy) {
-  for (std::string_view name : adapter_names()) {
-    const Adapter& adapter = *find_adapter(name);
+  for (std::string_view name : dialect_names()) {
+    const auto made = make_adapter(name);
+    const Adapter& adapter = *made;
     for (std::size_t levels : test::kDeepLevels) {
       for (const std::string& frame : {test::nested_arrays(levels), test::nested_objects(levels)}) {
         auto decoded = adapter.decode(frame, session());
@@ -42,13 +41,14 @@ TEST(DeepFrames, EveryDialectAnswersInvalidJsonAndSaysWhy) {
 
 TEST(DeepFrames, EventsAsDeepAsTheBoundAreRendered) {
   const std::string data = test::nested_arrays(max_json_depth() - 2);
-  for (std::string_view name : adapter_names()) {
+  for (std::string_view name : dialect_names()) {
+    const auto adapter = make_adapter(name);
     auto event = parse_event(R"({"event":"notification","data":{"payload":)" + data + "}}");
     ASSERT_TRUE(event) << name;
-    find_adapter(name)->encode(*event, {"user", "u-1"});  // whatever the dialect shows, it does not crash
+    adapter->encode(*event, {"user", "u-1"});  // whatever the dialect shows, it does not crash
     auto raw = parse_event(R"({"frame":{"payload":)" + data + "}}");
     ASSERT_TRUE(raw);
-    auto frame = find_adapter(name)->encode(*raw, {"user", "u-1"});
+    auto frame = adapter->encode(*raw, {"user", "u-1"});
     ASSERT_TRUE(frame) << name;
     EXPECT_EQ(json_depth(*frame, 1000), max_json_depth() - 1) << name;
   }
@@ -77,13 +77,14 @@ TEST(DeepFrames, TheDeepestConfigurableDocumentFitsInAQuarterOfALoopsStack) {
   set_max_json_depth(1000);
   on_small_stack(2 << 20, [] {
     const std::string data = test::nested_arrays(998);
-    for (std::string_view name : adapter_names()) {
+    for (std::string_view name : dialect_names()) {
+      const auto adapter = make_adapter(name);
       auto event = parse_event(R"({"event":"notification","data":{"payload":)" + data + "}}");
       auto raw = parse_event(R"({"frame":{"payload":)" + data + "}}");
       if (!event || !raw) return ADD_FAILURE() << "not parsed";
       Event copy = *event;
-      find_adapter(name)->encode(copy, {"user", "u-1"});
-      EXPECT_TRUE(find_adapter(name)->encode(*raw, {"user", "u-1"})) << name;
+      adapter->encode(copy, {"user", "u-1"});
+      EXPECT_TRUE(adapter->encode(*raw, {"user", "u-1"})) << name;
     }
   });
   set_max_json_depth(before);

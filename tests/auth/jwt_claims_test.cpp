@@ -15,7 +15,7 @@ using nlohmann::json;
 class JwtClaimsTest : public ::testing::Test {
  protected:
   // HS256 keeps these fast; the claim checks do not depend on the algorithm.
-  static Result<Principal, JwtError> verify(const json& claims, JwtPolicy p = policy()) {
+  static Result<auth::VerifiedToken, JwtError> verify(const json& claims, JwtPolicy p = policy()) {
     JwtVerifier v(std::move(p));
     return v.verify(mint_openssl("HS256", test_keys().secret, claims), kNow);
   }
@@ -113,9 +113,9 @@ TEST_F(JwtClaimsTest, MissingOrUnusableSubject) {
 }
 
 TEST_F(JwtClaimsTest, IntegerSubjectBecomesDecimal) {
-  EXPECT_EQ(verify(with({{"sub", 42}}))->id, "42");
-  EXPECT_EQ(verify(with({{"sub", -7}}))->id, "-7");
-  EXPECT_EQ(verify(with({{"sub", 18446744073709551615ULL}}))->id, "18446744073709551615");
+  EXPECT_EQ(verify(with({{"sub", 42}}))->user.id, "42");
+  EXPECT_EQ(verify(with({{"sub", -7}}))->user.id, "-7");
+  EXPECT_EQ(verify(with({{"sub", 18446744073709551615ULL}}))->user.id, "18446744073709551615");
 }
 
 TEST_F(JwtClaimsTest, CustomUserClaim) {
@@ -123,22 +123,32 @@ TEST_F(JwtClaimsTest, CustomUserClaim) {
   p.user_claim = "user_id";
   const auto r = verify(with({{"user_id", 1001}}), p);
   ASSERT_TRUE(r.ok());
-  EXPECT_EQ(r->id, "1001");
+  EXPECT_EQ(r->user.id, "1001");
   expect_error(verify(base_claims(), p), JwtError::no_subject);  // `sub` alone is not enough
 }
 
 TEST_F(JwtClaimsTest, NameIsTheFirstPresentStringClaim) {
-  EXPECT_EQ(verify(base_claims())->name, "Ann");
-  EXPECT_EQ(verify(with({{"name", 5}, {"username", "ann_1"}}))->name, "ann_1");
-  EXPECT_EQ(verify(with({{"full_name", "Ann Lee"}, {"username", "ann_1"}}))->name, "Ann");
+  EXPECT_EQ(verify(base_claims())->user.name, "Ann");
+  EXPECT_EQ(verify(with({{"name", 5}, {"username", "ann_1"}}))->user.name, "ann_1");
+  EXPECT_EQ(verify(with({{"full_name", "Ann Lee"}, {"username", "ann_1"}}))->user.name, "Ann");
   json c = without("name");
   c["username"] = "ann_1";
   c["full_name"] = "Ann Lee";
-  EXPECT_EQ(verify(c)->name, "Ann Lee");
-  EXPECT_EQ(verify(without("name"))->name, "");
+  EXPECT_EQ(verify(c)->user.name, "Ann Lee");
+  EXPECT_EQ(verify(without("name"))->user.name, "");
   JwtPolicy p = policy();
   p.name_claims = {"nick"};
-  EXPECT_EQ(verify(with({{"nick", "A"}}), p)->name, "A");
+  EXPECT_EQ(verify(with({{"nick", "A"}}), p)->user.name, "A");
+}
+
+TEST_F(JwtClaimsTest, UsernameIsItsClaimElseTheName) {
+  EXPECT_EQ(verify(with({{"username", "ann_1"}}))->user.username, "ann_1");
+  EXPECT_EQ(verify(base_claims())->user.username, "Ann");
+  EXPECT_EQ(verify(with({{"username", 5}}))->user.username, "Ann");
+  EXPECT_EQ(verify(with({{"username", ""}}))->user.username, "Ann");
+  JwtPolicy p = policy();
+  p.username_claim = "preferred_username";
+  EXPECT_EQ(verify(with({{"preferred_username", "ann.lee"}, {"username", "x"}}), p)->user.username, "ann.lee");
 }
 
 TEST_F(JwtClaimsTest, ClaimsCarryTheWholePayload) {

@@ -34,7 +34,7 @@ inline const std::string& signing_key(std::string_view alg) {
 }
 
 // Expects a failure with exactly `want`, printing names rather than numbers.
-inline void expect_error(const Result<Principal, auth::JwtError>& r, auth::JwtError want) {
+inline void expect_error(const Result<auth::VerifiedToken, auth::JwtError>& r, auth::JwtError want) {
   ASSERT_FALSE(r.ok()) << "expected " << auth::to_string(want) << ", got success";
   EXPECT_EQ(auth::to_string(r.error()), auth::to_string(want));
 }

@@ -33,8 +33,8 @@ TEST_P(ValidTokenTest, VerifiesAndFillsPrincipal) {
                                    : mint_openssl(alg, signing_key(alg), claims);
   const auto r = v.verify(token, kNow);
   ASSERT_TRUE(r.ok()) << auth::to_string(r.error());
-  EXPECT_EQ(r->id, "u-1");
-  EXPECT_EQ(r->name, "Ann");
+  EXPECT_EQ(r->user.id, "u-1");
+  EXPECT_EQ(r->user.name, "Ann");
   EXPECT_EQ(r->claims, claims);
 }
 

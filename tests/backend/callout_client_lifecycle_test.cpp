@@ -6,7 +6,7 @@
 
 #include "gateway/backend/callout_client.hpp"
 #include "tests/backend/callout_support.hpp"
-#include "tests/backend/test_backend.hpp"
+#include "tests/support/test_backend.hpp"
 
 namespace gangway::backend {
 namespace {

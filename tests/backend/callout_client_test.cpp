@@ -6,7 +6,7 @@
 #include <stdexcept>
 
 #include "tests/backend/callout_support.hpp"
-#include "tests/backend/test_backend.hpp"
+#include "tests/support/test_backend.hpp"
 #include "tests/support/process.hpp"
 
 namespace gangway::backend {

@@ -20,6 +20,13 @@
 namespace gangway::test {
 namespace {
 
+// One tribe adapter for the whole file, as an app holds one.
+const Adapter& tribe_adapter() {
+  static const auto adapter = make_adapter("tribe");
+  return *adapter;
+}
+
+
 using namespace std::chrono_literals;
 
 // Stands in for one gateway loop: jobs posted to it run on the test thread.
@@ -53,9 +60,10 @@ class TestLoop {
 class RecordingConnection final : public Connection {
  public:
   RecordingConnection() { info_.conn_id = "c1"; info_.user.id = "u1"; }
-  void send(const Frame& frame) override {
+  SendResult send(const Frame& frame) override {
     frames.push_back(frame->text());
     shared.push_back(frame);
+    return SendResult::queued;
   }
   void close(int, std::string_view) override {}
   const SessionInfo& info() const override { return info_; }
@@ -82,7 +90,7 @@ TEST(FanoutTest, AnEventPublishedWhenAJoinIsReadyIsDelivered) {
   Fanout fanout(*gateway_bus, 1, [&](std::size_t, std::function<void()> job) { loop.post(std::move(job)); });
   AppMetrics metrics;
   RecordingConnection conn;
-  const Adapter& tribe = *find_adapter("tribe");
+  const Adapter& tribe = tribe_adapter();
 
   // Many fresh rooms at once: without waiting for the server, some publishes
   // would overtake their SUB and be dropped.
@@ -109,7 +117,7 @@ TEST(FanoutTest, AJoinToASubscribedRoomIsReadyAtOnce) {
   Fanout fanout(*bus, 1, [&](std::size_t, std::function<void()> job) { loop.post(std::move(job)); });
   AppMetrics metrics;
   RecordingConnection first, second;
-  const Adapter& tribe = *find_adapter("tribe");
+  const Adapter& tribe = tribe_adapter();
   bool first_ready = false, second_ready = false;
   fanout.join(0, "gw.out.tribe.conversation.c", {"conversation", "c"}, tribe, metrics, &first,
               [&] { first_ready = true; });
@@ -143,7 +151,7 @@ class TwoLoopFanoutTest : public ::testing::Test {
   std::unique_ptr<bus::NatsBus> bus_, backend_;
   TestLoop loops_[2];
   AppMetrics metrics_;
-  const Adapter& tribe_ = *find_adapter("tribe");
+  const Adapter& tribe_ = tribe_adapter();
   std::unique_ptr<Fanout> fanout_;
 };
 
@@ -205,7 +213,7 @@ TEST(FanoutTest, EventsOfDifferentRoomsKeepTheirOrderOnALoop) {
   Fanout fanout(*bus, 1, [&](std::size_t, std::function<void()> job) { loop.post(std::move(job)); });
   AppMetrics metrics;
   RecordingConnection conn;
-  const Adapter& tribe = *find_adapter("tribe");
+  const Adapter& tribe = tribe_adapter();
   int ready = 0;
   for (const char* id : {"a", "b", "c"})
     fanout.join(0, std::string("gw.out.tribe.conversation.") + id, {"conversation", id}, tribe, metrics, &conn,

@@ -39,23 +39,29 @@ TEST(CirclesAdapter, PlaceSocketAsksForACheckInWithinTheDefaultWindow) {
 }
 
 TEST(CirclesAdapter, PlaceWindowComesFromTheAppOptions) {
-  Json options{{"window_hours", 3}};
-  OpenPlan p = CirclesAdapter().plan_open(session({{"place_id", "1"}}, &options));
+  auto options = circles::parse_options(Json{{"window_hours", 3}});
+  ASSERT_TRUE(options) << options.error();
+  OpenPlan p = CirclesAdapter(*options).plan_open(place_session());
   ASSERT_EQ(p.checks.size(), 1u);
   EXPECT_EQ(p.checks[0].params.at("window_hours"), "3");
+  ASSERT_TRUE(circles::parse_options(Json(nullptr)));
+  EXPECT_EQ(circles::parse_options(Json(nullptr))->window_hours, 12);
+  EXPECT_EQ(circles::parse_options(Json::object())->window_hours, 12);
 }
 
-TEST(CirclesAdapter, ABadWindowSettingFallsBackToTwelveHours) {
+// A bad setting is a config error naming the key (--check-config), not a silent default.
+TEST(CirclesAdapter, ABadWindowSettingIsAConfigError) {
   for (Json options : {Json{{"window_hours", "3"}}, Json{{"window_hours", 0}}, Json{{"window_hours", -4}},
-                       Json{{"window_hours", 2.5}}, Json{{"window_hours", nullptr}}, Json{{"window_hours", 100000}},
-                       Json::array(), Json(nullptr)}) {
-    SCOPED_TRACE(options.dump());
-    SessionInfo s = session({{"place_id", "1"}}, &options);
-    EXPECT_EQ(CirclesAdapter().plan_open(s).checks.at(0).params.at("window_hours"), "12");
+                       Json{{"window_hours", 2.5}}, Json{{"window_hours", nullptr}}, Json{{"window_hours", 100000}}}) {
+    auto parsed = circles::parse_options(options);
+    ASSERT_FALSE(parsed) << options.dump();
+    EXPECT_NE(parsed.error().find("options.window_hours must be an integer from 1 to 8760"), std::string::npos)
+        << parsed.error();
   }
-  SessionInfo no_options = place_session();
-  no_options.options = nullptr;
-  EXPECT_EQ(CirclesAdapter().plan_open(no_options).checks.at(0).params.at("window_hours"), "12");
+  auto unknown = circles::parse_options(Json{{"windw_hours", 3}});
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error(), "options.windw_hours is not an option of circles (it has: window_hours)");
+  EXPECT_FALSE(circles::parse_options(Json::array()));
 }
 
 TEST(CirclesAdapter, UserSocketNeedsNoCalloutForItsOwnUser) {
@@ -94,7 +100,7 @@ TEST(CirclesAdapter, DmOpenSendsConnectionEstablishedJoinsTheThreadAndQueriesPre
   ASSERT_EQ(o.actions.size(), 2u);
 
   EXPECT_EQ(o.actions[0].type, Action::Type::query);
-  EXPECT_EQ(o.actions[0].kind, "online_users");
+  EXPECT_EQ(o.actions[0].query, Action::Query::online_users);
   EXPECT_EQ(o.actions[0].room, (RoomKey{"dm", "2"}));
 
   Action online;
@@ -118,8 +124,7 @@ TEST(CirclesAdapter, UserOpenSendsConnectionEstablishedAndLeavesTheUserRoomToThe
 }
 
 TEST(CirclesAdapter, PlaceOpenSendsTheWindowAndJoinsThePlace) {
-  Json options{{"window_hours", 6}};
-  Opened o = CirclesAdapter().on_open(session({{"place_id", "1"}}, &options));
+  Opened o = CirclesAdapter(circles::Options{6}).on_open(place_session());
   ASSERT_EQ(o.frames.size(), 1u);
   // The seed shows no timestamp on this one.
   expect_seed_frame(o.frames[0],
@@ -196,10 +201,10 @@ TEST(CirclesAdapter, ThreadInfoSurvivesOddAnswers) {
 TEST(CirclesAdapter, OtherQueriesRenderNothing) {
   Action q;
   q.type = Action::Type::query;
-  q.kind = "user_online";
+  q.query = Action::Query::user_online;
   q.room = {"user", "6"};
   EXPECT_TRUE(CirclesAdapter().render_query(q, Json{{"online", true}}, dm_session()).empty());
-  q.kind = "online_users";
+  q.query = Action::Query::online_users;
   q.room = {"place", "1"};
   EXPECT_TRUE(CirclesAdapter().render_query(q, Json{{"users", {"8"}}}, place_session()).empty());
 }

@@ -20,19 +20,13 @@ using circles::kMaxTextBytes;
 // with their (checked) ISO-8601 timestamp replaced by this.
 inline constexpr const char* kSeedTime = "2025-...";
 
-inline const Json& no_options() {
-  static const Json empty = Json::object();
-  return empty;
-}
-
 // The seed's user 8, on the socket of the given route params.
-inline SessionInfo session(Params params, const Json* options = &no_options()) {
+inline SessionInfo session(Params params) {
   SessionInfo s;
   s.app = "circles";
   s.conn_id = "conn-1";
-  s.user = Principal{"8", "Maya Patel", Json{{"sub", "8"}, {"name", "Maya Patel"}}};
+  s.user = Principal{"8", "Maya Patel", "Maya Patel"};
   s.params = std::move(params);
-  s.options = options;
   return s;
 }
 inline SessionInfo dm_session() { return session({{"thread_id", "2"}}); }

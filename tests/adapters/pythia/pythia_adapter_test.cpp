@@ -98,7 +98,7 @@ std::vector<ClientCase> client_cases() {
 })"});
 
   Action online = want(Action::Type::query, "get_online_users");
-  online.kind = "online_users";
+  online.query = Action::Query::online_users;
   online.room = {"channel", "channel-uuid"};
   online.authorize = CalloutCall{"channel_access", {{"channel_id", "channel-uuid"}}};
   cases.push_back({"get_online_users", R"({
@@ -148,7 +148,9 @@ TEST(PythiaAdapter, OnlineUsersWithAnOddAnswerIsAnEmptyList) {
     EXPECT_EQ(frames[0], R"({"type":"online_users","channel_id":"c","users":[],"timestamp":")" +
                              std::string(kSeedTime) + "\"}");
   }
-  EXPECT_TRUE(a.render_query(want(Action::Type::query, "x"), Json::object(), session()).empty())
+  Action other = want(Action::Type::query, "x");
+  other.query = Action::Query::user_online;
+  EXPECT_TRUE(a.render_query(other, Json::object(), session()).empty())
       << "only online_users is a pythia query";
 }
 

@@ -12,8 +12,8 @@ namespace {
 using namespace pythia_testing;
 using testing::expect_seed_frame;
 
-SessionInfo with_channels(Json body, const Json* options = &no_options()) {
-  SessionInfo s = session(options);
+SessionInfo with_channels(Json body) {
+  SessionInfo s = session();
   s.context = Json{{"user_channels", std::move(body)}};
   return s;
 }
@@ -60,12 +60,10 @@ TEST(PythiaLifecycle, OnOpenSendsTheSeedsConnectionEstablished) {
   EXPECT_TRUE(o.actions.empty());
 }
 
-TEST(PythiaLifecycle, UsernameFallsBackToTheDisplayName) {
+// The core settles the username (the claim, else the display name: tests/session).
+TEST(PythiaLifecycle, TheUsernameIsThePrincipals) {
   SessionInfo s = with_channels(Json::array());
-  s.user.claims = Json{{"sub", "user-uuid"}};
-  Opened o = adapter().on_open(s);
-  EXPECT_EQ(Json::parse(o.frames[0]).at("username"), "John Doe");
-  s.user.claims = Json{{"username", 5}};
+  s.user.username = "John Doe";
   EXPECT_EQ(Json::parse(adapter().on_open(s).frames[0]).at("username"), "John Doe");
 }
 
@@ -87,8 +85,9 @@ TEST(PythiaLifecycle, OnOpenWithoutAMembershipAnswerJoinsNothing) {
 }
 
 TEST(PythiaLifecycle, AutoJoinIsCappedByTheOption) {
-  Json options{{"max_auto_join_channels", 1}};
-  Opened o = adapter().on_open(with_channels(Json::array({"a", "b", "c"}), &options));
+  auto options = pythia::parse_options(Json{{"max_auto_join_channels", 1}});
+  ASSERT_TRUE(options) << options.error();
+  Opened o = PythiaAdapter(&seed_clock, *options).on_open(with_channels(Json::array({"a", "b", "c"})));
   EXPECT_EQ(o.rooms, (std::vector<RoomKey>{{"channel", "a"}}));
   EXPECT_EQ(o.actions.size(), 1u);
 }
@@ -106,13 +105,14 @@ TEST(PythiaLifecycle, OnCloseAnnouncesOfflineAndStopsTypingInEveryChannel) {
 
 TEST(PythiaLifecycle, TypingStopOnCloseCanWaitForTheLastSocketOrBeOff) {
   std::vector<RoomKey> rooms{{"channel", "c-1"}};
-  Json last{{"typing_stop_on_close", "last_socket"}};
-  auto actions = adapter().on_close(session(&last), rooms);
+  auto with = [](const char* stop) {
+    return PythiaAdapter(&seed_clock, *pythia::parse_options(Json{{"typing_stop_on_close", stop}}));
+  };
+  auto actions = with("last_socket").on_close(session(), rooms);
   ASSERT_EQ(actions.size(), 2u);
   expect_action(actions[1], typing_stop("c-1", Action::Presence::offline));
 
-  Json never{{"typing_stop_on_close", "never"}};
-  actions = adapter().on_close(session(&never), rooms);
+  actions = with("never").on_close(session(), rooms);
   ASSERT_EQ(actions.size(), 1u);
   expect_action(actions[0], status("c-1", "offline", Action::Presence::offline));
 }
@@ -165,19 +165,34 @@ TEST(PythiaMembership, OtherBodiesYieldNothing) {
 }
 
 TEST(PythiaOptions, DefaultsAndOverrides) {
-  auto o = pythia::read_options(nullptr);
-  EXPECT_EQ(o.max_auto_join, pythia::kDefaultMaxAutoJoin);
-  EXPECT_EQ(o.typing_stop, pythia::TypingStop::every_close);
-  Json bad{{"max_auto_join_channels", -1}, {"typing_stop_on_close", "sometimes"}};
-  o = pythia::read_options(&bad);
-  EXPECT_EQ(o.max_auto_join, pythia::kDefaultMaxAutoJoin);
-  EXPECT_EQ(o.typing_stop, pythia::TypingStop::every_close);
-  Json good{{"max_auto_join_channels", 5}, {"typing_stop_on_close", "never"}};
-  o = pythia::read_options(&good);
-  EXPECT_EQ(o.max_auto_join, 5u);
-  EXPECT_EQ(o.typing_stop, pythia::TypingStop::never);
-  Json not_object = Json::array();
-  EXPECT_EQ(pythia::read_options(&not_object).max_auto_join, pythia::kDefaultMaxAutoJoin);
+  for (const Json& none : {Json(nullptr), Json::object()}) {
+    auto o = pythia::parse_options(none);
+    ASSERT_TRUE(o) << o.error();
+    EXPECT_EQ(o->max_auto_join, pythia::kDefaultMaxAutoJoin);
+    EXPECT_EQ(o->typing_stop, pythia::TypingStop::every_close);
+  }
+  auto o = pythia::parse_options(Json{{"max_auto_join_channels", 5}, {"typing_stop_on_close", "never"}});
+  ASSERT_TRUE(o) << o.error();
+  EXPECT_EQ(o->max_auto_join, 5u);
+  EXPECT_EQ(o->typing_stop, pythia::TypingStop::never);
+}
+
+// A bad option is a config error naming it (--check-config), not a silent default.
+TEST(PythiaOptions, BadOrUnknownOptionsAreConfigErrors) {
+  const std::pair<Json, std::string> cases[] = {
+      {Json{{"max_auto_join_channels", -1}}, "options.max_auto_join_channels must be an integer from 0 to 100000"},
+      {Json{{"max_auto_join_channels", "5"}}, "options.max_auto_join_channels must be an integer from 0 to 100000"},
+      {Json{{"typing_stop_on_close", "sometimes"}},
+       R"(options.typing_stop_on_close must be one of "every_close", "last_socket", "never")"},
+      {Json{{"max_autojoin", 5}},
+       "options.max_autojoin is not an option of pythia (it has: max_auto_join_channels, typing_stop_on_close)"},
+      {Json::array(), "options must be an object"},
+  };
+  for (const auto& [options, problem] : cases) {
+    auto o = pythia::parse_options(options);
+    ASSERT_FALSE(o) << options.dump();
+    EXPECT_EQ(o.error(), problem);
+  }
 }
 
 }  // namespace

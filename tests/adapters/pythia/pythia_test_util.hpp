@@ -17,17 +17,11 @@ inline constexpr const char* kSeedTime = "2024-01-07T10:30:00Z";
 inline std::string seed_clock() { return kSeedTime; }
 inline PythiaAdapter adapter() { return PythiaAdapter(&seed_clock); }
 
-inline const Json& no_options() {
-  static const Json empty = Json::object();
-  return empty;
-}
-
-inline SessionInfo session(const Json* options = &no_options()) {
+inline SessionInfo session() {
   SessionInfo s;
   s.app = "pythia";
   s.conn_id = "conn-1";
-  s.user = Principal{"user-uuid", "John Doe", Json{{"sub", "user-uuid"}, {"username", "john_doe"}}};
-  s.options = options;
+  s.user = Principal{"user-uuid", "John Doe", "john_doe"};
   return s;
 }
 

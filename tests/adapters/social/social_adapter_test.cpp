@@ -17,7 +17,7 @@ SessionInfo session(bool admin = false) {
   SessionInfo s;
   s.app = "social";
   s.conn_id = "conn-1";
-  s.user = Principal{"7", "alice", Json{{"user_id", 7}, {"username", "alice"}, {"is_admin", admin}}, admin};
+  s.user = Principal{"7", "alice", "alice", admin};
   return s;
 }
 

@@ -42,7 +42,7 @@ SessionInfo session() {
   SessionInfo s;
   s.app = "social";
   s.conn_id = "conn-1";
-  s.user = Principal{"7", "alice", Json::object(), true};
+  s.user = Principal{"7", "alice", "alice", true};
   return s;
 }
 

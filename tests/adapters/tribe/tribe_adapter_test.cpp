@@ -18,7 +18,7 @@ SessionInfo session() {
   SessionInfo s;
   s.app = "tribe";
   s.conn_id = "conn-1";
-  s.user = Principal{"user_uuid", "Full Name", Json{{"sub", "user_uuid"}}};
+  s.user = Principal{"user_uuid", "Full Name", "Full Name"};
   return s;
 }
 

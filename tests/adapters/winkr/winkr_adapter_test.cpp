@@ -137,13 +137,15 @@ TEST(WinkrAdapter, CloseReasonsAreSnakeCase) {
   EXPECT_EQ(reason(4000, "  --  "), "closed");
 }
 
-TEST(WinkrAdapter, UsernameFallsBackToTheDisplayNameThenTheId) {
+// The core settles the username (the claim, else the display name:
+// tests/session); winkr falls back to the id where there is neither.
+TEST(WinkrAdapter, UsernameFallsBackToTheId) {
   WinkrAdapter a(noon);
   const char* typing = R"({"event":"typing:start","data":{"conversation_id":"c"}})";
   EXPECT_EQ(a.decode(typing, john())->data["username"], "john_doe");
   SessionInfo anonymous = john();
   anonymous.user.name.clear();
-  anonymous.user.claims = Json{{"username", 7}};
+  anonymous.user.username.clear();
   EXPECT_EQ(a.decode(typing, anonymous)->data["username"], "user-uuid-1");
 }
 

@@ -18,7 +18,7 @@ inline SessionInfo jane() {
   SessionInfo s;
   s.app = "winkr";
   s.conn_id = "conn-uuid-2";
-  s.user = Principal{"user-uuid-2", "Jane Doe", Json{{"sub", "user-uuid-2"}, {"username", "jane_doe"}}};
+  s.user = Principal{"user-uuid-2", "Jane Doe", "jane_doe"};
   return s;
 }
 
@@ -27,7 +27,7 @@ inline SessionInfo john() {
   SessionInfo s;
   s.app = "winkr";
   s.conn_id = "conn-uuid-1";
-  s.user = Principal{"user-uuid-1", "john_doe", Json{{"sub", "user-uuid-1"}}};
+  s.user = Principal{"user-uuid-1", "john_doe", "john_doe"};
   return s;
 }
 

@@ -1,6 +1,8 @@
-#include "tests/backend/test_backend.hpp"
+#include "tests/support/test_backend.hpp"
 
 #include <gtest/gtest.h>
+
+#include <optional>
 
 namespace gangway::test {
 
@@ -53,12 +55,24 @@ void TestBackend::release() {
   changed_.notify_all();
 }
 
+void TestBackend::answer(const std::string& path, int status, std::string body) {
+  std::lock_guard lock(mutex_);
+  answers_[path] = {status, std::move(body)};
+}
+
 void TestBackend::handle(const httplib::Request& req, httplib::Response& res) {
+  std::optional<std::pair<int, std::string>> set;
   {
     std::lock_guard lock(mutex_);
     seen_.push_back({req.method, req.target, req.path, req.headers, req.body});
+    if (auto it = answers_.find(req.path); it != answers_.end()) set = it->second;
   }
   changed_.notify_all();
+  if (set) {
+    res.status = set->first;
+    res.set_content(set->second, "application/json");
+    return;
+  }
 
   const std::string& p = req.path;
   if (p.rfind("/status/", 0) == 0) {

@@ -1,13 +1,15 @@
 // Persisted kinds: stored (JetStream, NATS request/reply or an HTTP callout)
 // before they are fanned out; the sender hears of a failure, never silence.
-#include "gateway/core/clock.hpp"
-#include "gateway/core/json_parse.hpp"
+#include <memory>
+
 #include "gateway/core/ids.hpp"
-#include "gateway/net/ws_session.hpp"
+#include "gateway/core/json_parse.hpp"
+#include "gateway/session/envelope.hpp"
+#include "gateway/session/session.hpp"
 
-namespace gangway::net {
+namespace gangway {
 
-void WsSession::store_then_fan_out(Action&& action) {
+void Session::store_then_fan_out(Action&& action) {
   auto spec_it = app_.config.persist.find(action.kind);
   if (spec_it == app_.config.persist.end())
     return send_error({ErrorCode::store_failed, "storing " + action.kind + " is not configured", "",
@@ -15,7 +17,7 @@ void WsSession::store_then_fan_out(Action&& action) {
   const PersistSpec& spec = spec_it->second;
   auto a = std::make_shared<Action>(std::move(action));
   auto id = new_uuid();
-  Json env = envelope(*a, id);
+  Json env = envelope(*a, info_, services_.gateway_id, id);
   auto subject = services_.subjects.inbound(info_.app, a->kind, a->room);
   auto failed = [this, a](std::string detail, ErrorCode code = ErrorCode::store_failed) {
     send_error({code, std::move(detail), "", a->request_event});
@@ -26,6 +28,7 @@ void WsSession::store_then_fan_out(Action&& action) {
     if (a->fanout) a->fanout->data = std::move(message);
     fan_out(*a);
   };
+  const Loopback loop(peer_, false);
 
   switch (spec.via) {
     case PersistSpec::Via::jetstream: {
@@ -36,22 +39,26 @@ void WsSession::store_then_fan_out(Action&& action) {
       message["created_at"] = env["received_at"];
       services_.no_echo_bus->publish_durable(
           subject, env.dump(), id, spec.timeout,
-          post_back<bus::BusError>([stored, failed, message = std::move(message)](bus::BusError e) mutable {
-            if (e != bus::BusError::ok) return failed("the message was not stored (" + std::string(to_string(e)) + ")");
-            stored(std::move(message));
-          }));
+          [loop, stored, failed, message = std::move(message)](bus::BusError e) mutable {
+            loop.post([e, stored, failed, message = std::move(message)]() mutable {
+              if (e != bus::BusError::ok) return failed("the message was not stored (" + std::string(to_string(e)) + ")");
+              stored(std::move(message));
+            });
+          });
       return;
     }
     case PersistSpec::Via::request: {
       services_.no_echo_bus->request(
           spec.subject.empty() ? subject : spec.subject, env.dump(), spec.timeout,
-          post_back<bus::BusError, std::string>([stored, failed](bus::BusError e, std::string reply) {
-            if (e == bus::BusError::rejected && reply == "404")
-              return failed("the conversation or message does not exist", ErrorCode::store_not_found);
-            if (e == bus::BusError::rejected) return failed("the store refused the message (" + reply.substr(0, 8) + ")");
-            if (e != bus::BusError::ok) return failed("the message was not stored (" + std::string(to_string(e)) + ")");
-            stored(parse_json(reply));
-          }));
+          [loop, stored, failed](bus::BusError e, std::string&& reply) {
+            loop.post([e, reply = std::move(reply), stored, failed] {
+              if (e == bus::BusError::rejected && reply == "404")
+                return failed("the conversation or message does not exist", ErrorCode::store_not_found);
+              if (e == bus::BusError::rejected) return failed("the store refused the message (" + reply.substr(0, 8) + ")");
+              if (e != bus::BusError::ok) return failed("the message was not stored (" + std::string(to_string(e)) + ")");
+              stored(parse_json(reply));
+            });
+          });
       return;
     }
     case PersistSpec::Via::http: {
@@ -73,4 +80,4 @@ void WsSession::store_then_fan_out(Action&& action) {
   }
 }
 
-}  // namespace gangway::net
+}  // namespace gangway

@@ -4,12 +4,14 @@
 //
 // Default answers by path: /status/NNN → NNN with {"ok":true};
 // /participant/true|false → {"participant": …}; /text → a non-JSON 200;
-// /slow → waits until release() (or 10 s), then 200. Anything else → 200 {"ok":true}.
+// /slow → waits until release() (or 10 s), then 200. Anything else → 200 {"ok":true},
+// unless answer() set that path's answer.
 #include <httplib.h>
 
 #include <chrono>
 #include <condition_variable>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -39,6 +41,8 @@ class TestBackend {
   // True once at least `n` requests have arrived (before their answers are sent).
   bool wait_for_requests(std::size_t n, std::chrono::milliseconds timeout = std::chrono::seconds(5));
   void release();  // lets every /slow request (now and later) answer
+  // From now on, requests for exactly `path` get `status` and `body` (JSON).
+  void answer(const std::string& path, int status, std::string body);
 
  private:
   void handle(const httplib::Request& req, httplib::Response& res);
@@ -49,6 +53,7 @@ class TestBackend {
   std::mutex mutex_;
   std::condition_variable changed_;
   std::vector<SeenRequest> seen_;
+  std::map<std::string, std::pair<int, std::string>> answers_;
   bool released_ = false;
 };
 

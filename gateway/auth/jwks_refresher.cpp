@@ -1,4 +1,4 @@
-#include "gateway/app/jwks_refresher.hpp"
+#include "gateway/auth/jwks_refresher.hpp"
 
 #include <httplib.h>
 

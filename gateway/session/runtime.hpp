@@ -1,13 +1,15 @@
 #pragma once
-// What sessions share: one AppRuntime per configured app, one Services per process.
+// What sessions share: one AppRuntime per configured app, one Services per
+// process. Built once at startup (gateway/app/gateway.cpp) and read-only
+// afterwards, but for the thread-safe objects they point to.
 #include <memory>
 #include <string>
 #include <unordered_set>
 #include <vector>
 
 #include "adapters/adapter.hpp"
-#include "gateway/app/jwks_refresher.hpp"
 #include "gateway/admin/metrics.hpp"
+#include "gateway/auth/jwks_refresher.hpp"
 #include "gateway/auth/jwt_verifier.hpp"
 #include "gateway/backend/callout_client.hpp"
 #include "gateway/bus/bus.hpp"
@@ -21,14 +23,10 @@
 
 namespace gangway {
 
-namespace net {
-class LoopPool;
-}
-
 struct AppRuntime {
   AppConfig config;
   Limits limits;  // effective: the config's, else the dialect's, else the gateway's defaults
-  const Adapter* adapter = nullptr;
+  std::unique_ptr<const Adapter> adapter;  // made for this app from its dialect and options
   std::unique_ptr<auth::JwtVerifier> jwt;            // null if the app has no JWT keys
   std::unique_ptr<JwksRefresher> jwks;               // null without jwt.jwks_url; dies before `jwt`
   std::unique_ptr<backend::CalloutClient> callouts;  // null if the app has no backend
@@ -55,14 +53,20 @@ struct Services {
   bus::Bus* no_echo_bus = nullptr;
   Fanout* fanout = nullptr;
   Metrics* metrics = nullptr;
-  net::LoopPool* loops = nullptr;
   Presence* presence = nullptr;
   RateLimiter* rates = nullptr;
-  // Open sessions per loop, for draining; sessions_[i] is touched only on loop i.
+  // Open sockets per loop, for draining; sessions[i] is touched only on loop i.
   std::vector<std::unordered_set<Connection*>> sessions;
 };
 
 // The config's limits where set, else the dialect's, else the gateway's defaults.
 Limits effective_limits(const Limits& configured, const DialectLimits& dialect);
+
+// An app's runtime from its checked config (Gateway::check) and the adapter
+// its dialect made: the JWT verifier (and key-set refresher), the callout
+// client, the routes, the effective limits, its metrics in `metrics`.
+// Throws std::invalid_argument for a key or backend URL that cannot be used.
+std::unique_ptr<AppRuntime> make_app_runtime(const AppConfig& config, std::unique_ptr<const Adapter> adapter,
+                                             Metrics& metrics);
 
 }  // namespace gangway

@@ -1,0 +1,115 @@
+// A session's life: open (rooms, greeting), frames in, close.
+#include "gateway/session/session.hpp"
+
+#include <memory>
+#include <utility>
+
+#include "gateway/core/ids.hpp"
+#include "gateway/session/envelope.hpp"
+
+namespace gangway {
+
+Session::Session(AppRuntime& app, Services& services, Peer& peer, std::size_t loop)
+    : app_(app), services_(services), peer_(peer), loop_(loop) {
+  info_.app = app.config.name;
+  info_.conn_id = new_short_id('c');
+}
+
+void Session::open() {
+  if (peer_.closing()) return;
+  open_ = true;
+  opened_at_ = std::chrono::steady_clock::now();
+  services_.sessions[loop_].insert(&peer_);
+  app_.metrics->connections.fetch_add(1, std::memory_order_relaxed);
+  auto plan = std::make_shared<Opened>(app_.adapter->on_open(info_));
+  // The greeting waits until the server has every room's subscription: a
+  // client that saw it may rely on events published from then on.
+  std::vector<RoomKey> rooms = RoomSet::standing(info_);
+  rooms.insert(rooms.end(), plan->rooms.begin(), plan->rooms.end());
+  auto pending = std::make_shared<std::size_t>(rooms.size());
+  for (const auto& room : rooms) {
+    join(room, [this, plan, pending] {
+      if (--*pending == 0) greet(std::move(*plan));
+    });
+  }
+}
+
+void Session::greet(Opened&& plan) {
+  peer_.greet([&] {
+    for (auto& f : plan.frames) peer_.send_text(std::move(f));
+    publish_lifecycle("connect");
+    for (auto& action : plan.actions) execute(std::move(action));
+  });
+}
+
+void Session::on_text(std::string_view frame) {
+  auto action = app_.adapter->decode(frame, info_);
+  if (!action) return send_error(action.error());
+  execute(std::move(*action));
+}
+
+void Session::on_binary() {
+  send_error({ErrorCode::binary_frame, "binary frames are not accepted; send JSON text", "", ""});
+}
+
+void Session::closed(std::string_view reason) {
+  if (!open_) return;
+  open_ = false;
+  auto rooms = rooms_.list(info_);
+  for (const auto& room : rooms) leave(room);
+  for (auto& action : app_.adapter->on_close(info_, rooms)) publish(std::move(action));
+  services_.sessions[loop_].erase(&peer_);
+  app_.metrics->connections.fetch_sub(1, std::memory_order_relaxed);
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - opened_at_);
+  publish_lifecycle("disconnect", ",\"reason\":" + Json(std::string(reason)).dump() +
+                                    ",\"duration_ms\":" + std::to_string(ms.count()));
+}
+
+bool Session::tracked(const RoomKey& room) const {
+  return room.kind == "user" || app_.adapter->tracks_presence(room);
+}
+
+void Session::join(const RoomKey& room, std::function<void()> ready) {
+  if (rooms_.insert(room, info_) && tracked(room))
+    services_.presence->enter(info_.app, room, info_.user.id, info_.conn_id);
+  // The fan-out calls `ready` on this loop (inline if the room is already
+  // subscribed), maybe after the socket closed or left the room again.
+  // Held: before the first read is pending nothing else keeps the socket alive.
+  auto guarded = [this, loop = Loopback(peer_, true), room, ready = std::move(ready)] {
+    loop.run([&] {
+      if (rooms_.contains(room, info_)) ready();
+    });
+  };
+  services_.fanout->join(loop_, services_.subjects.outbound(info_.app, room), room, *app_.adapter, *app_.metrics,
+                         &peer_, std::move(guarded));
+}
+
+void Session::leave(const RoomKey& room) {
+  if (!rooms_.erase(room, info_)) return;
+  if (tracked(room)) services_.presence->leave(info_.app, room, info_.user.id, info_.conn_id);
+  services_.fanout->leave(loop_, services_.subjects.outbound(info_.app, room), &peer_);
+}
+
+void Session::call(const CalloutCall& c, std::function<void(backend::CalloutResult)> done, Json body) {
+  auto spec = app_.config.callouts.find(c.name);
+  if (spec == app_.config.callouts.end() || !app_.callouts) {
+    // --check-config refuses this; fail closed if it happens anyway.
+    return done(backend::CalloutResult{backend::CalloutResult::Outcome::unavailable, 0, nullptr});
+  }
+  backend::CalloutRequest req;
+  req.params = info_.params;
+  for (const auto& [k, v] : c.params) req.params[k] = v;
+  if (!info_.user.id.empty()) req.params["user_id"] = info_.user.id;
+  req.bearer = credentials_.token;
+  req.cookie = credentials_.cookie;
+  req.body = std::move(body);
+  app_.callouts->call(spec->second, std::move(req),
+                      [loop = Loopback(peer_, true), metrics = services_.metrics, app = info_.app, name = c.name,
+                       done = std::move(done)](backend::CalloutResult r) mutable {
+                        static constexpr std::string_view names[] = {"allowed", "denied", "unavailable"};
+                        metrics->callout(app, name, names[static_cast<int>(r.outcome)]);
+                        loop.post([done = std::move(done), r = std::move(r)]() mutable { done(std::move(r)); });
+                      });
+}
+
+}  // namespace gangway

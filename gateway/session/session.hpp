@@ -1,0 +1,106 @@
+#pragma once
+// What one socket's frames mean to the gateway: the engine of one session,
+// from the moment its upgrade is allowed (upgrade_gate.hpp) to its close.
+//
+// It joins the socket's rooms (fan-out and presence), greets the client in
+// its dialect, turns each frame into an Action through the app's adapter and
+// runs it — authorization callout, rate limit, publish on gw.in, fan-out on
+// gw.out, storage of persisted kinds, queries — and on close leaves its rooms
+// and announces the disconnect. It reaches its socket only through Peer
+// (peer.hpp) and the rest of the gateway only through AppRuntime and Services
+// (runtime.hpp), so tests drive it with a recording peer over LocalBus
+// (tests/session/).
+//
+// Threads: every method runs on the socket's loop; answers from the bus and
+// the callout pool come back through Peer::loopback. Owned by the socket
+// (net::WsSession), which outlives every callback that reaches it.
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "gateway/core/model.hpp"
+#include "gateway/session/peer.hpp"
+#include "gateway/session/room_set.hpp"
+#include "gateway/session/runtime.hpp"
+
+namespace gangway {
+
+// The client's credentials, kept after the upgrade only where a callout
+// forwards them (AppRuntime::forwards_bearer, forwards_cookie). Never logged.
+struct Credentials {
+  std::string token;   // the bearer token, from wherever the app takes it
+  std::string cookie;  // the Cookie header
+};
+
+class Session {
+ public:
+  // `loop` is the index of the socket's loop (for the fan-out).
+  Session(AppRuntime& app, Services& services, Peer& peer, std::size_t loop);
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  const SessionInfo& info() const { return info_; }
+  // The gate fills in who is on the socket, and the credentials it keeps.
+  SessionInfo& info() { return info_; }
+  Credentials& credentials() { return credentials_; }
+  AppRuntime& app() const { return app_; }
+  Services& services() const { return services_; }
+  // Between open() and closed().
+  bool is_open() const { return open_; }
+
+  // Once the gate allowed the socket and the WebSocket is open: joins its
+  // rooms (the standing ones and the dialect's) and, once the server has
+  // every subscription, greets the client (Peer::greet), announces the
+  // connect and runs the dialect's open actions.
+  void open();
+  // A text frame from the client: decoded by the dialect and executed; a bad
+  // one gets the dialect's error and the socket stays open.
+  void on_text(std::string_view frame);
+  // A binary frame: the dialect's error; the socket stays open.
+  void on_binary();
+  // The socket is gone (`reason`: "client_closed", "server_closed", an I/O
+  // error): leaves every room, runs the dialect's close actions, announces
+  // the disconnect. Once, and only after open().
+  void closed(std::string_view reason);
+
+  // Calls the app's callout `call.name` with this session's route params,
+  // user id and forwarded credentials, `body` for a POST. `done` runs on the
+  // loop while the socket is open (else never); the socket is held alive
+  // until then. Unknown callout or no backend: unavailable (fail closed).
+  void call(const CalloutCall& call, std::function<void(backend::CalloutResult)> done, Json body = nullptr);
+
+ private:
+  // Rooms and greeting (session.cpp)
+  void greet(Opened&& plan);
+  void join(const RoomKey& room, std::function<void()> ready);
+  void leave(const RoomKey& room);
+  bool tracked(const RoomKey& room) const;  // presence is kept for this room
+
+  // Actions (session_actions.cpp)
+  void execute(Action&& action);
+  void answer(Action&& query);
+  void send_error(DialectError error);
+  void authorize_then(const Action& action, std::function<void()> next);
+  bool within_rate(const Action& action);
+  void publish(Action&& action);
+  void fan_out(const Action& action);
+  // `extra_members` is JSON text after the common members: `,"reason":"…"`.
+  void publish_lifecycle(std::string_view what, std::string_view extra_members = {});
+
+  // Persisted kinds (session_store.cpp)
+  void store_then_fan_out(Action&& action);
+
+  AppRuntime& app_;
+  Services& services_;
+  Peer& peer_;
+  std::size_t loop_;
+  SessionInfo info_;
+  Credentials credentials_;
+  RoomSet rooms_;
+  std::chrono::steady_clock::time_point opened_at_;
+  bool open_ = false;  // between open() and closed()
+};
+
+}  // namespace gangway

@@ -1,0 +1,113 @@
+// What a decoded Action does: the order is require-joined, rate, authorize,
+// then publish (or store), fan out and reply.
+#include <memory>
+#include <utility>
+
+#include "gateway/core/ids.hpp"
+#include "gateway/session/envelope.hpp"
+#include "gateway/session/session.hpp"
+
+namespace gangway {
+
+void Session::execute(Action&& action) {
+  using Type = Action::Type;
+  switch (action.type) {
+    case Type::ignore:
+      return;
+    case Type::reply:
+      peer_.send_text(std::move(action.reply));
+      return;
+    case Type::subscribe: {
+      auto a = std::make_shared<Action>(std::move(action));
+      return authorize_then(*a, [this, a] {
+        join(a->room, [this, a] {
+          peer_.send_text(std::exchange(a->reply, {}));
+          // A join may announce itself (winkr's user:online), through the publish path.
+          if (a->fanout) publish(std::move(*a));
+        });
+      });
+    }
+    case Type::unsubscribe:
+      leave(action.room);
+      peer_.send_text(std::move(action.reply));
+      return;
+    case Type::publish: {
+      if (action.require_joined && !rooms_.contains(action.room, info_))
+        return send_error({ErrorCode::not_joined, "subscribe to " + action.room.kind + " " + action.room.id + " first",
+                           "", action.request_event});
+      if (!within_rate(action))
+        return send_error({ErrorCode::rate_limited, "too many " + action.kind + " frames, slow down", "",
+                           action.request_event});
+      auto a = std::make_shared<Action>(std::move(action));
+      return authorize_then(*a, [this, a] { publish(std::move(*a)); });
+    }
+    case Type::query:
+      return answer(std::move(action));
+  }
+}
+
+// Presence announcements are the gateway's own doing, not the client's: never limited.
+bool Session::within_rate(const Action& a) {
+  if (a.presence != Action::Presence::none) return true;
+  auto rates = app_.limits.rates.find(a.kind);
+  return rates == app_.limits.rates.end() || services_.rates->allow(info_.app, info_.user.id, a.kind, rates->second);
+}
+
+void Session::answer(Action&& query) {
+  Json result;
+  switch (query.query) {
+    case Action::Query::online_users:
+      result = {{"users", services_.presence->users(info_.app, query.room)}};
+      break;
+    case Action::Query::user_online:
+      result = {{"online", services_.presence->present(info_.app, query.room, query.room.id)}};
+      break;
+  }
+  auto a = std::make_shared<Action>(std::move(query));
+  authorize_then(*a, [this, a, result = std::move(result)] {
+    for (auto& frame : app_.adapter->render_query(*a, result, info_)) peer_.send_text(std::move(frame));
+  });
+}
+
+void Session::send_error(DialectError error) {
+  services_.metrics->error(info_.app, to_string(error.code));
+  if (auto frame = app_.adapter->encode_error(error)) peer_.send_text(std::move(*frame));
+}
+
+void Session::authorize_then(const Action& action, std::function<void()> next) {
+  if (!action.authorize) return next();
+  call(*action.authorize, [this, request = action.request_event, next = std::move(next)](backend::CalloutResult r) {
+    using Outcome = backend::CalloutResult::Outcome;
+    if (r.outcome == Outcome::allowed) return next();
+    if (r.outcome == Outcome::denied && r.status == 404) return send_error({ErrorCode::not_found, "not found", "", request});
+    if (r.outcome == Outcome::denied) return send_error({ErrorCode::forbidden, "not allowed", "", request});
+    send_error({ErrorCode::unavailable, "authorization is unavailable, try again", "", request});
+  });
+}
+
+void Session::publish(Action&& a) {
+  // A presence announcement is only news on the user's first socket in the
+  // room, or once their last socket has left it (cluster-wide).
+  if (a.presence != Action::Presence::none &&
+      services_.presence->present(info_.app, a.room, info_.user.id, info_.conn_id))
+    return;
+  if (a.persist) return store_then_fan_out(std::move(a));
+  auto id = new_uuid();
+  auto& bus = *services_.no_echo_bus;
+  if (bus.publish(services_.subjects.inbound(info_.app, a.kind, a.room),
+                  envelope(a, info_, services_.gateway_id, id).dump(), {{"Nats-Msg-Id", id}}) != bus::BusError::ok)
+    return send_error({ErrorCode::unavailable, "the message bus is unavailable, try again", "", a.request_event});
+  fan_out(a);
+}
+
+void Session::fan_out(const Action& a) {
+  if (a.fanout) services_.bus->publish(services_.subjects.outbound(info_.app, a.room), serialize_event(*a.fanout));
+  if (open_) peer_.send_text(a.reply);
+}
+
+void Session::publish_lifecycle(std::string_view what, std::string_view extra_members) {
+  services_.no_echo_bus->publish(services_.subjects.lifecycle(info_.app, what),
+                                 lifecycle_body(info_, services_.gateway_id, extra_members));
+}
+
+}  // namespace gangway
