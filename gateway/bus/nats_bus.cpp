@@ -172,24 +172,25 @@ NatsBus::Impl::~Impl() {
 namespace {
 
 // Statuses of a server that answered but will not take the gateway as
-// configured: retrying cannot help, so startup fails instead. Not among
-// them: a server that closes the connection during the handshake. Under
-// TLS 1.3 a server that does not accept the client certificate does just
-// that after the client's side of the handshake is done, but so does a load
-// balancer with no server behind it, which is an outage to wait out.
+// configured: retrying cannot help, so startup fails instead.
 bool is_refusal(natsStatus s) {
   return s == NATS_CONNECTION_AUTH_FAILED || s == NATS_SSL_ERROR || s == NATS_SECURE_CONNECTION_WANTED ||
          s == NATS_SECURE_CONNECTION_REQUIRED;
 }
 
-// A server that took the TCP connection and closed it during the handshake.
-// Under TLS 1.3 that is how a server shows it does not accept the client
-// certificate: it checks it after the client's side of the handshake is
-// done. It may also be a server (or a load balancer) in trouble; but nats.c
-// 3.4 gives a connection up for good when its first attempt fails after the
-// TCP connect (it forgets the current server), so waiting would not help
-// either: refusing lets an orchestrator restart the gateway.
-bool closed_in_handshake(natsStatus s) { return s == NATS_IO_ERROR || s == NATS_PROTOCOL_ERROR; }
+// A TLS server that took the TCP connection and closed it during the
+// handshake. Under TLS 1.3 that is how a server shows it does not accept the
+// client certificate: it checks it after the client's side of the handshake
+// is done. It may also be a server (or a load balancer with no server behind
+// it) in trouble, an outage; but nats.c 3.4 gives a connection up for good
+// when its first attempt fails after the TCP connect (it forgets the current
+// server), so waiting would not help: refusing lets an orchestrator restart
+// the gateway, which then tries again. Tried twice first.
+// (Without TLS it is a server in trouble only, e.g. one at max_connections:
+// left to nats.c, as before.)
+bool closed_in_tls_handshake(natsStatus s, const NatsTls& tls) {
+  return (tls.enabled || !tls.cert_file.empty()) && (s == NATS_IO_ERROR || s == NATS_PROTOCOL_ERROR);
+}
 
 // nats.c's last error for this thread, without its "(conn.c:1905): " origin.
 std::string last_error_text(natsStatus s) {
@@ -211,8 +212,8 @@ std::string refusal_text(natsStatus s, const NatsOptions& o) {
     case NATS_SECURE_CONNECTION_WANTED: return "NATS at " + url + " does not offer TLS, which nats.tls requires";
     case NATS_IO_ERROR:
     case NATS_PROTOCOL_ERROR:
-      return "NATS at " + url + " closed the connection during the handshake (" + detail + ")" +
-             (o.tls.enabled ? ": does it require a client certificate that nats.tls.cert_file does not give?" : "");
+      return "NATS at " + url + " closed the connection during the TLS handshake (" + detail +
+             "): does it require a client certificate that nats.tls.cert_file does not give?";
     default: return "TLS with NATS at " + url + " failed: " + detail;
   }
 }
@@ -262,9 +263,9 @@ natsStatus NatsBus::Impl::connect(std::string* refusal) {
   // returns "not yet connected" whatever went wrong, and an authorization
   // violation must stop startup where an unreachable server must not.
   natsStatus s = natsConnection_Connect(&nc, nopts);
-  if (closed_in_handshake(s)) s = natsConnection_Connect(&nc, nopts);  // twice: no restart race
+  if (closed_in_tls_handshake(s, opts.tls)) s = natsConnection_Connect(&nc, nopts);  // twice: no restart race
   if (s == NATS_OK) return s;
-  if (is_refusal(s) || closed_in_handshake(s)) {
+  if (is_refusal(s) || closed_in_tls_handshake(s, opts.tls)) {
     *refusal = refusal_text(s, opts);
     return s;
   }

@@ -234,7 +234,7 @@ TEST(NatsSecurity, ARefusedClientCertificateStopsStartupWithTheLikelyCause) {
   auto stranger = other.issue("gangway");
   auto o = options(nats.url());
   o.tls = {true, ca.ca_file(), "", "", ""};
-  expect_refused(o, "NATS at " + nats.url() + " closed the connection during the handshake");
+  expect_refused(o, "NATS at " + nats.url() + " closed the connection during the TLS handshake");
   o.tls = {true, ca.ca_file(), stranger.cert_file, stranger.key_file, ""};
   expect_refused(o, "does it require a client certificate that nats.tls.cert_file does not give?");
 }
