@@ -1,7 +1,9 @@
 #pragma once
-// NatsBus internals shared by its .cpp files (nats_bus.cpp: connection,
-// pub/sub; nats_request.cpp: request and JetStream publish; nats_jetstream.cpp:
-// streams and key-value). Not part of the public API: includes nats.c.
+// NatsBus internals shared by its .cpp files (nats_connect.cpp: options,
+// connecting, connection callbacks; nats_security.cpp: authentication and
+// TLS; nats_bus.cpp: pub/sub; nats_request.cpp: request and JetStream
+// publish; nats_jetstream.cpp: streams and key-value). Not part of the public
+// API: includes nats.c.
 #include <nats/nats.h>
 
 #include <atomic>
