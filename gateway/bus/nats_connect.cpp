@@ -136,6 +136,12 @@ natsStatus NatsBus::Impl::connect(std::string* refusal) {
   // returns "not yet connected" whatever went wrong, and an authorization
   // violation must stop startup where an unreachable server must not.
   natsStatus s = natsConnection_Connect(&nc, nopts);
+  // nats.c 3.4 sends no signature when the nonce's signature starts with a
+  // 0 byte (fixed upstream in 2024, nats.c #705): one connect in 256 with an
+  // NKey or a .creds file is refused for nothing. A new connect signs a new
+  // nonce, so a refusal must hold four times (a false one: 1 in 4·10⁹).
+  bool signs = opts.auth.method == NatsAuth::Method::nkey || opts.auth.method == NatsAuth::Method::credentials;
+  for (int i = 1; signs && i < 4 && s == NATS_CONNECTION_AUTH_FAILED; ++i) s = natsConnection_Connect(&nc, nopts);
   if (closed_in_tls_handshake(s, opts.tls)) s = natsConnection_Connect(&nc, nopts);  // twice: no restart race
   if (s == NATS_OK) return s;
   if (is_refusal(s) || closed_in_tls_handshake(s, opts.tls)) {

@@ -103,7 +103,7 @@ TEST(NatsSecurity, Token) {
 
 TEST(NatsSecurity, NKeyWithASeedFileOrASeedInMemory) {
   auto user = NKey::generate(NKey::Kind::user);
-  auto nats = server("authorization {\n  users = [ { nkey: \"" + user.public_key + "\" } ]\n}\n");
+  auto nats = server("authorization {\n  users = [ { nkey: \"" + user.public_key + "\" } ]\n}\n", {"-D"});
   TempDir dir;
   auto seed_file = dir.path() + "/user.nk";
   std::ofstream(seed_file) << user.seed << "\n";
@@ -113,6 +113,7 @@ TEST(NatsSecurity, NKeyWithASeedFileOrASeedInMemory) {
   o.auth.nkey = user.public_key;
   o.auth.nkey_seed_file = seed_file;
   expect_works(o);
+  if (HasFailure()) ADD_FAILURE() << "nats-server:\n" << nats.log() << "\nseed " << user.seed << " pub " << user.public_key;
   o.auth.nkey_seed_file.clear();
   o.auth.nkey_seed = user.seed;  // as nkey_seed_env gives it
   expect_works(o);
@@ -160,7 +161,7 @@ TEST(NatsSecurity, MalformedKeyMaterialIsRefusedBeforeConnecting) {
 
 TEST(NatsSecurity, CredentialsFileOrContents) {
   auto op = NatsOperator::create();
-  auto nats = server(op.server_config());
+  auto nats = server(op.server_config(), {"-D"});  // -D: the server logs why it refuses a JWT
   TempDir dir;
   auto creds_file = dir.path() + "/gw.creds";
   std::ofstream(creds_file) << op.creds();
@@ -172,6 +173,7 @@ TEST(NatsSecurity, CredentialsFileOrContents) {
   o.auth.credentials_file.clear();
   o.auth.credentials = op.creds();  // as credentials_env gives it
   expect_works(o);
+  if (HasFailure()) ADD_FAILURE() << "nats-server:\n" << nats.log() << "\ncreds:\n" << op.creds();
   o.auth.credentials = op.foreign_creds();  // a user of an account the server does not trust
   expect_refused(o, "refused the gateway's credentials (JWT + NKey) credentials", {op.user.seed});
 }

@@ -165,9 +165,10 @@ TEST(GatewayNatsSecurity, NKeySeedFile) {
 
 TEST(GatewayNatsSecurity, CredentialsFile) {
   auto op = NatsOperator::create();
-  auto nats = secured(op.server_config());
+  auto nats = secured(op.server_config(), {"-D"});  // -D: the server logs why it refuses a JWT
   TempDir dir;
   GatewayProcess gw(gateway_config(nats.url(), {{"credentials_file", file_in(dir, "gw.creds", op.creds())}}));
+  if (::testing::Test::HasFailure()) ADD_FAILURE() << "nats-server:\n" << nats.log() << "\ncreds:\n" << op.creds();
   auto p = publisher(nats.url());
   p.auth.method = bus::NatsAuth::Method::credentials;
   p.auth.credentials = op.creds();
