@@ -10,6 +10,7 @@ packages=(
   nlohmann-json3-dev libsimdjson-dev       # JSON: the DOM everywhere; simdjson parses the hot paths
   libnats-dev nats-server                  # the bus, and the real server tests run against
   libjwt-dev libssl-dev                    # JWT verification (libjwt) pinned by our own alg checks
+  openssl                                  # the TLS tests make a CA per test with the openssl CLI
   libgtest-dev libgmock-dev
   python3 python3-jsonschema python3-yaml  # contract validation, deploy file checks in tests
   python3-websockets curl                  # the demo: a ready-to-paste client, logging in

@@ -11,21 +11,21 @@ namespace gangway {
 
 struct AdminServer::Impl {
   Metrics& metrics;
-  std::function<bool()> ready;
+  std::function<std::string()> not_ready;
   httplib::Server server;
   std::thread thread;
   std::atomic<bool> listen_returned{false};
 };
 
-AdminServer::AdminServer(Metrics& metrics, std::function<bool()> ready)
-    : impl_(new Impl{metrics, std::move(ready), {}, {}, {}}) {
+AdminServer::AdminServer(Metrics& metrics, std::function<std::string()> not_ready)
+    : impl_(new Impl{metrics, std::move(not_ready), {}, {}, {}}) {
   auto& s = impl_->server;
   s.new_task_queue = [] { return new httplib::ThreadPool(1); };
   s.Get("/healthz", [](const httplib::Request&, httplib::Response& res) { res.set_content("ok\n", "text/plain"); });
   s.Get("/readyz", [this](const httplib::Request&, httplib::Response& res) {
-    bool up = impl_->ready();
-    res.status = up ? 200 : 503;
-    res.set_content(up ? "ready\n" : "not ready: NATS is not connected\n", "text/plain");
+    auto why = impl_->not_ready();
+    res.status = why.empty() ? 200 : 503;
+    res.set_content(why.empty() ? "ready\n" : "not ready: " + why + "\n", "text/plain");
   });
   s.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
     res.set_content(impl_->metrics.render(), "text/plain; version=0.0.4");

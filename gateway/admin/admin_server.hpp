@@ -13,7 +13,9 @@ namespace gangway {
 
 class AdminServer {
  public:
-  AdminServer(Metrics& metrics, std::function<bool()> ready);
+  // `not_ready` (on the admin thread): empty when the gateway is ready, else
+  // why not, which /readyz shows after "not ready: " (it must hold no secret).
+  AdminServer(Metrics& metrics, std::function<std::string()> not_ready);
   ~AdminServer();
   // Binds and starts serving; returns the bound port. Throws std::runtime_error if it cannot bind.
   std::uint16_t start(const std::string& host, std::uint16_t port);

@@ -7,6 +7,7 @@
 
 #include "adapters/registry.hpp"
 #include "gateway/admin/admin_server.hpp"
+#include "gateway/backend/ca_bundle.hpp"
 #include "gateway/bus/local_bus.hpp"
 #include "gateway/bus/nats_bus.hpp"
 #include "gateway/core/json_parse.hpp"
@@ -25,6 +26,7 @@ struct Gateway::Impl {
   std::unique_ptr<bus::Bus> bus;
   // NATS only: the connection without echo (Services::no_echo_bus).
   std::unique_ptr<bus::NatsBus> no_echo_bus;
+  bus::NatsBus* nats_bus = nullptr;  // NATS only: `bus`, for why it is down
   net::LoopPool loops;
   std::unique_ptr<Fanout> fanout;
   std::unique_ptr<Presence> presence;
@@ -38,7 +40,13 @@ struct Gateway::Impl {
   explicit Impl(Config c) : config(std::move(c)), loops(config.threads) {}
 
   // For /readyz, asked of the connections themselves: sockets need both.
-  bool nats_connected() const { return services.bus->connected() && services.no_echo_bus->connected(); }
+  // Empty when both are up, else why not (no secret: NatsBus::why_not_connected).
+  std::string nats_not_ready() const {
+    if (!nats_bus) return {};
+    if (auto why = nats_bus->why_not_connected(); !why.empty()) return "NATS: " + why;
+    if (auto why = no_echo_bus->why_not_connected(); !why.empty()) return "NATS (no-echo connection): " + why;
+    return {};
+  }
 };
 
 namespace {
@@ -75,7 +83,16 @@ std::string Gateway::check(const Config& config) {
     } catch (const std::exception& e) {
       problems += "app " + app.name + ": " + e.what() + "\n";
     }
+    if (!app.backend_ca_file.empty())
+      if (auto p = backend::ca_bundle_problem(app.backend_ca_file); !p.empty())
+        problems += "app " + app.name + ": backend.ca_file: " + p + "\n";
+    if (!app.jwt.jwks_ca_file.empty())
+      if (auto p = backend::ca_bundle_problem(app.jwt.jwks_ca_file); !p.empty())
+        problems += "app " + app.name + ": jwt.jwks_ca_file: " + p + "\n";
   }
+  if (config.nats.enabled)
+    if (auto p = bus::security_problems(config.nats.auth, config.nats.tls, config.nats.url); !p.empty())
+      problems += p + "\n";
   return problems;
 }
 
@@ -87,9 +104,13 @@ Gateway::Gateway(Config config) : impl_(std::make_unique<Impl>(std::move(config)
     bus::NatsOptions opts;
     opts.url = d.config.nats.url;
     opts.name = "gangway-" + d.config.gateway_id;
+    opts.auth = d.config.nats.auth;
+    opts.tls = d.config.nats.tls;
     std::string error;
-    d.bus = bus::NatsBus::create(opts, &error);
-    if (!d.bus) throw std::runtime_error("nats: " + error);
+    auto main_bus = bus::NatsBus::create(opts, &error);
+    if (!main_bus) throw std::runtime_error("nats: " + error);
+    d.nats_bus = main_bus.get();
+    d.bus = std::move(main_bus);
     // What this gateway never needs back (Services::no_echo_bus). On the
     // main connection each presence write, for one, would come back to the
     // replica that already holds it: read, handed to a delivery thread and
@@ -162,8 +183,7 @@ void Gateway::start() {
   for (auto& l : d.listeners) l->start();
   d.loops.start();
   if (d.config.admin_port || !d.config.admin_host.empty()) {
-    bool nats = d.config.nats.enabled;
-    d.admin = std::make_unique<AdminServer>(d.metrics, [&d, nats] { return !nats || d.nats_connected(); });
+    d.admin = std::make_unique<AdminServer>(d.metrics, [&d] { return d.nats_not_ready(); });
     if (d.config.admin_port) d.admin_port = d.admin->start(d.config.admin_host, d.config.admin_port);
   }
 }

@@ -23,9 +23,10 @@ constexpr std::size_t kMaxBodyBytes = 1 << 20;  // real key sets are a few KiB
 }  // namespace
 
 JwksRefresher::JwksRefresher(std::string app, std::string url, auth::JwtVerifier& verifier,
-                             std::chrono::seconds refresh)
+                             std::chrono::seconds refresh, std::string ca_file)
     : app_(std::move(app)),
       url_(std::move(url)),
+      ca_file_(std::move(ca_file)),
       verifier_(verifier),
       refresh_(std::max(refresh, std::chrono::seconds(1))),
       min_gap_(std::min<std::chrono::seconds>(refresh_, 30s)) {
@@ -79,6 +80,7 @@ bool JwksRefresher::fetch() {
   httplib::Client client(origin);
   client.set_connection_timeout(kTimeout);
   client.set_read_timeout(kTimeout);
+  if (!ca_file_.empty()) client.set_ca_cert_path(ca_file_);  // else the system trust store
   auto res = client.Get(path);
   std::string problem;
   if (!res) {

@@ -23,7 +23,10 @@ namespace gangway {
 
 class JwksRefresher {
  public:
-  JwksRefresher(std::string app, std::string url, auth::JwtVerifier& verifier, std::chrono::seconds refresh);
+  // Over https the server's certificate is verified against `ca_file` (PEM;
+  // checked by Gateway::check) if given, else the system trust store.
+  JwksRefresher(std::string app, std::string url, auth::JwtVerifier& verifier, std::chrono::seconds refresh,
+                std::string ca_file = {});
   ~JwksRefresher();  // stops and joins the thread
   JwksRefresher(const JwksRefresher&) = delete;
   JwksRefresher& operator=(const JwksRefresher&) = delete;
@@ -33,7 +36,7 @@ class JwksRefresher {
   void run();
   void kick();   // from a verifying thread: an unknown kid
 
-  std::string app_, url_;
+  std::string app_, url_, ca_file_;
   auth::JwtVerifier& verifier_;
   std::chrono::seconds refresh_, min_gap_;
   std::mutex mu_;

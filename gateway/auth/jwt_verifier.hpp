@@ -32,6 +32,7 @@ struct JwtPolicy {
   bool require_exp = true;
   std::string jwks_url;                // a JSON Web Key Set fetched and refreshed (jwks_refresher.hpp)
   std::int64_t jwks_refresh_s = 300;   // how often it is refetched
+  std::string jwks_ca_file;            // https: CAs (PEM) trusted for the key set's server; empty: the system's
   std::string user_claim = "sub";      // claim holding the user id (string or integer)
   std::vector<std::string> name_claims = {"name", "full_name", "username"};  // first present wins
   std::string username_claim = "username";  // the login handle; absent: the display name

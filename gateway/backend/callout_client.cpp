@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "gateway/backend/answer_cache.hpp"
+#include "gateway/backend/ca_bundle.hpp"
 #include "gateway/backend/request_template.hpp"
 #include "gateway/backend/response_rule.hpp"
 
@@ -66,7 +67,7 @@ struct Task {
 }  // namespace
 
 struct CalloutClient::Impl {
-  Impl(std::string base_url, unsigned threads, std::size_t queue_capacity);
+  Impl(std::string base_url, unsigned threads, std::size_t queue_capacity, const std::string& ca_file);
   ~Impl();
 
   void call(const CalloutSpec& spec, CalloutRequest request, std::function<void(CalloutResult)> done);
@@ -89,8 +90,14 @@ struct CalloutClient::Impl {
   std::vector<std::thread> workers_;
 };
 
-CalloutClient::Impl::Impl(std::string base_url, unsigned threads, std::size_t queue_capacity)
+CalloutClient::Impl::Impl(std::string base_url, unsigned threads, std::size_t queue_capacity,
+                          const std::string& ca_file)
     : base_(parse_base_url(base_url)), queue_capacity_(queue_capacity) {
+  bool https = base_.origin.rfind("https://", 0) == 0;
+  if (!ca_file.empty() && !https) throw std::invalid_argument("a callout ca_file needs an https:// base_url");
+  if (!ca_file.empty())
+    if (auto problem = ca_bundle_problem(ca_file); !problem.empty())
+      throw std::invalid_argument("callout ca_file: " + problem);
   threads = std::max(threads, 1u);
   for (unsigned i = 0; i < threads; ++i) {
     auto client = std::make_unique<httplib::Client>(base_.origin);
@@ -99,6 +106,10 @@ CalloutClient::Impl::Impl(std::string base_url, unsigned threads, std::size_t qu
     client->set_tcp_nodelay(true);       // headers and body go out in separate writes
     client->set_follow_location(false);  // a redirect is an answer we do not understand: unavailable
     client->set_url_encode(false);       // paths are already percent-encoded by expand_path
+    // cpp-httplib verifies by default; said here so it stays so. With a CA
+    // file it trusts that file only, else the system's default store.
+    if (https) client->enable_server_certificate_verification(true);
+    if (!ca_file.empty()) client->set_ca_cert_path(ca_file);
     clients_.push_back(std::move(client));
   }
   for (auto& c : clients_) workers_.emplace_back([this, client = c.get()] { run(*client); });
@@ -199,8 +210,9 @@ CalloutResult CalloutClient::Impl::perform(httplib::Client& client, const Task& 
   return classify_response(t.spec, res->status, res->body);
 }
 
-CalloutClient::CalloutClient(std::string base_url, unsigned threads, std::size_t queue_capacity)
-    : impl_(std::make_unique<Impl>(std::move(base_url), threads, queue_capacity)) {}
+CalloutClient::CalloutClient(std::string base_url, unsigned threads, std::size_t queue_capacity,
+                             const std::string& ca_file)
+    : impl_(std::make_unique<Impl>(std::move(base_url), threads, queue_capacity, ca_file)) {}
 
 CalloutClient::~CalloutClient() = default;
 

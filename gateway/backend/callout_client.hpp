@@ -48,8 +48,12 @@ class CalloutClient {
   // "http://host/api" is prepended to every callout path). `threads` worker
   // threads make the calls, each over its own keep-alive connection. At most
   // `queue_capacity` calls wait for a worker; beyond that a call fails closed
-  // at once. Throws std::invalid_argument at startup for an unusable base_url.
-  CalloutClient(std::string base_url, unsigned threads, std::size_t queue_capacity = 1024);
+  // at once. Over https the server's certificate is always verified (chain
+  // and host name) against `ca_file` (PEM) if given, else the system trust
+  // store; a failed verification is an unavailable callout. Throws
+  // std::invalid_argument at startup for an unusable base_url or ca_file.
+  CalloutClient(std::string base_url, unsigned threads, std::size_t queue_capacity = 1024,
+                const std::string& ca_file = {});
   // Stops accepting, completes the queued calls as unavailable (on the
   // destroying thread), aborts the calls in flight, then joins the workers.
   ~CalloutClient();

@@ -50,40 +50,6 @@ class NatsSubscription final : public Subscription {
   std::shared_ptr<SubRegistry> registry_;
 };
 
-// Connection callbacks run on nats.c's callback thread; `closure` is the Impl,
-// which teardown keeps alive until the closed callback has run.
-NatsBus::Impl* impl_of(void* closure) { return static_cast<NatsBus::Impl*>(closure); }
-
-void on_connected(natsConnection*, void* closure) { impl_of(closure)->notify_state(true); }
-
-void on_disconnected(natsConnection*, void* closure) {
-  auto* impl = impl_of(closure);
-  // Replies to requests already sent are lost with the connection: fail them
-  // now rather than at their timeouts.
-  impl->dispatcher.fail_all(BusError::not_connected);
-  impl->notify_state(false);
-}
-
-void on_closed(natsConnection*, void* closure) {
-  auto* impl = impl_of(closure);
-  impl->notify_state(false);
-  // Notify under the lock: once the destructor sees `closed` it destroys the
-  // condition variable, so it must not wake before we are done with it.
-  std::lock_guard lk(impl->mu);
-  impl->closed = true;
-  impl->cv.notify_all();
-}
-
-void on_async_error(natsConnection*, natsSubscription*, natsStatus err, void* closure) {
-  if (err == NATS_SLOW_CONSUMER) impl_of(closure)->slow_consumer_events.fetch_add(1, std::memory_order_relaxed);
-}
-
-std::string status_text(natsStatus s) {
-  std::string out = natsStatus_GetText(s);
-  if (const char* last = nats_GetLastError(nullptr); last && *last) out += std::string(" (") + last + ")";
-  return out;
-}
-
 }  // namespace
 
 std::uint64_t SubRegistry::total_dropped() const {
@@ -168,53 +134,6 @@ NatsBus::Impl::~Impl() {
   natsOptions_Destroy(nopts);
 }
 
-std::unique_ptr<NatsBus> NatsBus::create(const NatsOptions& o, std::string* error) {
-  auto impl = std::make_unique<Impl>();
-  impl->opts = o;
-  Impl* raw = impl.get();
-  natsStatus s = natsOptions_Create(&raw->nopts);
-  natsOptions* no = raw->nopts;
-  if (s == NATS_OK) s = natsOptions_SetURL(no, o.url.c_str());
-  if (s == NATS_OK) s = natsOptions_SetName(no, o.name.c_str());
-  if (s == NATS_OK) s = natsOptions_SetMaxReconnect(no, o.max_reconnect);
-  if (s == NATS_OK) s = natsOptions_SetReconnectWait(no, o.reconnect_wait.count());
-  if (s == NATS_OK) s = natsOptions_SetMaxPendingMsgs(no, o.pending_msgs_limit);
-  if (s == NATS_OK && o.no_echo) s = natsOptions_SetNoEcho(no, true);
-  // nats.c gives every async subscription its own thread by default; the
-  // gateway holds one subscription per room, so that would be a thread per
-  // room. A shared delivery pool keeps per-subscription order with few threads.
-  if (s == NATS_OK) s = natsOptions_UseGlobalMessageDelivery(no, true);
-  if (s == NATS_OK) s = natsOptions_SetErrorHandler(no, on_async_error, raw);
-  if (s == NATS_OK) s = natsOptions_SetDisconnectedCB(no, on_disconnected, raw);
-  if (s == NATS_OK) s = natsOptions_SetReconnectedCB(no, on_connected, raw);
-  if (s == NATS_OK) s = natsOptions_SetClosedCB(no, on_closed, raw);
-  // With a connected callback nats.c retries in the background instead of
-  // looping inside natsConnection_Connect.
-  if (s == NATS_OK) s = natsOptions_SetRetryOnFailedConnect(no, true, on_connected, raw);
-  if (s == NATS_OK) {
-    natsInbox* inbox = nullptr;
-    s = natsInbox_Create(&inbox);
-    if (s == NATS_OK) raw->inbox = inbox;
-    natsInbox_Destroy(inbox);
-  }
-  if (s == NATS_OK) {
-    s = natsConnection_Connect(&raw->nc, no);
-    if (s == NATS_NOT_YET_CONNECTED) s = NATS_OK;
-  }
-  if (s == NATS_OK) {
-    jsOptions jo;
-    jsOptions_Init(&jo);
-    jo.Wait = o.js_timeout.count();
-    s = natsConnection_JetStream(&raw->js, raw->nc, &jo);
-  }
-  if (s == NATS_OK) s = subscribe_reply_inbox(*raw);
-  if (s != NATS_OK) {
-    if (error) *error = "NATS connect to " + o.url + ": " + status_text(s);
-    return nullptr;
-  }
-  return std::unique_ptr<NatsBus>(new NatsBus(std::move(impl)));
-}
-
 NatsBus::NatsBus(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 NatsBus::~NatsBus() = default;
@@ -262,6 +181,7 @@ BusError NatsBus::publish(const std::string& subject, std::string_view data, con
 }
 
 bool NatsBus::connected() const { return impl_->connected(); }
+
 
 void NatsBus::on_state_change(std::function<void(bool connected)> fn) {
   std::lock_guard lk(impl_->mu);

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "gateway/bus/bus.hpp"
+#include "gateway/bus/nats_security.hpp"
 
 namespace gangway::bus {
 
@@ -38,14 +39,20 @@ struct NatsOptions {
   // The server does not deliver this connection's own publishes to its own
   // subscriptions (NATS `no_echo`): for a connection that only needs others' news.
   bool no_echo = false;
+  NatsAuth auth;  // how the gateway authenticates (holds secrets)
+  NatsTls tls;
 };
 
 class NatsBus final : public Bus {
  public:
   // Starts connecting. The first connect attempt is made before returning; if
-  // it fails the bus keeps retrying in the background (connected() is false
-  // until it succeeds), so the gateway can start before NATS. nullptr (and
-  // `error` set) only for unusable options, e.g. a malformed URL.
+  // no server could be reached the bus keeps retrying in the background
+  // (connected() is false until it succeeds), so the gateway can start before
+  // NATS. nullptr, and `error` set, for what retrying cannot mend: unusable
+  // options (a malformed URL, an unreadable key file: security_problems()),
+  // and a server that answered but refused the credentials (authorization
+  // violation) or the TLS handshake (an unknown CA, a wrong name, no TLS).
+  // `error` names the problem, never a secret (URL user info is masked).
   static std::unique_ptr<NatsBus> create(const NatsOptions& opts, std::string* error = nullptr);
 
   // Closes the connection and waits (bounded) for nats.c's callbacks into the
@@ -69,6 +76,11 @@ class NatsBus final : public Bus {
   // protocol in order, so its return means every earlier SUB is in place.
   void flush(std::chrono::milliseconds timeout, AckFn done) override;
   bool connected() const override;
+  // Empty while connected; else why not, for /readyz and logs, e.g.
+  // "authorization violation, retrying", "cannot connect to nats://h:4222,
+  // retrying", "TLS handshake failed; gave up". Never a secret, never text
+  // from the server. Any thread.
+  std::string why_not_connected() const;
   void on_state_change(std::function<void(bool connected)> fn) override;
 
   // Times a subscription crossed its pending limit (nats.c reports each episode once).

@@ -8,6 +8,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "gateway/config/config_parse.hpp"
 #include "gateway/core/json_parse.hpp"
 #include "gateway/core/route.hpp"
 #include "gateway/core/subject.hpp"
@@ -15,29 +16,9 @@
 namespace gangway {
 namespace {
 
-// Config errors are collected as exceptions inside this file only (startup, not data plane).
-struct ConfigError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-
-template <class T>
-T get_or(const Json& j, const char* key, T fallback, const std::string& where) {
-  auto it = j.find(key);
-  if (it == j.end() || it->is_null()) return fallback;
-  try {
-    return it->get<T>();
-  } catch (const Json::exception&) {
-    throw ConfigError(where + "." + key + " has the wrong type");
-  }
-}
-
-std::string read_file(const std::string& path, const std::string& where) {
-  std::ifstream in(path);
-  if (!in) throw ConfigError(where + ": cannot read " + path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using config_parse::ConfigError;
+using config_parse::get_or;
+using config_parse::read_file;
 
 // "127.0.0.1:8000" -> host, port
 void parse_listen(const std::string& s, std::string& host, std::uint16_t& port, const std::string& where) {
@@ -62,6 +43,17 @@ std::string secret_from(const Json& k, const std::string& where) {
   return secret;
 }
 
+// A CA bundle beside an https URL (`url_key`): a readable file, or "" for the
+// system trust store. Its contents are checked at startup (Gateway::check).
+std::string ca_file(const Json& j, const char* key, const std::string& where, const std::string& url,
+                    const char* url_key) {
+  auto path = get_or<std::string>(j, key, "", where);
+  if (path.empty()) return path;
+  if (url.rfind("https://", 0) != 0) throw ConfigError(where + "." + key + " needs an https:// " + url_key);
+  if (!std::ifstream(path)) throw ConfigError(where + "." + key + ": cannot read " + path);
+  return path;
+}
+
 auth::JwtPolicy parse_jwt(const Json& j, const std::string& where) {
   auth::JwtPolicy p;
   p.issuer = get_or<std::string>(j, "issuer", "", where);
@@ -77,6 +69,7 @@ auth::JwtPolicy parse_jwt(const Json& j, const std::string& where) {
   p.jwks_url = get_or<std::string>(j, "jwks_url", "", where);
   if (!p.jwks_url.empty() && p.jwks_url.rfind("https://", 0) != 0 && p.jwks_url.rfind("http://", 0) != 0)
     throw ConfigError(where + ".jwks_url must be an http:// or https:// URL");
+  p.jwks_ca_file = ca_file(j, "jwks_ca_file", where, p.jwks_url, "jwks_url");
   p.jwks_refresh_s = get_or<std::int64_t>(j, "jwks_refresh_s", 300, where);
   if (p.jwks_refresh_s < 1) throw ConfigError(where + ".jwks_refresh_s must be at least 1");
   auto keys = j.find("keys");
@@ -195,6 +188,7 @@ AppConfig parse_app(const Json& j, const std::string& where) {
     a.backend_url = get_or<std::string>(*b, "url", "", where + ".backend");
     a.backend_threads = get_or<unsigned>(*b, "threads", 4, where + ".backend");
     a.backend_queue = get_or<std::size_t>(*b, "queue", a.backend_queue, where + ".backend");
+    a.backend_ca_file = ca_file(*b, "ca_file", where + ".backend", a.backend_url, "url");
   }
   if (auto cs = j.find("callouts"); cs != j.end()) {
     if (!cs->is_object()) throw ConfigError(where + ".callouts must be an object");
@@ -252,6 +246,18 @@ std::string default_gateway_id() {
 
 }  // namespace
 
+namespace config_parse {
+
+std::string read_file(const std::string& path, const std::string& where) {
+  std::ifstream in(path);
+  if (!in) throw ConfigError(where + ": cannot read " + path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+}  // namespace config_parse
+
 Result<Config, std::string> parse_config(std::string_view text) {
   JsonRefusal why;
   Json j = parse_json(text, &why);
@@ -267,15 +273,7 @@ Result<Config, std::string> parse_config(std::string_view text) {
     // Past ~1,000 levels a recursive walk of one document could use a loop's stack.
     if (c.max_json_depth < 1 || c.max_json_depth > 1000)
       throw ConfigError("config.max_json_depth must be between 1 and 1000");
-    if (auto n = j.find("nats"); n != j.end()) {
-      c.nats.enabled = get_or<bool>(*n, "enabled", true, "config.nats");
-      c.nats.url = get_or<std::string>(*n, "url", c.nats.url, "config.nats");
-      c.nats.subject_prefix = get_or<std::string>(*n, "subject_prefix", "gw", "config.nats");
-      if (!is_valid_name(c.nats.subject_prefix)) throw ConfigError("config.nats.subject_prefix must be [a-z0-9_-]");
-      c.nats.wildcard_rooms = get_or<std::vector<std::string>>(*n, "wildcard_rooms", c.nats.wildcard_rooms, "config.nats");
-      for (const auto& kind : c.nats.wildcard_rooms)
-        if (!is_valid_name(kind)) throw ConfigError("config.nats.wildcard_rooms must list room kinds ([a-z0-9_-])");
-    }
+    if (auto n = j.find("nats"); n != j.end()) c.nats = config_parse::parse_nats(*n);
     if (auto a = j.find("admin"); a != j.end())
       parse_listen(get_or<std::string>(*a, "listen", "", "config.admin"), c.admin_host, c.admin_port,
                    "config.admin.listen");

@@ -10,6 +10,7 @@
 
 #include "gateway/auth/jwt_verifier.hpp"
 #include "gateway/backend/callout_client.hpp"
+#include "gateway/bus/nats_security.hpp"
 #include "gateway/core/result.hpp"
 
 namespace gangway {
@@ -62,6 +63,7 @@ struct AppConfig {
   std::vector<std::string> token_sources;  // "query:<name>", "bearer"; defaults from the dialect
   std::vector<std::string> allowed_origins;  // empty: any Origin (token auth); "*" explicitly any
   std::string backend_url;
+  std::string backend_ca_file;  // https: CAs (PEM) trusted for the backend; empty: the system trust store
   unsigned backend_threads = 4;
   std::size_t backend_queue = 65536;  // callouts waiting for a worker; beyond it they fail closed at once
   std::map<std::string, backend::CalloutSpec, std::less<>> callouts;
@@ -81,6 +83,11 @@ struct NatsConfig {
   // one per room: far less memory for per-socket rooms, but every gateway
   // also receives (and drops) the other gateways' messages for them.
   std::vector<std::string> wildcard_rooms = {"conn", "user"};
+  // How the gateway authenticates (user/password, token, NKey or a .creds
+  // file) and checks the server (TLS): both of its connections use them.
+  // Secrets are resolved here, from the file, `*_env` or `*_file` keys.
+  bus::NatsAuth auth;
+  bus::NatsTls tls;
 };
 
 struct Config {

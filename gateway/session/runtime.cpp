@@ -28,10 +28,10 @@ std::unique_ptr<AppRuntime> make_app_runtime(const AppConfig& config, std::uniqu
   if (!config.jwt.keys.empty() || !config.jwt.jwks_url.empty()) app->jwt = std::make_unique<auth::JwtVerifier>(config.jwt);
   if (!config.jwt.jwks_url.empty())
     app->jwks = std::make_unique<JwksRefresher>(config.name, config.jwt.jwks_url, *app->jwt,
-                                                std::chrono::seconds(config.jwt.jwks_refresh_s));
+                                                std::chrono::seconds(config.jwt.jwks_refresh_s), config.jwt.jwks_ca_file);
   if (!config.backend_url.empty())
-    app->callouts =
-        std::make_unique<backend::CalloutClient>(config.backend_url, config.backend_threads, config.backend_queue);
+    app->callouts = std::make_unique<backend::CalloutClient>(config.backend_url, config.backend_threads,
+                                                             config.backend_queue, config.backend_ca_file);
   for (const auto& r : config.routes) app->routes.emplace_back(r);
   for (const auto& [name, spec] : config.callouts) {
     app->forwards_bearer = app->forwards_bearer || spec.forward_bearer;

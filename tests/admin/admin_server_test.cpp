@@ -21,7 +21,7 @@ TEST(AdminServer, StopsEvenRightAfterStart) {
   std::thread([done] {
     Metrics metrics;
     for (int i = 0; i < 50; ++i) {
-      AdminServer admin(metrics, [] { return true; });
+      AdminServer admin(metrics, [] { return std::string(); });
       admin.start("127.0.0.1", 0);
       admin.stop();
     }

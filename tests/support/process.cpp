@@ -12,6 +12,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <stdexcept>
 #include <thread>
 
@@ -84,7 +86,7 @@ bool wait_for_port(int port, std::chrono::milliseconds timeout) {
   return false;
 }
 
-ChildProcess::ChildProcess(std::vector<std::string> argv, const std::string& log_path) {
+ChildProcess::ChildProcess(std::vector<std::string> argv, const std::string& log_path, bool append) {
   std::vector<char*> args;
   for (auto& a : argv) args.push_back(a.data());
   args.push_back(nullptr);
@@ -92,7 +94,7 @@ ChildProcess::ChildProcess(std::vector<std::string> argv, const std::string& log
   if (pid_ < 0) throw std::runtime_error("fork failed");
   if (pid_ == 0) {
     ::setpgid(0, 0);
-    int out = ::open(log_path.empty() ? "/dev/null" : log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    int out = ::open(log_path.empty() ? "/dev/null" : log_path.c_str(), O_WRONLY | O_CREAT | (append ? O_APPEND : O_TRUNC), 0644);
     if (out >= 0) {
       ::dup2(out, 1);
       ::dup2(out, 2);
@@ -116,6 +118,20 @@ ChildProcess& ChildProcess::operator=(ChildProcess&& o) noexcept {
     o.pid_ = -1;
   }
   return *this;
+}
+
+std::optional<int> ChildProcess::wait(std::chrono::milliseconds timeout) {
+  if (pid_ <= 0) return std::nullopt;
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    int status = 0;
+    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      return status;
+    }
+    if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
 }
 
 bool ChildProcess::running() {
@@ -166,24 +182,56 @@ TempDir::~TempDir() {
   std::filesystem::remove_all(path_, ec);
 }
 
-NatsServer::NatsServer(JetStream js) : js_(js) {
-  port_ = free_port();
-  monitor_port_ = free_port();
-  start();
-  if (contract_log_enabled()) recorder_ = std::make_shared<NatsRecorder>(port_);
+NatsServer::NatsServer(JetStream js) : NatsServer(Options{js, {}, {}}) {}
+
+NatsServer::NatsServer(Options options) : options_(std::move(options)) {
+  if (!options_.config.empty()) std::ofstream(dir_.path() + "/nats-server.conf") << options_.config;
+  // A port free a moment ago may be taken by another test's server before
+  // ours binds it: then ours exits, and another free port is tried.
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    port_ = free_port();
+    monitor_port_ = free_port();
+    if (start(attempt == 2)) break;
+  }
+  // The recorder speaks plain, anonymous NATS: a secured server would refuse it.
+  bool secured = !options_.config.empty() || !options_.args.empty();
+  if (contract_log_enabled() && !secured) recorder_ = std::make_shared<NatsRecorder>(port_);
 }
 
-void NatsServer::start() {
-  std::vector<std::string> args{NATS_SERVER_BIN, "-a", "127.0.0.1", "-p", std::to_string(port_),
-                                "-m", std::to_string(monitor_port_)};
-  if (js_ == JetStream::on) args.insert(args.end(), {"-js", "-sd", dir_.path() + "/js"});
-  proc_ = ChildProcess(args, dir_.path() + "/nats.log");
-  if (!wait_for_port(port_)) ADD_FAILURE() << "nats-server did not start on port " << port_;
+bool NatsServer::start(bool last_try) {
+  std::vector<std::string> args{NATS_SERVER_BIN};
+  if (!options_.config.empty()) args.insert(args.end(), {"-c", dir_.path() + "/nats-server.conf"});
+  args.insert(args.end(), {"-a", "127.0.0.1", "-p", std::to_string(port_), "-m", std::to_string(monitor_port_)});
+  if (options_.js == JetStream::on) args.insert(args.end(), {"-js", "-sd", dir_.path() + "/js"});
+  args.insert(args.end(), options_.args.begin(), options_.args.end());
+  auto ready_count = [this] {
+    std::string text = log();
+    std::size_t n = 0;
+    for (auto at = text.find("Server is ready"); at != std::string::npos; at = text.find("Server is ready", at + 1)) ++n;
+    return n;
+  };
+  std::size_t before = ready_count();
+  // Appended, so a restart's log keeps what the server said before it.
+  proc_ = ChildProcess(args, dir_.path() + "/nats.log", true);
+  // Ready by its own word, not merely something listening on the port.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (ready_count() == before && proc_.running() && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  if (ready_count() > before && wait_for_port(port_)) return true;
+  if (last_try || proc_.running()) ADD_FAILURE() << "nats-server did not start on port " << port_ << ":\n" << log();
+  return false;
 }
 
 void NatsServer::restart() {
   proc_.stop();
-  start();
+  start(true);
+}
+
+std::string NatsServer::log() const {
+  std::ifstream in(dir_.path() + "/nats.log");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
 }
 
 }  // namespace gangway::test

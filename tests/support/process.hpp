@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,14 +23,18 @@ bool wait_for_port(int port, std::chrono::milliseconds timeout = std::chrono::se
 class ChildProcess {
  public:
   ChildProcess() = default;
-  // argv[0] is the executable path. Output goes to `log_path` (or /dev/null).
-  ChildProcess(std::vector<std::string> argv, const std::string& log_path = "");
+  // argv[0] is the executable path. Output goes to `log_path` (or /dev/null),
+  // truncated first unless `append`.
+  ChildProcess(std::vector<std::string> argv, const std::string& log_path = "", bool append = false);
   ~ChildProcess();
   ChildProcess(ChildProcess&& o) noexcept;
   ChildProcess& operator=(ChildProcess&& o) noexcept;
 
   pid_t pid() const { return pid_; }
   bool running();
+  // Waits up to `timeout` for the process to exit by itself: its wait status
+  // (WIFEXITED…), or nullopt if it is still running (it is left running).
+  std::optional<int> wait(std::chrono::milliseconds timeout);
   // SIGTERM, wait up to `grace`, then SIGKILL. Returns the exit status (or -1).
   int stop(std::chrono::milliseconds grace = std::chrono::seconds(5));
   void kill_hard();  // SIGKILL, for crash tests
@@ -54,20 +59,30 @@ class TempDir {
 class NatsServer {
  public:
   enum class JetStream { on, off };
+  struct Options {
+    JetStream js = JetStream::on;
+    // Written to nats-server.conf in the server's directory and passed as
+    // -c (authorization, tls, operator…); the port flags still win.
+    std::string config;
+    std::vector<std::string> args;  // more command-line flags, e.g. {"--user", "u", "--pass", "p"}
+  };
   // Starts and waits until it accepts connections (fails the test otherwise).
   explicit NatsServer(JetStream js = JetStream::on);
+  explicit NatsServer(Options options);
   int port() const { return port_; }
   int monitor_port() const { return monitor_port_; }
   std::string url() const { return "nats://127.0.0.1:" + std::to_string(port_); }
   ChildProcess& process() { return proc_; }
   void restart();  // stop and start again on the same port (reconnect tests)
+  // The server's own log (what it refused, and why).
+  std::string log() const;
 
  private:
-  void start();
+  bool start(bool last_try);  // false if it exited (its port was taken): reported on the last try
   TempDir dir_;
   int port_ = 0;
   int monitor_port_ = 0;
-  JetStream js_;
+  Options options_;
   ChildProcess proc_;
   std::shared_ptr<NatsRecorder> recorder_;  // only with GANGWAY_CONTRACT_LOG (tests/contracts)
 };
