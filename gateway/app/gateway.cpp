@@ -135,9 +135,12 @@ Gateway::Gateway(Config config) : impl_(std::make_unique<Impl>(std::move(config)
     if (!app_config.jwt.jwks_url.empty())
       app->jwks = std::make_unique<JwksRefresher>(app_config.name, app_config.jwt.jwks_url, *app->jwt,
                                                   std::chrono::seconds(app_config.jwt.jwks_refresh_s));
-    if (!app_config.backend_url.empty())
-      app->callouts = std::make_unique<backend::CalloutClient>(app_config.backend_url, app_config.backend_threads,
-                                                              app_config.backend_queue);
+    if (!app_config.backend_url.empty()) {
+      backend::CalloutOptions callout_options{app_config.backend_threads, app_config.backend_queue,
+                                              app_config.backend_breaker};
+      app->callouts = std::make_unique<backend::CalloutClient>(app_config.backend_url, callout_options);
+      d.metrics.watch_callouts(app_config.name, app->callouts->counters());
+    }
     for (const auto& r : app_config.routes) app->routes.emplace_back(r);
     for (const auto& [name, spec] : app_config.callouts) {
       app->forwards_bearer = app->forwards_bearer || spec.forward_bearer;
@@ -171,7 +174,13 @@ void Gateway::start() {
   d.loops.start();
   if (d.config.admin_port || !d.config.admin_host.empty()) {
     bool nats = d.config.nats.enabled;
-    d.admin = std::make_unique<AdminServer>(d.metrics, [&d, nats] { return !nats || d.nats_connected(); });
+    d.admin = std::make_unique<AdminServer>(
+        d.metrics,
+        [&d, nats]() -> std::optional<std::string> {
+          if (nats && !d.nats_connected()) return "NATS is not connected";
+          return std::nullopt;
+        },
+        d.config.admin);
     if (d.config.admin_port) d.admin_port = d.admin->start(d.config.admin_host, d.config.admin_port);
   }
 }
