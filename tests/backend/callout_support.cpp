@@ -9,17 +9,17 @@ namespace gangway::test {
 
 std::function<void(backend::CalloutResult)> Results::slot(std::size_t i) {
   return [this, i](backend::CalloutResult r) {
-    {
-      std::lock_guard lock(mutex_);
-      if (results_.size() <= i) {
-        results_.resize(i + 1);
-        times_.resize(i + 1);
-      }
-      if (results_[i]) ++extra_;
-      results_[i] = std::move(r);
-      times_[i] = std::chrono::steady_clock::now();
-      ++completions_;
+    // Notified under the lock: a waiter that wakes may destroy this Results
+    // as soon as it can take the lock, before a notify after it would run.
+    std::lock_guard lock(mutex_);
+    if (results_.size() <= i) {
+      results_.resize(i + 1);
+      times_.resize(i + 1);
     }
+    if (results_[i]) ++extra_;
+    results_[i] = std::move(r);
+    times_[i] = std::chrono::steady_clock::now();
+    ++completions_;
     changed_.notify_all();
   };
 }
