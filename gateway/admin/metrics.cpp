@@ -1,5 +1,6 @@
 #include "gateway/admin/metrics.hpp"
 
+#include <functional>
 #include <sstream>
 #include <tuple>
 
@@ -24,6 +25,43 @@ void Metrics::callout(const std::string& app, const std::string& name, std::stri
   auto& slot = callouts_[{app, name, std::string(outcome)}];
   if (!slot) slot = std::make_unique<std::atomic<std::uint64_t>>(0);
   slot->fetch_add(1, std::memory_order_relaxed);
+}
+
+void Metrics::watch_callouts(const std::string& app, std::shared_ptr<const backend::CalloutCounters> counters) {
+  std::lock_guard lock(mu_);
+  callout_clients_.emplace_back(app, std::move(counters));
+}
+
+// Under mu_.
+void Metrics::render_callout_clients(std::ostream& out) const {
+  using Counters = backend::CalloutCounters;
+  auto family = [&](const char* name, const char* type, const char* help, const char* label,
+                    std::initializer_list<std::pair<const char*, std::function<std::uint64_t(const Counters&)>>> series) {
+    out << "# HELP " << name << ' ' << help << "\n# TYPE " << name << ' ' << type << '\n';
+    for (const auto& [app, c] : callout_clients_)
+      for (const auto& [value, read] : series) {
+        out << name << "{app=\"" << app << '"';
+        if (label) out << ',' << label << "=\"" << value << '"';
+        out << "} " << read(*c) << '\n';
+      }
+  };
+  auto load = [](const auto& a) { return static_cast<std::uint64_t>(a.load(std::memory_order_relaxed)); };
+  family("gangway_callout_queued", "gauge", "Callouts waiting for a worker now.", nullptr,
+         {{"", [&](const Counters& c) { return load(c.queued); }}});
+  family("gangway_callout_expired_total", "counter",
+         "Callouts whose deadline passed: in the queue (never sent) or in the request (aborted).", "where",
+         {{"queue", [&](const Counters& c) { return load(c.expired_in_queue); }},
+          {"request", [&](const Counters& c) { return load(c.expired_in_flight); }}});
+  family("gangway_callout_cancelled_total", "counter", "Callouts withdrawn by their socket before being sent.",
+         nullptr, {{"", [&](const Counters& c) { return load(c.cancelled); }}});
+  family("gangway_callout_rejected_total", "counter",
+         "Callouts failed at once without reaching the backend: its queue was full or its breaker open.", "reason",
+         {{"queue_full", [&](const Counters& c) { return load(c.rejected_queue_full); }},
+          {"breaker_open", [&](const Counters& c) { return load(c.rejected_breaker_open); }}});
+  family("gangway_callout_breaker_state", "gauge", "The backend's circuit breaker: 0 closed, 1 open, 2 half-open.",
+         nullptr, {{"", [&](const Counters& c) { return load(c.breaker_state); }}});
+  family("gangway_callout_breaker_opens_total", "counter", "Times the backend's circuit breaker opened.", nullptr,
+         {{"", [&](const Counters& c) { return load(c.breaker_opens); }}});
 }
 
 std::string Metrics::render() const {
@@ -63,6 +101,7 @@ std::string Metrics::render() const {
   for (const auto& [key, v] : callouts_)
     out << "gangway_callouts_total{app=\"" << std::get<0>(key) << "\",callout=\"" << std::get<1>(key)
         << "\",outcome=\"" << std::get<2>(key) << "\"} " << load(*v) << '\n';
+  render_callout_clients(out);
   out << "# HELP gangway_nats_connected 1 while both NATS connections are up.\n# TYPE gangway_nats_connected gauge\n"
       << "gangway_nats_connected " << (nats_connected() ? 1 : 0) << '\n';
   return out.str();

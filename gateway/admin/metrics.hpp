@@ -7,6 +7,9 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
+
+#include "gateway/backend/callout_counters.hpp"
 
 namespace gangway {
 
@@ -28,6 +31,8 @@ class Metrics {
   AppMetrics& app(const std::string& name);
   void error(const std::string& app, std::string_view code);  // an error frame or refusal, by code
   void callout(const std::string& app, const std::string& name, std::string_view outcome);
+  // An app's callout client: its queue and breaker counters are rendered with the rest.
+  void watch_callouts(const std::string& app, std::shared_ptr<const backend::CalloutCounters> counters);
   void set_nats_connected(bool up) { nats_connected_.store(up, std::memory_order_relaxed); }
   bool nats_connected() const { return nats_connected_.load(std::memory_order_relaxed); }
   std::string render() const;
@@ -37,7 +42,10 @@ class Metrics {
   std::map<std::string, std::unique_ptr<AppMetrics>> apps_;
   std::map<std::pair<std::string, std::string>, std::unique_ptr<std::atomic<std::uint64_t>>> errors_;
   std::map<std::tuple<std::string, std::string, std::string>, std::unique_ptr<std::atomic<std::uint64_t>>> callouts_;
+  std::vector<std::pair<std::string, std::shared_ptr<const backend::CalloutCounters>>> callout_clients_;
   std::atomic<bool> nats_connected_{false};
+
+  void render_callout_clients(std::ostream& out) const;
 };
 
 }  // namespace gangway

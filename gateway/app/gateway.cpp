@@ -183,7 +183,14 @@ void Gateway::start() {
   for (auto& l : d.listeners) l->start();
   d.loops.start();
   if (d.config.admin_port || !d.config.admin_host.empty()) {
-    d.admin = std::make_unique<AdminServer>(d.metrics, [&d] { return d.nats_not_ready(); });
+    d.admin = std::make_unique<AdminServer>(
+        d.metrics,
+        [&d]() -> std::optional<std::string> {
+          auto why = d.nats_not_ready();
+          if (why.empty()) return std::nullopt;
+          return why;
+        },
+        d.config.admin);
     if (d.config.admin_port) d.admin_port = d.admin->start(d.config.admin_host, d.config.admin_port);
   }
 }

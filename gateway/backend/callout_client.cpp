@@ -5,220 +5,338 @@
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
-#include <deque>
+#include <map>
 #include <mutex>
-#include <stdexcept>
 #include <thread>
 #include <vector>
 
 #include "gateway/backend/answer_cache.hpp"
-#include "gateway/backend/ca_bundle.hpp"
-#include "gateway/backend/request_template.hpp"
-#include "gateway/backend/response_rule.hpp"
+#include "gateway/backend/http_call.hpp"
 
 namespace gangway::backend {
 
 namespace {
 
-using Outcome = CalloutResult::Outcome;
+using Clock = std::chrono::steady_clock;
+using Why = CalloutResult::Why;
+using Admission = CircuitBreaker::Admission;
 
-CalloutResult result_of(Outcome o) {
-  CalloutResult r;
-  r.outcome = o;
-  return r;
-}
+// How often the timer thread aborts again a request that has not returned.
+constexpr auto kAbortRetry = std::chrono::milliseconds(20);
 
-// A credential is copied into a header line: control characters (CR/LF above
-// all) would let a client write headers of its own.
-bool header_safe(std::string_view v) {
-  return std::none_of(v.begin(), v.end(), [](unsigned char c) { return c < 0x20 || c == 0x7F; });
-}
-
-struct BaseUrl {
-  std::string origin;  // scheme://host[:port]
-  std::string prefix;  // path before every callout path, without a trailing '/'
-};
-
-BaseUrl parse_base_url(const std::string& url) {
-  auto scheme_end = url.find("://");
-  std::string scheme = scheme_end == std::string::npos ? "" : url.substr(0, scheme_end);
-  if (scheme != "http" && scheme != "https")
-    throw std::invalid_argument("callout base_url must start with http:// or https://: " + url);
-  auto path_start = url.find('/', scheme_end + 3);
-  BaseUrl b{url.substr(0, path_start), path_start == std::string::npos ? "" : url.substr(path_start)};
-  if (b.origin.size() == scheme_end + 3) throw std::invalid_argument("callout base_url has no host: " + url);
-  while (!b.prefix.empty() && b.prefix.back() == '/') b.prefix.pop_back();
-  return b;
-}
-
-// Everything a worker needs, prepared on the caller's thread.
-struct Task {
-  std::string method;
-  std::string path;
-  std::string body;
-  httplib::Headers headers;
-  std::chrono::milliseconds timeout;
-  std::chrono::milliseconds cache_ttl;
-  std::string cache_key;
-  CalloutSpec spec;  // for the allow rule
+// One call from call() to `done`. The queue, a worker and the timer thread
+// may all hold it; the first to finish() it completes it.
+struct Call {
+  HttpCall http;
+  Clock::time_point deadline;
+  std::optional<CancelToken> cancel;
   std::function<void(CalloutResult)> done;
+  std::atomic<bool> finished{false};
+
+  bool cancelled() const { return cancel && cancel->cancelled(); }
+  // Completes it, counted in `count` first (so that a caller woken by `done`
+  // sees the count), unless someone else already did.
+  void finish(CalloutResult r, std::atomic<std::uint64_t>* count = nullptr) {
+    if (finished.exchange(true, std::memory_order_acq_rel)) return;
+    if (count) count->fetch_add(1, std::memory_order_relaxed);
+    auto d = std::move(done);
+    d(std::move(r));
+  }
 };
+using CallPtr = std::shared_ptr<Call>;
+
+// A worker and its connection. `current` (the call it is sending) is written
+// under both the client's mutex_ and `mutex`, and read under either: the
+// timer thread aborts a request holding `mutex` alone, because stop() waits
+// while httplib connects.
+struct Worker {
+  std::unique_ptr<httplib::Client> client;
+  std::mutex mutex;
+  CallPtr current;
+  std::thread thread;
+};
+
+// What the breaker counts against the backend: no answer in time, or a 5xx.
+bool failed(const CalloutResult& r) { return r.why != Why::answered || r.status >= 500; }
+
+std::chrono::milliseconds remaining(Clock::time_point deadline) {
+  return std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now());
+}
 
 }  // namespace
 
 struct CalloutClient::Impl {
-  Impl(std::string base_url, unsigned threads, std::size_t queue_capacity, const std::string& ca_file);
+  Impl(std::string base_url, CalloutOptions options);
   ~Impl();
 
-  void call(const CalloutSpec& spec, CalloutRequest request, std::function<void(CalloutResult)> done);
-  void run(httplib::Client& client);
-  CalloutResult perform(httplib::Client& client, const Task& t);
+  void call(const CalloutSpec& spec, const CalloutRequest& request, std::function<void(CalloutResult)> done,
+            std::optional<CancelToken> cancel);
+  std::optional<Why> enqueue(const CallPtr& c, std::vector<CallPtr>& swept);
+  void work(Worker& w);
+  std::optional<Why> judge(const Call& c, Admission& admission);
+  void send(Worker& w, const CallPtr& c, Admission admission);
+  void watch();
+  struct Due {
+    std::vector<CallPtr> expired;                       // queued past their deadline
+    std::vector<std::pair<Worker*, CallPtr>> overdue;   // in flight past theirs (or shutting down)
+    Clock::time_point next = Clock::time_point::max();  // the next deadline
+    bool stopping = false;
+  };
+  Due take_due_locked(Clock::time_point now);
+  void publish_locked();
 
   const BaseUrl base_;
-  const std::size_t queue_capacity_;
+  const CalloutOptions options_;
   AnswerCache cache_;
+  const std::shared_ptr<CalloutCounters> counters_ = std::make_shared<CalloutCounters>();
 
   std::mutex mutex_;
-  std::condition_variable wake_;
-  std::deque<Task> queue_;
+  std::condition_variable work_ready_;  // for the workers
+  std::condition_variable timer_wake_;  // for the timer thread
+  // Nearest deadline first; equal deadlines in arrival order (multimap
+  // inserts after equal keys). The timer thread expires from the front.
+  std::multimap<Clock::time_point, CallPtr> queue_;
+  CircuitBreaker breaker_;
   bool stopping_ = false;
-  std::atomic<bool> stopped_flag_{false};  // read by workers between popping and calling
-
-  // One connection per worker: httplib::Client is not safe for concurrent
-  // requests, but its stop() may be called from another thread to abort one.
-  std::vector<std::unique_ptr<httplib::Client>> clients_;
-  std::vector<std::thread> workers_;
+  bool timer_dirty_ = false;  // the queue's front changed since the timer thread looked
+  bool timer_exit_ = false;
+  std::vector<std::unique_ptr<Worker>> workers_;
+  std::thread timer_;
 };
 
-CalloutClient::Impl::Impl(std::string base_url, unsigned threads, std::size_t queue_capacity,
-                          const std::string& ca_file)
-    : base_(parse_base_url(base_url)), queue_capacity_(queue_capacity) {
-  bool https = base_.origin.rfind("https://", 0) == 0;
-  if (!ca_file.empty() && !https) throw std::invalid_argument("a callout ca_file needs an https:// base_url");
-  if (!ca_file.empty())
-    if (auto problem = ca_bundle_problem(ca_file); !problem.empty())
-      throw std::invalid_argument("callout ca_file: " + problem);
-  threads = std::max(threads, 1u);
-  for (unsigned i = 0; i < threads; ++i) {
-    auto client = std::make_unique<httplib::Client>(base_.origin);
-    if (!client->is_valid()) throw std::invalid_argument("callout base_url is not usable: " + base_.origin);
-    client->set_keep_alive(true);
-    client->set_tcp_nodelay(true);       // headers and body go out in separate writes
-    client->set_follow_location(false);  // a redirect is an answer we do not understand: unavailable
-    client->set_url_encode(false);       // paths are already percent-encoded by expand_path
-    // cpp-httplib verifies by default; said here so it stays so. With a CA
-    // file it trusts that file only, else the system's default store.
-    if (https) client->enable_server_certificate_verification(true);
-    if (!ca_file.empty()) client->set_ca_cert_path(ca_file);
-    clients_.push_back(std::move(client));
+CalloutClient::Impl::Impl(std::string base_url, CalloutOptions options)
+    : base_(parse_base_url(base_url)), options_(options), breaker_(options.breaker) {
+  for (unsigned i = 0; i < std::max(options_.threads, 1u); ++i) {
+    workers_.push_back(std::make_unique<Worker>());
+    workers_.back()->client = make_http_client(base_, options_.ca_file);
   }
-  for (auto& c : clients_) workers_.emplace_back([this, client = c.get()] { run(*client); });
+  for (auto& w : workers_) w->thread = std::thread([this, w = w.get()] { work(*w); });
+  timer_ = std::thread([this] { watch(); });
 }
 
 CalloutClient::Impl::~Impl() {
-  std::deque<Task> pending;
+  decltype(queue_) pending;
   {
     std::lock_guard lock(mutex_);
     stopping_ = true;
-    stopped_flag_ = true;
+    timer_dirty_ = true;
     pending.swap(queue_);
+    publish_locked();
   }
-  wake_.notify_all();
-  for (auto& c : clients_) c->stop();
-  for (auto& t : pending) t.done(result_of(Outcome::unavailable));
-  for (auto& w : workers_) w.join();
-}
-
-void CalloutClient::Impl::call(const CalloutSpec& spec, CalloutRequest request,
-                               std::function<void(CalloutResult)> done) {
-  Task t;
-  t.method = spec.method;
-  if (t.method != "GET" && t.method != "POST") return done(result_of(Outcome::unavailable));
-
-  auto path = expand_path(spec.path, request.params);
-  if (!path) return done(result_of(Outcome::unavailable));
-  t.path = base_.prefix + *path;
-  if (t.method == "POST") {
-    auto body = expand_body(spec.body, request.params, request.body);
-    if (!body) return done(result_of(Outcome::unavailable));
-    t.body = std::move(*body);
-  }
-
-  t.headers.emplace("Accept", "application/json");
-  if (spec.forward_bearer && !request.bearer.empty()) {
-    if (!header_safe(request.bearer)) return done(result_of(Outcome::denied));
-    t.headers.emplace("Authorization", "Bearer " + request.bearer);
-  }
-  if (spec.forward_cookie && !request.cookie.empty()) {
-    if (!header_safe(request.cookie)) return done(result_of(Outcome::denied));
-    t.headers.emplace("Cookie", request.cookie);
-  }
-
-  t.timeout = spec.timeout;
-  t.cache_ttl = spec.cache_ttl;
-  if (t.cache_ttl.count() > 0) {
-    t.cache_key = cache_key(spec, t.path, t.body, request);
-    if (auto hit = cache_.find(t.cache_key, AnswerCache::Clock::now())) return done(std::move(*hit));
-  }
-  t.spec = spec;
-  t.done = std::move(done);
-
+  work_ready_.notify_all();
+  timer_wake_.notify_all();  // it aborts every request in flight until the workers are gone
+  for (auto& [deadline, c] : pending) c->finish(unanswered(Why::shutdown));
+  for (auto& w : workers_) w->thread.join();
   {
-    std::unique_lock lock(mutex_);
-    if (!stopping_ && queue_.size() < queue_capacity_) {
-      queue_.push_back(std::move(t));
-      lock.unlock();
-      wake_.notify_one();
-      return;
-    }
+    std::lock_guard lock(mutex_);
+    timer_exit_ = true;
   }
-  // Full (or shutting down): fail closed now rather than make the caller wait.
-  t.done(result_of(Outcome::unavailable));
+  timer_wake_.notify_all();
+  timer_.join();
 }
 
-void CalloutClient::Impl::run(httplib::Client& client) {
+void CalloutClient::Impl::call(const CalloutSpec& spec, const CalloutRequest& request,
+                               std::function<void(CalloutResult)> done, std::optional<CancelToken> cancel) {
+  auto c = std::make_shared<Call>();
+  c->deadline = Clock::now() + spec.timeout;
+  if (auto refused = prepare_call(base_, spec, request, c->http)) return done(std::move(*refused));
+  if (!c->http.cache_key.empty())
+    if (auto hit = cache_.find(c->http.cache_key, Clock::now())) return done(std::move(*hit));
+  if (cancel && cancel->cancelled()) {
+    counters_->cancelled.fetch_add(1, std::memory_order_relaxed);
+    return done(unanswered(Why::cancelled));
+  }
+  c->cancel = std::move(cancel);
+  c->done = std::move(done);
+  std::vector<CallPtr> swept;
+  std::optional<Why> refused;
+  {
+    std::lock_guard lock(mutex_);
+    refused = enqueue(c, swept);
+  }
+  if (!refused) work_ready_.notify_one();
+  for (auto& s : swept) s->finish(unanswered(Why::cancelled));
+  if (refused) c->finish(unanswered(*refused));
+}
+
+// Under mutex_. nullopt: queued; else why it fails at once.
+std::optional<Why> CalloutClient::Impl::enqueue(const CallPtr& c, std::vector<CallPtr>& swept) {
+  if (stopping_) return Why::shutdown;
+  if (!breaker_.accepts(Clock::now())) {
+    counters_->rejected_breaker_open.fetch_add(1, std::memory_order_relaxed);
+    return Why::breaker_open;
+  }
+  if (queue_.size() >= options_.queue) {
+    // Calls whose owners are gone make room first (O(n), only when full).
+    for (auto it = queue_.begin(); it != queue_.end();)
+      if (it->second->cancelled()) {
+        swept.push_back(std::move(it->second));
+        it = queue_.erase(it);
+      } else {
+        ++it;
+      }
+    counters_->cancelled.fetch_add(swept.size(), std::memory_order_relaxed);
+  }
+  if (queue_.size() >= options_.queue) {
+    counters_->rejected_queue_full.fetch_add(1, std::memory_order_relaxed);
+    publish_locked();
+    return Why::queue_full;
+  }
+  auto it = queue_.emplace(c->deadline, c);
+  if (it == queue_.begin()) {
+    timer_dirty_ = true;
+    timer_wake_.notify_one();
+  }
+  publish_locked();
+  return std::nullopt;
+}
+
+void CalloutClient::Impl::work(Worker& w) {
   for (;;) {
-    Task t;
+    CallPtr c;
+    Admission admission = Admission::refused;
+    std::optional<Why> skip;
     {
       std::unique_lock lock(mutex_);
-      wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      work_ready_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
       if (stopping_) return;  // the destructor completes what is still queued
-      t = std::move(queue_.front());
-      queue_.pop_front();
+      c = std::move(queue_.begin()->second);
+      queue_.erase(queue_.begin());
+      skip = judge(*c, admission);
+      if (!skip) {
+        std::lock_guard slot(w.mutex);
+        w.current = c;
+      }
+      publish_locked();
     }
-    CalloutResult r = stopped_flag_ ? result_of(Outcome::unavailable) : perform(client, t);
-    if (r.allowed() && t.cache_ttl.count() > 0) {
-      auto now = AnswerCache::Clock::now();
-      cache_.put(t.cache_key, r, now + t.cache_ttl, now);
+    if (skip) {
+      c->finish(unanswered(*skip));
+      continue;
     }
-    t.done(std::move(r));
+    send(w, c, admission);
   }
 }
 
-CalloutResult CalloutClient::Impl::perform(httplib::Client& client, const Task& t) {
-  // A read timeout applies to each read, so a backend that trickles bytes can
-  // hold a worker longer than `timeout`; it still cannot hold it forever.
-  auto timeout = std::max(t.timeout, std::chrono::milliseconds(1));  // 0 would mean "don't wait at all"
-  client.set_connection_timeout(timeout);
-  client.set_read_timeout(timeout);
-  client.set_write_timeout(timeout);
-  httplib::Result res = t.method == "POST"
-                            ? client.Post(t.path.c_str(), t.headers, t.body, "application/json")
-                            : client.Get(t.path.c_str(), t.headers);
-  // No response at all: refused, timed out, reset, or aborted by shutdown.
-  if (!res) return result_of(Outcome::unavailable);
-  return classify_response(t.spec, res->status, res->body);
+// Under mutex_, for a call just taken from the queue: why it is not sent, if it is not.
+std::optional<Why> CalloutClient::Impl::judge(const Call& c, Admission& admission) {
+  auto now = Clock::now();
+  if (c.cancelled()) {
+    counters_->cancelled.fetch_add(1, std::memory_order_relaxed);
+    return Why::cancelled;
+  }
+  if (now >= c.deadline) {  // the timer thread is about to expire it anyway
+    counters_->expired_in_queue.fetch_add(1, std::memory_order_relaxed);
+    return Why::timeout;
+  }
+  admission = breaker_.admit(now);
+  if (admission == Admission::refused) {
+    counters_->rejected_breaker_open.fetch_add(1, std::memory_order_relaxed);
+    return Why::breaker_open;
+  }
+  return std::nullopt;
 }
+
+void CalloutClient::Impl::send(Worker& w, const CallPtr& c, Admission admission) {
+  CalloutResult r = attempt(*w.client, c->http, remaining(c->deadline));
+  bool stopping = false;
+  {
+    std::lock_guard lock(mutex_);
+    {
+      std::lock_guard slot(w.mutex);
+      w.current.reset();
+    }
+    stopping = stopping_;
+    if (!stopping) breaker_.record(admission, !failed(r), Clock::now());
+    publish_locked();
+  }
+  if (r.why == Why::unreachable && stopping) r.why = Why::shutdown;
+  // httplib's own timeouts (the budget, rounded up) fire at the deadline too.
+  bool timed_out = r.why == Why::unreachable && Clock::now() >= c->deadline;
+  if (timed_out) r.why = Why::timeout;
+  if (r.allowed() && !c->http.cache_key.empty()) {
+    auto now = Clock::now();
+    cache_.put(c->http.cache_key, r, now + c->http.spec.cache_ttl, now);
+  }
+  // A no-op if the timer thread completed it at its deadline.
+  c->finish(std::move(r), timed_out ? &counters_->expired_in_flight : nullptr);
+}
+
+// The timer thread: completes queued calls at their deadline without sending
+// them, and aborts requests that outlive theirs (httplib's timeouts are per
+// read, so a backend trickling bytes would otherwise hold a worker for long).
+void CalloutClient::Impl::watch() {
+  std::unique_lock lock(mutex_);
+  while (!timer_exit_) {
+    Due due = take_due_locked(Clock::now());
+    lock.unlock();
+    for (auto& c : due.expired) {
+      bool cancelled = c->cancelled();
+      c->finish(unanswered(cancelled ? Why::cancelled : Why::timeout),
+                cancelled ? &counters_->cancelled : &counters_->expired_in_queue);
+    }
+    for (auto& [w, c] : due.overdue) {
+      {
+        std::lock_guard slot(w->mutex);
+        if (w->current == c) w->client->stop();  // its request fails; the worker records it
+      }
+      if (!due.stopping) c->finish(unanswered(Why::timeout), &counters_->expired_in_flight);
+    }
+    auto next = due.next;
+    due = {};  // the calls die here, not while the timer thread sleeps
+    lock.lock();
+    auto wake = [this] { return timer_exit_ || timer_dirty_; };
+    if (next == Clock::time_point::max()) timer_wake_.wait(lock, wake);
+    else timer_wake_.wait_until(lock, next, wake);
+  }
+}
+
+// Under mutex_: the queued calls whose deadline passed (taken out of the
+// queue), the requests to abort, and when to look again.
+CalloutClient::Impl::Due CalloutClient::Impl::take_due_locked(Clock::time_point now) {
+  Due due;
+  while (!queue_.empty() && queue_.begin()->first <= now) {
+    due.expired.push_back(std::move(queue_.begin()->second));
+    queue_.erase(queue_.begin());
+  }
+  if (!queue_.empty()) due.next = queue_.begin()->first;
+  for (auto& w : workers_) {
+    if (!w->current) continue;
+    if (stopping_ || w->current->deadline <= now) due.overdue.emplace_back(w.get(), w->current);
+    else due.next = std::min(due.next, w->current->deadline);
+  }
+  // Until an aborted request has returned (the abort may have come before its socket existed).
+  if (!due.overdue.empty()) due.next = std::min(due.next, now + kAbortRetry);
+  due.stopping = stopping_;
+  timer_dirty_ = false;
+  publish_locked();
+  return due;
+}
+
+// Under mutex_: the gauges.
+void CalloutClient::Impl::publish_locked() {
+  counters_->queued.store(static_cast<std::int64_t>(queue_.size()), std::memory_order_relaxed);
+  counters_->breaker_state.store(static_cast<int>(breaker_.state()), std::memory_order_relaxed);
+  counters_->breaker_opens.store(breaker_.opens(), std::memory_order_relaxed);
+}
+
+CalloutClient::CalloutClient(std::string base_url, CalloutOptions options)
+    : impl_(std::make_unique<Impl>(std::move(base_url), options)) {}
 
 CalloutClient::CalloutClient(std::string base_url, unsigned threads, std::size_t queue_capacity,
                              const std::string& ca_file)
-    : impl_(std::make_unique<Impl>(std::move(base_url), threads, queue_capacity, ca_file)) {}
+    : CalloutClient(std::move(base_url), CalloutOptions{threads, queue_capacity, {}, ca_file}) {}
 
 CalloutClient::~CalloutClient() = default;
 
-void CalloutClient::call(const CalloutSpec& spec, CalloutRequest request,
-                         std::function<void(CalloutResult)> done) {
-  impl_->call(spec, std::move(request), std::move(done));
+void CalloutClient::call(const CalloutSpec& spec, CalloutRequest request, std::function<void(CalloutResult)> done) {
+  impl_->call(spec, request, std::move(done), std::nullopt);
 }
+
+void CalloutClient::call(const CalloutSpec& spec, CalloutRequest request, std::function<void(CalloutResult)> done,
+                         CancelToken cancel) {
+  impl_->call(spec, request, std::move(done), std::move(cancel));
+}
+
+std::shared_ptr<const CalloutCounters> CalloutClient::counters() const { return impl_->counters_; }
 
 }  // namespace gangway::backend

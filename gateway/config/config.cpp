@@ -91,6 +91,40 @@ auth::JwtPolicy parse_jwt(const Json& j, const std::string& where) {
   return p;
 }
 
+// An integer key within [low, high]; the error names the key and the range.
+std::int64_t number_in(const Json& j, const char* key, std::int64_t fallback, std::int64_t low, std::int64_t high,
+                       const std::string& where) {
+  auto v = get_or<std::int64_t>(j, key, fallback, where);
+  if (v < low || v > high)
+    throw ConfigError(where + "." + key + " must be " + std::to_string(low) + " to " + std::to_string(high));
+  return v;
+}
+
+void parse_backend(const Json& b, AppConfig& a, const std::string& where) {
+  a.backend_url = get_or<std::string>(b, "url", "", where);
+  a.backend_threads = static_cast<unsigned>(number_in(b, "threads", a.backend_threads, 1, 256, where));
+  a.backend_queue = static_cast<std::size_t>(number_in(b, "queue", static_cast<std::int64_t>(a.backend_queue), 1,
+                                                       1'000'000, where));
+  auto br = b.find("breaker");
+  if (br == b.end()) return;
+  if (!br->is_object()) throw ConfigError(where + ".breaker must be an object");
+  auto& breaker = a.backend_breaker;
+  breaker.failures = static_cast<unsigned>(number_in(*br, "failures", breaker.failures, 0, 1000, where + ".breaker"));
+  breaker.cooldown = std::chrono::milliseconds(
+      number_in(*br, "cooldown_ms", breaker.cooldown.count(), 1, 3'600'000, where + ".breaker"));
+}
+
+void parse_admin(const Json& a, Config& c) {
+  const std::string where = "config.admin";
+  parse_listen(get_or<std::string>(a, "listen", "", where), c.admin_host, c.admin_port, where + ".listen");
+  auto& o = c.admin;
+  o.max_connections = static_cast<std::size_t>(
+      number_in(a, "max_connections", static_cast<std::int64_t>(o.max_connections), 1, 10'000, where));
+  o.request_timeout =
+      std::chrono::milliseconds(number_in(a, "request_timeout_ms", o.request_timeout.count(), 1, 600'000, where));
+  o.idle_timeout = std::chrono::milliseconds(number_in(a, "idle_timeout_ms", o.idle_timeout.count(), 1, 3'600'000, where));
+}
+
 backend::CalloutSpec parse_callout(const Json& j, const std::string& where) {
   backend::CalloutSpec c;
   c.method = get_or<std::string>(j, "method", "GET", where);
@@ -104,8 +138,8 @@ backend::CalloutSpec parse_callout(const Json& j, const std::string& where) {
     else if (f == "cookie") c.forward_cookie = true;
     else throw ConfigError(where + ".forward accepts \"bearer\" and \"cookie\"");
   }
-  c.timeout = std::chrono::milliseconds(get_or<int>(j, "timeout_ms", 2000, where));
-  c.cache_ttl = std::chrono::milliseconds(get_or<int>(j, "cache_ttl_ms", 0, where));
+  c.timeout = std::chrono::milliseconds(number_in(j, "timeout_ms", 2000, 1, 600'000, where));
+  c.cache_ttl = std::chrono::milliseconds(number_in(j, "cache_ttl_ms", 0, 0, 86'400'000, where));
   c.allow_pointer = get_or<std::string>(j, "allow_pointer", "", where);
   if (auto eq = j.find("allow_equals"); eq != j.end()) c.allow_equals = *eq;
   return c;
@@ -185,9 +219,7 @@ AppConfig parse_app(const Json& j, const std::string& where) {
   a.token_sources = get_or<std::vector<std::string>>(j, "token_sources", {}, where);
   a.allowed_origins = get_or<std::vector<std::string>>(j, "allowed_origins", {}, where);
   if (auto b = j.find("backend"); b != j.end()) {
-    a.backend_url = get_or<std::string>(*b, "url", "", where + ".backend");
-    a.backend_threads = get_or<unsigned>(*b, "threads", 4, where + ".backend");
-    a.backend_queue = get_or<std::size_t>(*b, "queue", a.backend_queue, where + ".backend");
+    parse_backend(*b, a, where + ".backend");
     a.backend_ca_file = ca_file(*b, "ca_file", where + ".backend", a.backend_url, "url");
   }
   if (auto cs = j.find("callouts"); cs != j.end()) {
@@ -274,9 +306,7 @@ Result<Config, std::string> parse_config(std::string_view text) {
     if (c.max_json_depth < 1 || c.max_json_depth > 1000)
       throw ConfigError("config.max_json_depth must be between 1 and 1000");
     if (auto n = j.find("nats"); n != j.end()) c.nats = config_parse::parse_nats(*n);
-    if (auto a = j.find("admin"); a != j.end())
-      parse_listen(get_or<std::string>(*a, "listen", "", "config.admin"), c.admin_host, c.admin_port,
-                   "config.admin.listen");
+    if (auto a = j.find("admin"); a != j.end()) parse_admin(*a, c);
     auto apps = j.find("apps");
     if (apps == j.end() || !apps->is_array() || apps->empty()) throw ConfigError("config.apps must list apps");
     for (std::size_t i = 0; i < apps->size(); ++i)
@@ -304,11 +334,12 @@ void apply_env_overrides(Config& c) {
   if (const char* v = std::getenv("GANGWAY_NATS_URL"); v && *v) c.nats.url = v;
   if (const char* v = std::getenv("GANGWAY_GATEWAY_ID"); v && *v && is_valid_id(v)) c.gateway_id = v;
   if (const char* v = std::getenv("GANGWAY_THREADS"); v && *v) c.threads = static_cast<unsigned>(std::atoi(v));
-  // In a container the same config listens on every interface instead of loopback.
-  if (const char* v = std::getenv("GANGWAY_LISTEN_HOST"); v && *v) {
+  // In a container the same config listens on every interface instead of
+  // loopback. Not the admin port: it has its own variable, so that opening
+  // the apps does not open it too (docs/configuration.md, "The admin port").
+  if (const char* v = std::getenv("GANGWAY_LISTEN_HOST"); v && *v)
     for (auto& app : c.apps) app.host = v;
-    c.admin_host = v;
-  }
+  if (const char* v = std::getenv("GANGWAY_ADMIN_HOST"); v && *v) c.admin_host = v;
 }
 
 }  // namespace gangway

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "gateway/admin/admin_options.hpp"
 #include "gateway/auth/jwt_verifier.hpp"
 #include "gateway/backend/callout_client.hpp"
 #include "gateway/bus/nats_security.hpp"
@@ -65,7 +66,8 @@ struct AppConfig {
   std::string backend_url;
   std::string backend_ca_file;  // https: CAs (PEM) trusted for the backend; empty: the system trust store
   unsigned backend_threads = 4;
-  std::size_t backend_queue = 65536;  // callouts waiting for a worker; beyond it they fail closed at once
+  std::size_t backend_queue = 1024;  // callouts waiting for a worker; beyond it they fail closed at once
+  backend::BreakerOptions backend_breaker;
   std::map<std::string, backend::CalloutSpec, std::less<>> callouts;
   Limits limits;
   Compression permessage_deflate;
@@ -97,6 +99,7 @@ struct Config {
   NatsConfig nats;
   std::string admin_host = "127.0.0.1";
   std::uint16_t admin_port = 0;  // 0: no admin listener
+  AdminOptions admin;
   std::vector<AppConfig> apps;
 };
 
@@ -104,7 +107,8 @@ struct Config {
 Result<Config, std::string> parse_config(std::string_view json_text);
 Result<Config, std::string> load_config(const std::string& path);
 
-// GANGWAY_NATS_URL, GANGWAY_GATEWAY_ID, GANGWAY_THREADS override the file.
+// GANGWAY_NATS_URL, GANGWAY_GATEWAY_ID, GANGWAY_THREADS, GANGWAY_LISTEN_HOST
+// (every app's host) and GANGWAY_ADMIN_HOST override the file.
 void apply_env_overrides(Config& c);
 
 }  // namespace gangway

@@ -45,6 +45,9 @@ void WsSession::arm_deadline(std::chrono::seconds limit) {
     if (auto self = weak.lock()) {
       beast::error_code ignored;
       beast::get_lowest_layer(self->ws_).close(ignored);
+      // An upgrade's callouts (cookie, open checks) would otherwise still be
+      // sent, and hold the socket until answered.
+      if (!self->open_) self->session_.closed("handshake_timeout");
     }
   });
 }

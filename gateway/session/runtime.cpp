@@ -30,8 +30,10 @@ std::unique_ptr<AppRuntime> make_app_runtime(const AppConfig& config, std::uniqu
     app->jwks = std::make_unique<JwksRefresher>(config.name, config.jwt.jwks_url, *app->jwt,
                                                 std::chrono::seconds(config.jwt.jwks_refresh_s), config.jwt.jwks_ca_file);
   if (!config.backend_url.empty())
-    app->callouts = std::make_unique<backend::CalloutClient>(config.backend_url, config.backend_threads,
-                                                             config.backend_queue, config.backend_ca_file);
+    app->callouts = std::make_unique<backend::CalloutClient>(
+        config.backend_url,
+        backend::CalloutOptions{config.backend_threads, config.backend_queue, config.backend_breaker, config.backend_ca_file});
+  if (app->callouts) metrics.watch_callouts(config.name, app->callouts->counters());
   for (const auto& r : config.routes) app->routes.emplace_back(r);
   for (const auto& [name, spec] : config.callouts) {
     app->forwards_bearer = app->forwards_bearer || spec.forward_bearer;

@@ -53,6 +53,7 @@ void Session::on_binary() {
 }
 
 void Session::closed(std::string_view reason) {
+  if (callouts_) callouts_->cancel();
   if (!open_) return;
   open_ = false;
   auto rooms = rooms_.list(info_);
@@ -90,7 +91,8 @@ void Session::leave(const RoomKey& room) {
   services_.fanout->leave(loop_, services_.subjects.outbound(info_.app, room), &peer_);
 }
 
-void Session::call(const CalloutCall& c, std::function<void(backend::CalloutResult)> done, Json body) {
+void Session::call(const CalloutCall& c, std::function<void(backend::CalloutResult)> done, Json body,
+                   bool cancellable) {
   auto spec = app_.config.callouts.find(c.name);
   if (spec == app_.config.callouts.end() || !app_.callouts) {
     // --check-config refuses this; fail closed if it happens anyway.
@@ -103,13 +105,16 @@ void Session::call(const CalloutCall& c, std::function<void(backend::CalloutResu
   req.bearer = credentials_.token;
   req.cookie = credentials_.cookie;
   req.body = std::move(body);
-  app_.callouts->call(spec->second, std::move(req),
-                      [loop = Loopback(peer_, true), metrics = services_.metrics, app = info_.app, name = c.name,
-                       done = std::move(done)](backend::CalloutResult r) mutable {
-                        static constexpr std::string_view names[] = {"allowed", "denied", "unavailable"};
-                        metrics->callout(app, name, names[static_cast<int>(r.outcome)]);
-                        loop.post([done = std::move(done), r = std::move(r)]() mutable { done(std::move(r)); });
-                      });
+  auto answered = [loop = Loopback(peer_, true), metrics = services_.metrics, app = info_.app, name = c.name,
+                   done = std::move(done)](backend::CalloutResult r) mutable {
+    if (r.why == backend::CalloutResult::Why::cancelled) return;  // its socket is gone: nobody to answer
+    static constexpr std::string_view names[] = {"allowed", "denied", "unavailable"};
+    metrics->callout(app, name, names[static_cast<int>(r.outcome)]);
+    loop.post([done = std::move(done), r = std::move(r)]() mutable { done(std::move(r)); });
+  };
+  if (!cancellable) return app_.callouts->call(spec->second, std::move(req), std::move(answered));
+  if (!callouts_) callouts_.emplace();
+  app_.callouts->call(spec->second, std::move(req), std::move(answered), *callouts_);
 }
 
 }  // namespace gangway

@@ -17,6 +17,7 @@
 #include <chrono>
 #include <cstddef>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -61,15 +62,19 @@ class Session {
   // A binary frame: the dialect's error; the socket stays open.
   void on_binary();
   // The socket is gone (`reason`: "client_closed", "server_closed", an I/O
-  // error): leaves every room, runs the dialect's close actions, announces
-  // the disconnect. Once, and only after open().
+  // error, "handshake_timeout"): withdraws its callouts not yet sent and, if
+  // it was open, leaves every room, runs the dialect's close actions and
+  // announces the disconnect (once).
   void closed(std::string_view reason);
 
   // Calls the app's callout `call.name` with this session's route params,
   // user id and forwarded credentials, `body` for a POST. `done` runs on the
   // loop while the socket is open (else never); the socket is held alive
   // until then. Unknown callout or no backend: unavailable (fail closed).
-  void call(const CalloutCall& call, std::function<void(backend::CalloutResult)> done, Json body = nullptr);
+  // `cancellable`: withdrawn if the socket closes before it is sent (not for
+  // a store, whose answer must be published whoever is still connected).
+  void call(const CalloutCall& call, std::function<void(backend::CalloutResult)> done, Json body = nullptr,
+            bool cancellable = true);
 
  private:
   // Rooms and greeting (session.cpp)
@@ -99,6 +104,7 @@ class Session {
   SessionInfo info_;
   Credentials credentials_;
   RoomSet rooms_;
+  std::optional<backend::CancelToken> callouts_;  // made at the first callout: most sockets make none after opening
   std::chrono::steady_clock::time_point opened_at_;
   bool open_ = false;  // between open() and closed()
 };

@@ -74,7 +74,7 @@ void Session::store_then_fan_out(Action&& action) {
              services_.no_echo_bus->publish(subject, env.dump(), {{"Nats-Msg-Id", id}});
              stored(std::move(r.body));
            },
-           env);
+           env, /*cancellable=*/false);
       return;
     }
   }

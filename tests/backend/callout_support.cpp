@@ -3,18 +3,23 @@
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <thread>
 
 namespace gangway::test {
 
 std::function<void(backend::CalloutResult)> Results::slot(std::size_t i) {
   return [this, i](backend::CalloutResult r) {
-    {
-      std::lock_guard lock(mutex_);
-      if (results_.size() <= i) results_.resize(i + 1);
-      if (results_[i]) ++extra_;
-      results_[i] = std::move(r);
-      ++completions_;
+    // Notified under the lock: a waiter that wakes may destroy this Results
+    // as soon as it can take the lock, before a notify after it would run.
+    std::lock_guard lock(mutex_);
+    if (results_.size() <= i) {
+      results_.resize(i + 1);
+      times_.resize(i + 1);
     }
+    if (results_[i]) ++extra_;
+    results_[i] = std::move(r);
+    times_[i] = std::chrono::steady_clock::now();
+    ++completions_;
     changed_.notify_all();
   };
 }
@@ -34,9 +39,24 @@ std::optional<backend::CalloutResult> Results::at(std::size_t i) {
   return i < results_.size() ? results_[i] : std::nullopt;
 }
 
+std::optional<std::chrono::steady_clock::time_point> Results::completed_at(std::size_t i) {
+  std::lock_guard lock(mutex_);
+  if (i >= results_.size() || !results_[i]) return std::nullopt;
+  return times_[i];
+}
+
 std::size_t Results::extra_completions() {
   std::lock_guard lock(mutex_);
   return extra_;
+}
+
+bool eventually(const std::function<bool()>& cond, std::chrono::milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!cond()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return true;
 }
 
 backend::CalloutResult call_sync(backend::CalloutClient& client, const backend::CalloutSpec& spec,

@@ -83,6 +83,17 @@ TEST(Config, NamesTheOffendingKey) {
       {"/nats", Json::parse(R"({"subject_prefix": "a.b"})"), "subject_prefix"},
       {"/max_json_depth", 0, "max_json_depth"},
       {"/max_json_depth", 100000, "max_json_depth"},
+      {"/apps/0/callouts/conversation_participant/timeout_ms", 0, "timeout_ms must be 1 to"},
+      {"/apps/0/callouts/conversation_participant/cache_ttl_ms", -1, "cache_ttl_ms must be 0 to"},
+      {"/apps/0/backend/threads", 0, "config.apps[0].backend.threads"},
+      {"/apps/0/backend/threads", -1, "config.apps[0].backend.threads"},
+      {"/apps/0/backend/queue", 0, "config.apps[0].backend.queue"},
+      {"/apps/0/backend/breaker", 5, "config.apps[0].backend.breaker must be an object"},
+      {"/apps/0/backend/breaker", Json::parse(R"({"failures": -1})"), "backend.breaker.failures"},
+      {"/apps/0/backend/breaker", Json::parse(R"({"cooldown_ms": 0})"), "backend.breaker.cooldown_ms"},
+      {"/admin", Json::parse(R"({"listen": "127.0.0.1:9100", "max_connections": 0})"), "admin.max_connections"},
+      {"/admin", Json::parse(R"({"listen": "127.0.0.1:9100", "request_timeout_ms": 0})"), "admin.request_timeout_ms"},
+      {"/admin", Json::parse(R"({"listen": "127.0.0.1:9100", "idle_timeout_ms": -5})"), "admin.idle_timeout_ms"},
   };
   for (const auto& c : cases) {
     Json j = minimal();
@@ -96,6 +107,48 @@ TEST(Config, NamesTheOffendingKey) {
   Json dup = minimal();
   dup["apps"].push_back(dup["apps"][0]);
   EXPECT_FALSE(parse_config(dup.dump()));
+}
+
+TEST(Config, CalloutQueueBreakerAndAdminLimitsHaveDefaultsAndAreConfigurable) {
+  auto c = parse_config(minimal().dump());
+  ASSERT_TRUE(c) << c.error();
+  EXPECT_EQ(c->apps[0].backend_queue, 1024u);
+  EXPECT_EQ(c->apps[0].backend_breaker.failures, 5u);
+  EXPECT_EQ(c->apps[0].backend_breaker.cooldown.count(), 5000);
+  EXPECT_EQ(c->admin_host, "127.0.0.1");
+  EXPECT_EQ(c->admin.max_connections, 64u);
+  Json j = minimal();
+  j["apps"][0]["backend"]["queue"] = 10;
+  j["apps"][0]["backend"]["breaker"] = {{"failures", 0}, {"cooldown_ms", 250}};
+  j["admin"] = {{"listen", "127.0.0.1:9100"}, {"max_connections", 8}, {"request_timeout_ms", 700},
+                {"idle_timeout_ms", 900}};
+  c = parse_config(j.dump());
+  ASSERT_TRUE(c) << c.error();
+  EXPECT_EQ(c->apps[0].backend_queue, 10u);
+  EXPECT_EQ(c->apps[0].backend_breaker.failures, 0u);
+  EXPECT_EQ(c->apps[0].backend_breaker.cooldown.count(), 250);
+  EXPECT_EQ(c->admin_port, 9100);
+  EXPECT_EQ(c->admin.max_connections, 8u);
+  EXPECT_EQ(c->admin.request_timeout.count(), 700);
+  EXPECT_EQ(c->admin.idle_timeout.count(), 900);
+}
+
+// A container opens its apps with GANGWAY_LISTEN_HOST; the admin port stays
+// on loopback unless GANGWAY_ADMIN_HOST says otherwise.
+TEST(Config, ListenHostDoesNotOpenTheAdminPort) {
+  Json j = minimal();
+  j["admin"] = {{"listen", "127.0.0.1:9100"}};
+  auto c = parse_config(j.dump());
+  ASSERT_TRUE(c) << c.error();
+  setenv("GANGWAY_LISTEN_HOST", "0.0.0.0", 1);
+  apply_env_overrides(*c);
+  EXPECT_EQ(c->apps[0].host, "0.0.0.0");
+  EXPECT_EQ(c->admin_host, "127.0.0.1");
+  setenv("GANGWAY_ADMIN_HOST", "10.1.2.3", 1);
+  apply_env_overrides(*c);
+  EXPECT_EQ(c->admin_host, "10.1.2.3");
+  unsetenv("GANGWAY_LISTEN_HOST");
+  unsetenv("GANGWAY_ADMIN_HOST");
 }
 
 TEST(Config, TheJsonDepthBoundIsConfigurable) {

@@ -4,10 +4,15 @@
 - the Kubernetes sidecar's gangway.json passes `gangway --check-config`;
 - deploy/gangway.demo.json passes it with GANGWAY_LISTEN_HOST=0.0.0.0, as in the image;
 - the runtime packages the Dockerfile installs are the ones the binaries load (ldd + dpkg -S);
-- compose.yaml and the manifests parse, and every file they copy or mount exists.
+- compose.yaml and the manifests parse, and every file they copy or mount exists;
+- the admin port stays off the public interface: the image does not expose it nor
+  open it (GANGWAY_ADMIN_HOST), compose publishes it on the host's loopback only,
+  and in Kubernetes no Service exposes it and a NetworkPolicy admits it only from
+  a selected source (the kubelet's probes pass regardless).
 
 usage: check_deploy.py REPO_ROOT GANGWAY_BIN DEMO_BACKEND_BIN
 """
+import json
 import os
 import re
 import subprocess
@@ -74,6 +79,40 @@ if not os.path.exists(os.path.join(root, "deploy", build["context"], build["dock
 for name, service in compose["services"].items():
     if service.get("image") != "gangway":
         failures.append(f"compose.yaml: service {name} does not run the gangway image")
+
+# The admin port stays off the public interface.
+demo = json.load(open(os.path.join(root, "deploy/gangway.demo.json")))
+demo_admin_host, demo_admin_port = demo["admin"]["listen"].rsplit(":", 1)
+if demo_admin_host != "127.0.0.1":
+    failures.append(f"gangway.demo.json: the admin port listens on {demo_admin_host}, not loopback")
+exposed = re.findall(r"^EXPOSE (.*)$", runtime, re.M)
+if any(demo_admin_port in line.split() for line in exposed):
+    failures.append(f"Dockerfile exposes the admin port {demo_admin_port}")
+if re.search(r"^(ENV|ARG)\s.*GANGWAY_ADMIN_HOST", runtime, re.M):
+    failures.append("Dockerfile opens the admin port (GANGWAY_ADMIN_HOST)")
+for name, service in compose["services"].items():
+    for published in service.get("ports", []):
+        parts = str(published).split(":")
+        if parts[-1] == demo_admin_port and (len(parts) < 3 or parts[0] != "127.0.0.1"):
+            failures.append(f"compose.yaml: {name} publishes the admin port beyond the host's loopback: {published}")
+
+for cm in config_maps:
+    admin_port = int(json.loads(cm["data"]["gangway.json"])["admin"]["listen"].rsplit(":", 1)[1])
+    deployments = [d for d in docs if d and d.get("kind") == "Deployment"]
+    admin_names = {p.get("name") for d in deployments for c in d["spec"]["template"]["spec"]["containers"]
+                   for p in c.get("ports", []) if p.get("containerPort") == admin_port}
+    for svc in (d for d in docs if d and d.get("kind") == "Service"):
+        for p in svc["spec"].get("ports", []):
+            if p.get("targetPort") in admin_names | {admin_port} or p.get("port") == admin_port:
+                failures.append(f"sidecar.yaml: Service {svc['metadata']['name']} exposes the admin port")
+    policies = [d for d in docs if d and d.get("kind") == "NetworkPolicy"]
+    if not policies:
+        failures.append("sidecar.yaml: no NetworkPolicy keeps the admin port to its scrapers")
+    for pol in policies:
+        for rule in pol["spec"].get("ingress", []):
+            ports = {p.get("port") for p in rule.get("ports", [])}
+            if (not ports or admin_port in ports or ports & admin_names) and not rule.get("from"):
+                failures.append(f"sidecar.yaml: NetworkPolicy {pol['metadata']['name']} admits the admin port from anywhere")
 
 for f in failures:
     print("FAIL:", f)

@@ -142,12 +142,34 @@ TEST_F(SessionActions, AnAnswerForASocketAlreadyGoneIsDropped) {
   auto alice = h.connect("u-alice", "/api/v1/ws");
   h.backend.answer("/participants/c-slow/u-alice", 200, "{}");
   alice->session.on_text(subscribe("c-slow"));
+  ASSERT_TRUE(h.backend.wait_for_requests(1));  // sent: the answer comes, to nobody
   alice->drop();
   const auto had = alice->frames.size();
-  ASSERT_TRUE(h.backend.wait_for_requests(1));
   h.loop.run_for(200ms);
   EXPECT_EQ(alice->frames.size(), had);
   EXPECT_EQ(h.fanout->subscribed_subjects(), 2u) << "no room joined for a closed socket";
+}
+
+// One worker, held by a slow backend: a closed socket's callout still waiting
+// for it is withdrawn, never sent (the backend is not asked for the gone).
+TEST(SessionCallouts, ACalloutOfASocketThatClosedIsNeverSent) {
+  json app = tribe_app();
+  app["backend"] = {{"threads", 1}};
+  app["callouts"]["conversation_participant"]["path"] = "/slow/{conversation_id}/{user_id}";
+  SessionHarness h(app);
+  auto alice = h.connect("u-alice", "/api/v1/ws");
+  auto bob = h.connect("u-bob", "/api/v1/ws");
+  alice->session.on_text(subscribe("c-1"));
+  ASSERT_TRUE(h.backend.wait_for_requests(1));  // alice's holds the one worker
+  bob->session.on_text(subscribe("c-2"));
+  bob->drop();
+  h.backend.release();
+  ASSERT_TRUE(h.loop.run_until([&] { return alice->frames.size() == 2; }));
+  h.loop.run_for(200ms);
+  ASSERT_EQ(h.backend.request_count(), 1u);
+  EXPECT_EQ(h.backend.requests()[0].path, "/slow/c-1/u-alice");
+  EXPECT_NE(h.metrics.render().find("gangway_callout_cancelled_total{app=\"tribe\"} 1"), std::string::npos)
+      << h.metrics.render();
 }
 
 // pythia's get_online_users: the core answers from presence, cluster-wide.

@@ -15,6 +15,8 @@ TestBackend::TestBackend() {
   auto handler = [this](const httplib::Request& req, httplib::Response& res) { handle(req, res); };
   server_.Get(".*", handler);
   server_.Post(".*", handler);
+  // Held requests (/slow, /trickle) each take a thread: room for the tests that hold many.
+  server_.new_task_queue = [] { return new httplib::ThreadPool(64); };
   // Idle keep-alive connections hold a server thread; keep shutdown quick.
   server_.set_keep_alive_timeout(1);
   server_.set_tcp_nodelay(true);  // else Nagle and delayed ACKs add ~40 ms per answer
@@ -85,10 +87,22 @@ void TestBackend::handle(const httplib::Request& req, httplib::Response& res) {
                     "application/json");
   } else if (p == "/text") {
     res.set_content("plain words", "text/plain");
-  } else if (p == "/slow") {
+  } else if (p == "/slow" || p.rfind("/slow/", 0) == 0) {
     std::unique_lock lock(mutex_);
     changed_.wait_for(lock, std::chrono::seconds(10), [this] { return released_; });
     res.set_content(R"({"ok":true})", "application/json");
+  } else if (p == "/trickle") {
+    auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    res.set_chunked_content_provider("application/json", [this, until](std::size_t, httplib::DataSink& sink) {
+      std::unique_lock lock(mutex_);
+      if (released_ || std::chrono::steady_clock::now() > until) {
+        sink.done();
+        return true;
+      }
+      changed_.wait_for(lock, std::chrono::milliseconds(100), [this] { return released_; });
+      lock.unlock();
+      return sink.write(" ", 1);  // false once the client is gone: ends the response
+    });
   } else {
     res.set_content(R"({"ok":true})", "application/json");
   }

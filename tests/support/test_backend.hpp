@@ -4,7 +4,9 @@
 //
 // Default answers by path: /status/NNN → NNN with {"ok":true};
 // /participant/true|false → {"participant": …}; /text → a non-JSON 200;
-// /slow → waits until release() (or 10 s), then 200. Anything else → 200 {"ok":true},
+// /slow and /slow/… → wait until release() (or 10 s), then 200; /trickle → a chunked 200
+// that sends one byte every 100 ms until release() (or 30 s): every read
+// gets a byte well within any read timeout. Anything else → 200 {"ok":true},
 // unless answer() set that path's answer.
 #include <httplib.h>
 
