@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <thread>
 
@@ -71,6 +72,10 @@ int serve(const demo::Options& o, const sigset_t& stop_signals) {
   demo::add_winkr_routes(server, winkr);
   demo::add_social_routes(server, social);
   demo::add_circles_routes(server, circles, circles_internal);
+  if (!o.demo_page_dir.empty() && !demo::add_demo_page(server, o.demo_page_dir)) {
+    std::fprintf(stderr, "demo backend: --demo-page %s is not a directory\n", o.demo_page_dir.c_str());
+    return 1;
+  }
 
   int port =
       o.port == 0 ? server.bind_to_any_port(o.host) : (server.bind_to_port(o.host, o.port) ? o.port : -1);
@@ -104,7 +109,7 @@ int serve(const demo::Options& o, const sigset_t& stop_signals) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  auto parsed = demo::parse_options(argc, argv);
+  auto parsed = demo::parse_options(argc, argv, std::getenv(demo::kJwtSecretEnv));
   if (std::holds_alternative<demo::ShowHelp>(parsed)) {
     std::fputs(demo::usage().c_str(), stdout);
     return 0;
