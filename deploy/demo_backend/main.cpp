@@ -29,6 +29,8 @@
 
 namespace {
 
+constexpr std::size_t kWorkers = 48;
+
 int serve(const demo::Options& o, const sigset_t& stop_signals) {
   std::unique_ptr<demo::NatsPublisher> publisher;
   try {
@@ -66,6 +68,10 @@ int serve(const demo::Options& o, const sigset_t& stop_signals) {
 
   httplib::Server server;  // declared last: stops serving before what it calls is destroyed
   server.set_tcp_nodelay(true);  // without it, Nagle adds ~40 ms to every reused-connection answer
+  // A browser keeps up to six idle keep-alive connections per page, each holding
+  // one of httplib's workers (8 by default); the gateway's callouts must not
+  // queue behind two pages of the demo.
+  server.new_task_queue = [] { return new httplib::ThreadPool(kWorkers); };
   demo::add_common_routes(server);
   demo::add_tribe_routes(server, tribe);
   demo::add_pythia_routes(server, pythia);
