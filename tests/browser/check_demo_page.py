@@ -13,14 +13,13 @@ import sys
 
 repo, build_dir, out_dir, node = sys.argv[1:5]
 sys.path.insert(0, os.path.join(repo, "tests/deploy"))
-from demo_run import DemoRun  # noqa: E402
+from demo_run import start_demo  # noqa: E402
 
 shutil.rmtree(out_dir, ignore_errors=True)
 os.makedirs(out_dir)
-run = DemoRun(repo, build_dir, os.path.join(out_dir, "run"))
+run = start_demo(repo, build_dir, os.path.join(out_dir, "run"))
 status = 1
 try:
-    run.wait_banner()
     url = run.page_url()
     print("page:", url, flush=True)
     status = subprocess.run([node, os.path.join(repo, "tests/browser/demo_page.mjs"), url, out_dir],

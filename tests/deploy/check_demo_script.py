@@ -25,7 +25,7 @@ import sys
 import threading
 import time
 
-from demo_run import PORT_VARS, DemoRun, free_port
+from demo_run import PORT_VARS, free_port, start_demo
 
 repo, build_dir, out_dir = sys.argv[1:4]
 failures = []
@@ -195,9 +195,9 @@ shutil.rmtree(out_dir, ignore_errors=True)
 os.makedirs(out_dir)
 check_readme()
 check_refusals()
-run = DemoRun(repo, build_dir, os.path.join(out_dir, "run"), {"GANGWAY_JWT_SECRET": SECRET})
+run = start_demo(repo, build_dir, os.path.join(out_dir, "run"), {"GANGWAY_JWT_SECRET": SECRET})
 try:
-    banner = run.wait_banner()
+    banner = run.output()
     for p in processes_showing(SECRET):
         fail(f"the JWT secret is on a command line: {p}")
     check_paste_commands(banner)

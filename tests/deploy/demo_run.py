@@ -86,3 +86,18 @@ class DemoRun:
                 self.proc.wait()
         self.out.close()
         return self.proc.returncode
+
+
+def start_demo(repo, build_dir, run_dir, env=None, attempts=3):
+    """A DemoRun whose banner is up. Free ports are only free a moment ago: one
+    that another test's process took meanwhile (the script refuses it) means
+    another try on other ports."""
+    for attempt in range(attempts):
+        run = DemoRun(repo, build_dir, run_dir, env)
+        try:
+            run.wait_banner()
+            return run
+        except RuntimeError:
+            run.stop()
+            if "is in use by" not in run.output() or attempt == attempts - 1:
+                raise
