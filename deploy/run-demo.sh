@@ -67,7 +67,10 @@ check_port_values
 if [ "${GANGWAY_DEMO_SKIP_BUILD:-}" != 1 ]; then
   bash deploy/install-deps.sh demo
   check_ports_free  # before the build, which can take minutes on a fresh machine
-  cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+  # A fresh build tree without the tests, whose tools the demo does not install;
+  # one the tests configured keeps them (run-tests.sh turns them on in any case).
+  [ -f "$build_dir/CMakeCache.txt" ] || no_tests=-DGANGWAY_TESTS=OFF
+  cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo ${no_tests:-} >/dev/null
   cmake --build "$build_dir" -j2 --target gangway gangway-demo-backend
 fi
 check_ports_free

@@ -5,6 +5,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash deploy/install-deps.sh
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGANGWAY_TESTS=ON  # the demo may have configured it without
 cmake --build build -j2
 cd build && ctest --output-on-failure -j2 --timeout 300
