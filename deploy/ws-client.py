@@ -52,10 +52,11 @@ async def pump_stdin(ws, interactive):
             await ws.send(line)
 
 
-async def print_frames(ws):
+async def print_frames(ws, interactive):
+    erase_prompt = "\r" if interactive else ""
     async for frame in ws:
         text = frame if isinstance(frame, str) else f"(binary, {len(frame)} bytes) {frame.hex()}"
-        print(f"\r< {text}", flush=True)
+        print(f"{erase_prompt}< {text}", flush=True)
 
 
 async def run(args):
@@ -71,8 +72,9 @@ async def run(args):
     except OSError as e:
         print(f"cannot connect: {e}", file=sys.stderr)
         return 1
-    reader = asyncio.ensure_future(print_frames(ws))
-    writer = asyncio.ensure_future(pump_stdin(ws, sys.stdin.isatty()))
+    interactive = sys.stdin.isatty()
+    reader = asyncio.ensure_future(print_frames(ws, interactive))
+    writer = asyncio.ensure_future(pump_stdin(ws, interactive))
     done, _ = await asyncio.wait({reader, writer}, return_when=asyncio.FIRST_COMPLETED)
     if writer in done and not args.keep_open:
         await ws.close()
