@@ -53,10 +53,12 @@ async def pump_stdin(ws, interactive):
 
 
 async def print_frames(ws, interactive):
-    erase_prompt = "\r" if interactive else ""
     async for frame in ws:
         text = frame if isinstance(frame, str) else f"(binary, {len(frame)} bytes) {frame.hex()}"
-        print(f"{erase_prompt}< {text}", flush=True)
+        if interactive:  # over the prompt, then the prompt again
+            print(f"\r< {text}\n> ", end="", flush=True)
+        else:
+            print(f"< {text}", flush=True)
 
 
 async def run(args):
