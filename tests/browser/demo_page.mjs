@@ -150,6 +150,21 @@ async function sideBySide(browser) {
   await page.screenshot({ path: `${outDir}/demo-side-by-side.png`, fullPage: true });
 }
 
+// A query string the page cannot use says so instead of hanging.
+async function badQueries(browser) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  for (const [query, text] of [[{ side: 'middle' }, '?side=middle: want left or right'],
+    [{ tribe: '80x' }, '?tribe=80x is not a port']]) {
+    await page.goto(url(query));
+    await check('page', `bad query ${JSON.stringify(query)} is refused`, async () => {
+      await page.waitForSelector('body[data-state="failed"]', { timeout: WAIT_MS });
+      return (await page.textContent('#status')).includes(text);
+    });
+  }
+  await context.close();
+}
+
 // launch() starts chromium with a fresh --user-data-dir of its own (a temporary
 // directory it removes); the two contexts are separate, like two browsers.
 const browser = await chromium.launch({
@@ -168,6 +183,7 @@ try {
   await left.screenshot({ path: `${outDir}/demo-left.png`, fullPage: true });
   await right.screenshot({ path: `${outDir}/demo-right.png`, fullPage: true });
   await sideBySide(browser);
+  await badQueries(browser);
   const failed = results.filter((r) => !r.ok);
   for (const r of results) console.log(`${r.ok ? 'ok  ' : 'FAIL'} ${r.dialect.padEnd(8)} ${r.what}${r.note ? ` (${r.note})` : ''}`);
   console.log(`screenshots: ${outDir}/demo-left.png, demo-right.png, demo-side-by-side.png`);

@@ -43,6 +43,10 @@ def run(argv, **kw):
 
 
 shutil.rmtree(out_dir, ignore_errors=True)
+os.makedirs(os.path.join(out_dir, "empty-build"))
+r = run(["bash", os.path.join(root, "deploy/debian/build-deb.sh"), os.path.join(out_dir, "empty-build"), out_dir])
+if r.returncode == 0 or "no " + os.path.join(out_dir, "empty-build", "gangway") not in r.stderr:
+    fail(f"build-deb.sh on a build without the binary: want a failure naming it, got {r.returncode}: {r.stderr}")
 r = run(["bash", os.path.join(root, "deploy/debian/build-deb.sh"), build_dir, out_dir])
 if r.returncode != 0:
     print(f"FAIL: build-deb.sh: {r.stdout}{r.stderr}")
