@@ -5,6 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash deploy/install-deps.sh
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo
+# Check: -O1 without debug information (CMakeLists.txt), the same tree the demo builds.
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Check -DGANGWAY_TESTS=ON  # the demo may have configured it without
 cmake --build build -j2
 cd build && ctest --output-on-failure -j2 --timeout 300

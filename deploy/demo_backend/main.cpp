@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <thread>
 
@@ -27,6 +28,8 @@
 #include "gateway/core/subject.hpp"
 
 namespace {
+
+constexpr std::size_t kWorkers = 48;
 
 int serve(const demo::Options& o, const sigset_t& stop_signals) {
   std::unique_ptr<demo::NatsPublisher> publisher;
@@ -65,12 +68,20 @@ int serve(const demo::Options& o, const sigset_t& stop_signals) {
 
   httplib::Server server;  // declared last: stops serving before what it calls is destroyed
   server.set_tcp_nodelay(true);  // without it, Nagle adds ~40 ms to every reused-connection answer
+  // A browser keeps up to six idle keep-alive connections per page, each holding
+  // one of httplib's workers (8 by default); the gateway's callouts must not
+  // queue behind two pages of the demo.
+  server.new_task_queue = [] { return new httplib::ThreadPool(kWorkers); };
   demo::add_common_routes(server);
   demo::add_tribe_routes(server, tribe);
   demo::add_pythia_routes(server, pythia);
   demo::add_winkr_routes(server, winkr);
   demo::add_social_routes(server, social);
   demo::add_circles_routes(server, circles, circles_internal);
+  if (!o.demo_page_dir.empty() && !demo::add_demo_page(server, o.demo_page_dir)) {
+    std::fprintf(stderr, "demo backend: --demo-page %s is not a directory\n", o.demo_page_dir.c_str());
+    return 1;
+  }
 
   int port =
       o.port == 0 ? server.bind_to_any_port(o.host) : (server.bind_to_port(o.host, o.port) ? o.port : -1);
@@ -104,7 +115,7 @@ int serve(const demo::Options& o, const sigset_t& stop_signals) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  auto parsed = demo::parse_options(argc, argv);
+  auto parsed = demo::parse_options(argc, argv, std::getenv(demo::kJwtSecretEnv));
   if (std::holds_alternative<demo::ShowHelp>(parsed)) {
     std::fputs(demo::usage().c_str(), stdout);
     return 0;

@@ -37,18 +37,21 @@ bool valid_prefix(std::string_view p) {
 }  // namespace
 
 std::string usage() {
-  return "usage: gangway-demo-backend --jwt-secret SECRET [--listen HOST:PORT] [--nats URL]\n"
-         "                            [--issuer ISS] [--audience AUD] [--subject-prefix PREFIX]\n"
+  return "usage: GANGWAY_JWT_SECRET=SECRET gangway-demo-backend [--listen HOST:PORT] [--nats URL]\n"
+         "                            [--issuer ISS] [--audience AUD] [--subject-prefix PREFIX] [--demo-page DIR]\n"
+         "  GANGWAY_JWT_SECRET  HS256 secret for the access tokens (required; the environment keeps it out of ps)\n"
          "  --listen          address to serve HTTP on (default 127.0.0.1:8001; port 0 picks one)\n"
          "  --nats            NATS server URL (default nats://127.0.0.1:4222); retried until reachable\n"
-         "  --jwt-secret      HS256 secret for the access tokens (required)\n"
+         "  --jwt-secret      the secret on the command line instead (tests only: any local user can read it)\n"
          "  --issuer          iss claim (default gangway-demo)\n"
          "  --audience        aud claim (default gangway)\n"
-         "  --subject-prefix  NATS subject prefix (default gw)\n";
+         "  --subject-prefix  NATS subject prefix (default gw)\n"
+         "  --demo-page       directory served at /demo/ (the browser demo, deploy/demo-page)\n";
 }
 
-std::variant<Options, ShowHelp, std::string> parse_options(int argc, char** argv) {
+std::variant<Options, ShowHelp, std::string> parse_options(int argc, char** argv, const char* secret_from_env) {
   Options o;
+  if (secret_from_env) o.jwt_secret = secret_from_env;
   for (int i = 1; i < argc; ++i) {
     std::string_view arg = argv[i];
     if (arg == "--help" || arg == "-h") return ShowHelp{};
@@ -67,11 +70,14 @@ std::variant<Options, ShowHelp, std::string> parse_options(int argc, char** argv
     } else if (arg == "--subject-prefix") {
       if (!valid_prefix(value)) return "bad --subject-prefix (dot-separated [A-Za-z0-9_-] tokens): " + value;
       o.subject_prefix = value;
+    } else if (arg == "--demo-page") {
+      o.demo_page_dir = value;
     } else {
       return "unknown option " + std::string(arg);
     }
   }
-  if (o.jwt_secret.empty()) return std::string("--jwt-secret is required");
+  if (o.jwt_secret.empty())
+    return std::string("no JWT secret: set ") + kJwtSecretEnv + " in the environment (or pass --jwt-secret)";
   return o;
 }
 

@@ -20,6 +20,11 @@ class TribeApi;
 // and a body size limit.
 void add_common_routes(httplib::Server& server);
 
+// The browser demo (deploy/demo-page): `dir` served at /demo/, and / and /demo
+// redirected there. The page calls the REST routes from the same origin, so it
+// needs no CORS. False if `dir` is not a directory.
+bool add_demo_page(httplib::Server& server, const std::string& dir);
+
 // Seed 002 ("tribe"): /api/v1/... and /internal/tribe/...
 void add_tribe_routes(httplib::Server& server, TribeApi& api);
 

@@ -58,4 +58,12 @@ void add_common_routes(httplib::Server& server) {
   });
 }
 
+bool add_demo_page(httplib::Server& server, const std::string& dir) {
+  if (!server.set_mount_point("/demo", dir)) return false;
+  auto to_page = [](const httplib::Request&, httplib::Response& res) { res.set_redirect("/demo/"); };
+  server.Get("/", to_page);
+  server.Get("/demo", to_page);
+  return true;
+}
+
 }  // namespace demo
