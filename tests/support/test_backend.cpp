@@ -15,6 +15,9 @@ TestBackend::TestBackend() {
   auto handler = [this](const httplib::Request& req, httplib::Response& res) { handle(req, res); };
   server_.Get(".*", handler);
   server_.Post(".*", handler);
+  server_.Put(".*", handler);
+  server_.Patch(".*", handler);
+  server_.Delete(".*", handler);
   // Held requests (/slow, /trickle) each take a thread: room for the tests that hold many.
   server_.new_task_queue = [] { return new httplib::ThreadPool(64); };
   // Idle keep-alive connections hold a server thread; keep shutdown quick.
