@@ -2,6 +2,7 @@
 // Helpers shared by the config's parsing files (config.cpp, nats_config.cpp).
 // Internal to gateway/config: parse_config() turns a ConfigError into its
 // Failure; nothing else may see one.
+#include <cstdint>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -39,5 +40,16 @@ std::optional<std::string> secret(const Json& j, const std::string& key, const s
 
 // config.nats (nats_config.cpp).
 NatsConfig parse_nats(const Json& j);
+
+// An integer key within [low, high]; the error names the key and the range.
+std::int64_t number_in(const Json& j, const char* key, std::int64_t fallback, std::int64_t low, std::int64_t high,
+                       const std::string& where);
+// A ConfigError unless `pointer` is "" or a JSON pointer.
+void check_pointer(const std::string& pointer, const std::string& where);
+
+// callout_config.cpp: an app's callouts.<name>, persist.<kind> and sender.
+backend::CalloutSpec parse_callout(const Json& j, const std::string& where);
+PersistSpec parse_persist(const Json& j, const std::string& where);
+SenderProfile parse_sender(const Json& j, const AppConfig& app, const std::string& where);
 
 }  // namespace gangway::config_parse
