@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "gateway/core/ids.hpp"
+#include "gateway/core/json_parse.hpp"
 #include "gateway/session/envelope.hpp"
 
 namespace gangway {
@@ -45,6 +46,8 @@ void Session::greet(Opened&& plan) {
 void Session::on_text(std::string_view frame) {
   auto action = app_.adapter->decode(frame, info_);
   if (!action) return send_error(action.error());
+  // Parsed again only for a store whose template reads the frame as sent.
+  if (action->persist && app_.stores_read_frame) action->frame = parse_json(frame);
   execute(std::move(*action));
 }
 
@@ -91,7 +94,7 @@ void Session::leave(const RoomKey& room) {
   services_.fanout->leave(loop_, services_.subjects.outbound(info_.app, room), &peer_);
 }
 
-void Session::call(const CalloutCall& c, std::function<void(backend::CalloutResult)> done, Json body,
+void Session::call(const CalloutCall& c, std::function<void(backend::CalloutResult)> done, const StoreValues* store,
                    bool cancellable) {
   auto spec = app_.config.callouts.find(c.name);
   if (spec == app_.config.callouts.end() || !app_.callouts) {
@@ -104,7 +107,16 @@ void Session::call(const CalloutCall& c, std::function<void(backend::CalloutResu
   if (!info_.user.id.empty()) req.params["user_id"] = info_.user.id;
   req.bearer = credentials_.token;
   req.cookie = credentials_.cookie;
-  req.body = std::move(body);
+  req.values.route = &info_.params;
+  req.values.user = &info_.user;
+  req.values.claims = &info_.claims;
+  if (store) {
+    req.values.frame = store->frame;
+    req.values.data = store->data;
+    req.values.envelope = store->envelope;
+    // The legacy string body's "{data}" is the envelope; with no body at all, nothing is sent.
+    if (!spec->second.body.empty() && store->envelope) req.body = *store->envelope;
+  }
   auto answered = [loop = Loopback(peer_, true), metrics = services_.metrics, app = info_.app, name = c.name,
                    done = std::move(done)](backend::CalloutResult r) mutable {
     if (r.why == backend::CalloutResult::Why::cancelled) return;  // its socket is gone: nobody to answer

@@ -67,14 +67,23 @@ class Session {
   // announces the disconnect (once).
   void closed(std::string_view reason);
 
-  // Calls the app's callout `call.name` with this session's route params,
-  // user id and forwarded credentials, `body` for a POST. `done` runs on the
-  // loop while the socket is open (else never); the socket is held alive
+  // What a store's request template reads besides the session's own values
+  // (route, user, claims); read while call() runs only.
+  struct StoreValues {
+    const Json* frame = nullptr;     // the client's frame, if the app's templates read it
+    const Json* data = nullptr;      // the action's data
+    const Json* envelope = nullptr;  // the gw.in envelope
+  };
+
+  // Calls the app's callout `call.name`, its template filled from `call`'s
+  // params, this session's route params, user, kept claims and (`store`)
+  // the frame, data and envelope; the forwarded credentials. `done` runs on
+  // the loop while the socket is open (else never); the socket is held alive
   // until then. Unknown callout or no backend: unavailable (fail closed).
   // `cancellable`: withdrawn if the socket closes before it is sent (not for
   // a store, whose answer must be published whoever is still connected).
-  void call(const CalloutCall& call, std::function<void(backend::CalloutResult)> done, Json body = nullptr,
-            bool cancellable = true);
+  void call(const CalloutCall& call, std::function<void(backend::CalloutResult)> done,
+            const StoreValues* store = nullptr, bool cancellable = true);
 
  private:
   // Rooms and greeting (session.cpp)
@@ -87,15 +96,27 @@ class Session {
   void execute(Action&& action);
   void answer(Action&& query);
   void send_error(DialectError error);
-  void authorize_then(const Action& action, std::function<void()> next);
+  // `next` gets the authorization's answer (null when there is no callout).
+  void authorize_then(const Action& action, std::function<void(const Json& answer)> next);
+  // An unsubscribe that announces itself (pythia's user_left): after leaving.
+  void announce_leave(Action&& action);
   bool within_rate(const Action& action);
   void publish(Action&& action);
   void fan_out(const Action& action);
   // `extra_members` is JSON text after the common members: `,"reason":"…"`.
   void publish_lifecycle(std::string_view what, std::string_view extra_members = {});
 
-  // Persisted kinds (session_store.cpp)
-  void store_then_fan_out(Action&& action);
+  // Persisted kinds (session_store.cpp). `sender` is the profile the
+  // event's sender fields are filled from (session_sender.cpp).
+  void store_then_fan_out(Action&& action, Json sender);
+
+  // The sender of a stored message (session_sender.cpp): the app's profile
+  // of this user ({"id","name","username","avatar_url"}), from the claims or
+  // its profile callout, then the store.
+  void store_with_sender(Action&& action);
+  Json sender_profile(const Json* callout_answer) const;
+  // Adds the sender fields the stored event lacks, where the dialect shows them.
+  void fill_sender(Event& event, const Json& profile) const;
 
   AppRuntime& app_;
   Services& services_;

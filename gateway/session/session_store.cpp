@@ -2,6 +2,7 @@
 // before they are fanned out; the sender hears of a failure, never silence.
 #include <memory>
 
+#include "gateway/backend/store_answer.hpp"
 #include "gateway/core/ids.hpp"
 #include "gateway/core/json_parse.hpp"
 #include "gateway/session/envelope.hpp"
@@ -9,7 +10,29 @@
 
 namespace gangway {
 
-void Session::store_then_fan_out(Action&& action) {
+namespace {
+
+// Puts the stored object into the event's data at `into` ("" replaces it);
+// null (a 2xx with no body) leaves the event as the dialect built it. False
+// if it is not an object, or `into` cannot be placed.
+bool place_stored(Json& data, const std::string& into, Json&& stored) {
+  if (stored.is_null()) return true;
+  if (!stored.is_object()) return false;
+  if (into.empty()) {
+    data = std::move(stored);
+    return true;
+  }
+  try {
+    data[Json::json_pointer(into)] = std::move(stored);
+    return true;
+  } catch (const Json::exception&) {
+    return false;  // a parent on the way is not an object
+  }
+}
+
+}  // namespace
+
+void Session::store_then_fan_out(Action&& action, Json sender) {
   auto spec_it = app_.config.persist.find(action.kind);
   if (spec_it == app_.config.persist.end())
     return send_error({ErrorCode::store_failed, "storing " + action.kind + " is not configured", "",
@@ -22,10 +45,13 @@ void Session::store_then_fan_out(Action&& action) {
   auto failed = [this, a](std::string detail, ErrorCode code = ErrorCode::store_failed) {
     send_error({code, std::move(detail), "", a->request_event});
   };
-  // The stored message becomes the fanned-out event's data.
-  auto stored = [this, a, failed](Json message) {
-    if (!message.is_object()) return failed("the store answered no message");
-    if (a->fanout) a->fanout->data = std::move(message);
+  // The stored message becomes the fanned-out event's data (or its part at `into`).
+  auto stored = [this, a, failed, ps = &spec, sender = std::move(sender)](Json message) {
+    if (a->fanout) {
+      if (!place_stored(a->fanout->data, ps->into, std::move(message))) return failed("the store answered no message");
+      fill_sender(*a->fanout, sender);
+      if (ps->backend_fans_out) a->fanout.reset();  // the store published it: a second copy would be a duplicate
+    }
     fan_out(*a);
   };
   const Loopback loop(peer_, false);
@@ -62,19 +88,21 @@ void Session::store_then_fan_out(Action&& action) {
       return;
     }
     case PersistSpec::Via::http: {
+      // The template builds the request (request_template.hpp); the answer
+      // is mapped to the stored object or the dialect's error (store_answer.hpp).
+      const backend::CalloutSpec* callout = nullptr;
+      if (auto it = app_.config.callouts.find(spec.callout); it != app_.config.callouts.end()) callout = &it->second;
+      const StoreValues values{&a->frame, &a->data, &env};
       call({spec.callout, {}},
-           [this, stored, failed, subject, env, id](backend::CalloutResult r) {
-             using Outcome = backend::CalloutResult::Outcome;
-             if (r.outcome == Outcome::denied && r.status == 404)
-               return failed("the conversation or message does not exist", ErrorCode::store_not_found);
-             if (!r.allowed()) return failed(r.outcome == Outcome::denied
-                                                 ? "the backend refused the message"
-                                                 : "the backend is unavailable, the message was not stored");
+           [this, stored, failed, subject, env, id, callout](backend::CalloutResult r) {
+             if (!callout) return failed("the store is not configured", ErrorCode::unavailable);  // --check-config refuses it
+             auto answer = backend::store_answer(*callout, r);
+             if (!answer) return failed(answer.error().detail, answer.error().code);
              // Other systems still see every accepted frame on gw.in.
              services_.no_echo_bus->publish(subject, env.dump(), {{"Nats-Msg-Id", id}});
-             stored(std::move(r.body));
+             stored(std::move(*answer));
            },
-           env, /*cancellable=*/false);
+           &values, /*cancellable=*/false);
       return;
     }
   }

@@ -19,7 +19,8 @@ json winkr_app(const json& persist) {
           {"jwt", {{"keys", {{{"alg", "HS256"}, {"secret", SessionHarness::kSecret}}}}}},
           {"callouts",
            {{"conversation_access", {{"path", "/conversations/{conversation_id}/access/{user_id}"}}},
-            {"store_message", {{"method", "POST"}, {"path", "/store/message"}}}}},
+            // The legacy form: "{data}" in a string body is the gw.in envelope.
+            {"store_message", {{"method", "POST"}, {"path", "/store/message"}, {"body", "{data}"}}}}},
           {"persist", {{"message", persist}}}};
 }
 
@@ -99,7 +100,7 @@ TEST(SessionStore, EveryStoreFailureIsTheDialectsErrorAndNothingReachesTheRoom) 
   auto peer = joined(h);
   auto out = h.watch("gw.out.winkr.conversation.conv-1");
   const std::pair<int, std::string> cases[] = {
-      {400, "INTERNAL_ERROR"}, {403, "INTERNAL_ERROR"}, {404, "NOT_FOUND"}, {500, "INTERNAL_ERROR"}};
+      {400, "VALIDATION_ERROR"}, {403, "FORBIDDEN"}, {404, "NOT_FOUND"}, {500, "INTERNAL_ERROR"}};
   for (const auto& [status, code] : cases) {
     h.backend.answer("/store/message", status, "{}");
     json got = send_message(h, *peer);
