@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "adapters/registry.hpp"
+#include "gateway/app/template_check.hpp"
 #include "gateway/admin/admin_server.hpp"
 #include "gateway/backend/ca_bundle.hpp"
 #include "gateway/bus/local_bus.hpp"
@@ -72,6 +73,7 @@ std::string Gateway::check(const Config& config) {
     for (const auto& name : adapter->required_callouts())
       if (!app.callouts.count(name))
         problems += "app " + app.name + ": dialect " + app.dialect + " needs callout '" + name + "'\n";
+    problems += template_problems(app, *adapter);
     if (app.session && app.allowed_origins.empty())
       problems += "app " + app.name + ": cookie sessions need allowed_origins (cross-site WebSocket hijacking)\n";
     if (adapter->credential() == Credential::cookie && !app.session)
