@@ -42,6 +42,9 @@ struct RequestTemplate {
   // Used when `body_template` is null; empty: the request's JSON body itself.
   std::string body;
   Json body_template;  // a JSON template (object or array); null: none
+  // "body": null in the config: a store sends no body at all (else, with
+  // neither `body` nor `body_template`, it sends the gw.in envelope).
+  bool no_body = false;
 };
 
 struct Placeholder {

@@ -34,7 +34,9 @@ backend::CalloutSpec parse_callout(const Json& j, const std::string& where) {
       c.query.emplace_back(it.key(), it->get<std::string>());
     }
   }
-  if (auto b = j.find("body"); b != j.end() && !b->is_null()) {
+  if (auto b = j.find("body"); b != j.end() && b->is_null()) {
+    c.no_body = true;
+  } else if (b != j.end()) {
     if (b->is_string()) c.body = b->get<std::string>();
     else c.body_template = *b;
   }

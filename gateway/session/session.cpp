@@ -114,8 +114,9 @@ void Session::call(const CalloutCall& c, std::function<void(backend::CalloutResu
     req.values.frame = store->frame;
     req.values.data = store->data;
     req.values.envelope = store->envelope;
-    // The legacy string body's "{data}" is the envelope; with no body at all, nothing is sent.
-    if (!spec->second.body.empty() && store->envelope) req.body = *store->envelope;
+    // Without a body template a store sends the gw.in envelope (the legacy
+    // form; a string body's "{data}"); "body": null sends nothing.
+    if (spec->second.body_template.is_null() && !spec->second.no_body && store->envelope) req.body = *store->envelope;
   }
   auto answered = [loop = Loopback(peer_, true), metrics = services_.metrics, app = info_.app, name = c.name,
                    done = std::move(done)](backend::CalloutResult r) mutable {

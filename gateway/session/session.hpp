@@ -115,8 +115,10 @@ class Session {
   // its profile callout, then the store.
   void store_with_sender(Action&& action);
   Json sender_profile(const Json* callout_answer) const;
-  // Adds the sender fields the stored event lacks, where the dialect shows them.
-  void fill_sender(Event& event, const Json& profile) const;
+  // Adds the sender fields the stored event lacks, where the dialect shows
+  // them; `overwrite`: replaces the sender there (the dialect built it from
+  // the principal alone, which the profile knows better).
+  void fill_sender(Event& event, const Json& profile, bool overwrite = false) const;
 
   AppRuntime& app_;
   Services& services_;

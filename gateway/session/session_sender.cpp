@@ -41,12 +41,12 @@ Json Session::sender_profile(const Json* answer) const {
   return profile;
 }
 
-void Session::fill_sender(Event& event, const Json& profile) const {
+void Session::fill_sender(Event& event, const Json& profile, bool overwrite) const {
   auto field = app_.adapter->sender_field(event.name, profile);
   if (!field || !event.data.is_object()) return;
   try {
     Json& slot = event.data[Json::json_pointer(field->pointer)];
-    if (slot.is_null()) {
+    if (slot.is_null() || overwrite) {
       slot = std::move(field->value);
     } else if (slot.is_object() && field->value.is_object()) {
       // What the store said about its sender stands; only what it left out is added.

@@ -39,6 +39,9 @@ void Session::store_then_fan_out(Action&& action, Json sender) {
                        action.request_event});
   const PersistSpec& spec = spec_it->second;
   auto a = std::make_shared<Action>(std::move(action));
+  // The sender the dialect built knows only the principal: the profile's
+  // stands unless the store answers its own (added to below, not replaced).
+  if (a->fanout) fill_sender(*a->fanout, sender, /*overwrite=*/true);
   auto id = new_uuid();
   Json env = envelope(*a, info_, services_.gateway_id, id);
   auto subject = services_.subjects.inbound(info_.app, a->kind, a->room);

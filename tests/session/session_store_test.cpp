@@ -19,8 +19,8 @@ json winkr_app(const json& persist) {
           {"jwt", {{"keys", {{{"alg", "HS256"}, {"secret", SessionHarness::kSecret}}}}}},
           {"callouts",
            {{"conversation_access", {{"path", "/conversations/{conversation_id}/access/{user_id}"}}},
-            // The legacy form: "{data}" in a string body is the gw.in envelope.
-            {"store_message", {{"method", "POST"}, {"path", "/store/message"}, {"body", "{data}"}}}}},
+            // The legacy form: a store without a body template POSTs the gw.in envelope.
+            {"store_message", {{"method", "POST"}, {"path", "/store/message"}}}}},
           {"persist", {{"message", persist}}}};
 }
 

@@ -29,7 +29,9 @@ json winkr_rest(json sender = nullptr) {
                    {{"content", "{frame:/data/content}"}, {"type", "{data:/type}"}, {"metadata", "{frame:/data/metadata?}"}}},
                   {"response_pointer", "/message"}}},
                 {"store_read",
-                 {{"method", "POST"}, {"path", "/api/conversations/{data:/conversation_id}/messages/{data:/message_id}/read"}}},
+                 {{"method", "POST"},
+                  {"path", "/api/conversations/{data:/conversation_id}/messages/{data:/message_id}/read"},
+                  {"body", nullptr}}},
                 {"store_delete",
                  {{"method", "DELETE"}, {"path", "/api/conversations/{data:/conversation_id}/messages/{data:/message_id}"}}},
                 {"profile", {{"path", "/profiles/{user:id}"}, {"cache_ttl_ms", 60000}}}}},
@@ -95,7 +97,7 @@ TEST(SessionTemplates, ReadAndDeleteUseTheirOwnMethodsAndA204KeepsTheEventAsBuil
   json viewed = frame(peer->frames.back());
   EXPECT_EQ(viewed["event"], "message:viewed");
   EXPECT_EQ(viewed["data"]["viewed_at"], "2025-01-01T12:00:10Z");
-  EXPECT_EQ(h.backend.requests().back().body, "") << "a template without a body sends none";
+  EXPECT_EQ(h.backend.requests().back().body, "") << "\"body\": null sends none";
 
   ASSERT_TRUE(h.say(*peer, R"({"event":"message:delete","data":{"conversation_id":"conv-1","message_id":"m-9"}})"));
   json deleted = frame(peer->frames.back());
@@ -155,7 +157,8 @@ TEST(SessionTemplates, AProfileCalloutFillsTheSenderOnceAndIsCached) {
     json got = frame(peer->frames.back());
     ASSERT_EQ(got["event"], "message:new") << got;
     EXPECT_EQ(got["data"]["sender"]["avatar_url"], "https://cdn.example/a.png");
-    EXPECT_EQ(got["data"]["sender"]["username"], "maya") << "the dialect's own sender stands; only what it lacks is added";
+    EXPECT_EQ(got["data"]["sender"]["username"], "maya_p")
+        << "a field the app maps from its profile callout wins over the token's (the dialect built it from the token alone)";
   }
   std::size_t asked = 0;
   for (const auto& r : h.backend.requests()) asked += r.path == "/profiles/u-1";
