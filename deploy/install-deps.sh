@@ -11,6 +11,7 @@ packages=(
   libnats-dev nats-server                  # the bus, and the real server tests run against
   libjwt-dev libssl-dev                    # JWT verification (libjwt) pinned by our own alg checks
   libgtest-dev libgmock-dev
+  clang libclang-rt-14-dev                 # tests/fuzz: libFuzzer and the sanitizer runtimes clang links
   python3 python3-jsonschema python3-yaml  # contract validation, deploy file checks in tests
   python3-websockets curl                  # the demo: a ready-to-paste client, logging in
   golang-go                                # runs the Go snippets of docs/integrating.md (stdlib only)

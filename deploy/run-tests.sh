@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds everything with -j2 and runs every test (unit and
 # integration: the integration tests start their own nats-server, demo backend and
-# gateways on free loopback ports).
+# gateways on free loopback ports), then every fuzz target for a few seconds over
+# its corpus and regressions (tests/fuzz/fuzz.sh: a clang build in build-fuzz/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash deploy/install-deps.sh
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo
 cmake --build build -j2
-cd build && ctest --output-on-failure -j2 --timeout 300
+(cd build && ctest --output-on-failure -j2 --timeout 300)
+bash tests/fuzz/fuzz.sh
