@@ -25,6 +25,7 @@ demo=(
 tests=(
   openssl                                  # the TLS tests make a CA per test with the openssl CLI
   libgtest-dev libgmock-dev
+  clang libclang-rt-14-dev                 # tests/fuzz: libFuzzer and the sanitizer runtimes clang links
   python3-jsonschema python3-yaml          # contract validation, deploy file checks in tests
   golang-go                                # runs the Go snippets of docs/integrating.md, renders the Helm chart (stdlib only)
   chromium                                 # the demo page's browser test (tests/browser, driven by playwright-core)
