@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "gateway/backend/callout_counters.hpp"
+#include "gateway/proxy/counters.hpp"
 
 namespace gangway {
 
@@ -33,6 +34,8 @@ class Metrics {
   void callout(const std::string& app, const std::string& name, std::string_view outcome);
   // An app's callout client: its queue and breaker counters are rendered with the rest.
   void watch_callouts(const std::string& app, std::shared_ptr<const backend::CalloutCounters> counters);
+  // An app's HTTP pass-through (passthrough_metrics.cpp).
+  void watch_passthrough(const std::string& app, std::shared_ptr<const proxy::Counters> counters);
   void set_nats_connected(bool up) { nats_connected_.store(up, std::memory_order_relaxed); }
   bool nats_connected() const { return nats_connected_.load(std::memory_order_relaxed); }
   std::string render() const;
@@ -43,9 +46,11 @@ class Metrics {
   std::map<std::pair<std::string, std::string>, std::unique_ptr<std::atomic<std::uint64_t>>> errors_;
   std::map<std::tuple<std::string, std::string, std::string>, std::unique_ptr<std::atomic<std::uint64_t>>> callouts_;
   std::vector<std::pair<std::string, std::shared_ptr<const backend::CalloutCounters>>> callout_clients_;
+  std::vector<std::pair<std::string, std::shared_ptr<const proxy::Counters>>> passthroughs_;
   std::atomic<bool> nats_connected_{false};
 
   void render_callout_clients(std::ostream& out) const;
+  void render_passthroughs(std::ostream& out) const;
 };
 
 }  // namespace gangway
