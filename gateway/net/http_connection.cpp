@@ -75,7 +75,7 @@ void HttpConnection::on_header(beast::error_code ec) {
   if (ec) {
     auto read = buffer_.data();
     auto status = bad_request_status(ec, {static_cast<const char*>(read.data()), read.size()},
-                                     WsSession::kMaxRequestLine);
+                                     WsSession::kMaxRequestLine, request_line_length(parser_->get()));
     if (status) {
       services_.metrics->error(app_.config.name, "bad_request");
       return answer(status);

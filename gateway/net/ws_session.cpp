@@ -71,7 +71,8 @@ void WsSession::on_request(beast::error_code ec) {
     // A request that never came whole (the client left, the deadline) gets
     // no answer; one that cannot be taken gets its status, as nginx does.
     auto read = buffer_.data();
-    if (unsigned status = bad_request_status(ec, {static_cast<const char*>(read.data()), read.size()}, kMaxRequestLine)) {
+    if (unsigned status = bad_request_status(ec, {static_cast<const char*>(read.data()), read.size()}, kMaxRequestLine,
+                                             request_line_length(upgrade_->parser.get()))) {
       session_.services().metrics->error(session_.app().config.name, "bad_request");
       answer_and_linger(status);
     }
