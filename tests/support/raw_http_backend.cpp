@@ -104,64 +104,71 @@ void RawHttpBackend::serve(int fd) {
       std::lock_guard lock(mutex_);
       seen_.push_back(seen);
     }
-    const std::string path = seen.target.substr(0, seen.target.find('?'));
-    http::response<http::string_body> res(http::status::ok, 11);
-    res.set(http::field::server, "raw-test-backend");
-    if (path == "/p/garbage") {
-      write_all(s, "NOT HTTP AT ALL\r\n\r\n");
-      break;
-    }
-    if (path == "/p/truncate") {
-      write_all(s, "HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n0123456789");
-      break;
-    }
-    if (path == "/p/chunked") {
-      std::string out = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n";
-      std::size_t n = query_n(seen.target);
-      for (std::size_t sent = 0; sent < n;) {
-        std::size_t piece = std::min<std::size_t>(1000, n - sent);
-        char size[16];
-        std::snprintf(size, sizeof size, "%zx\r\n", piece);
-        out += size;
-        for (std::size_t i = 0; i < piece; ++i) out += static_cast<char>('a' + (sent + i) % 26);
-        out += "\r\n";
-        sent += piece;
-      }
-      out += "0\r\n\r\n";
-      if (!write_all(s, out)) break;
-      continue;
-    }
-    if (path == "/p/slow") {
-      std::unique_lock lock(mutex_);
-      released_cv_.wait_for(lock, std::chrono::seconds(10), [this] { return released_; });
-      res.body() = "late";
-    } else if (path == "/p/echo") {
-      res.body() = req.body();
-    } else if (path == "/p/close") {
-      res.body() = "closing";
-      res.keep_alive(false);
-    } else if (path == "/p/bighead") {
-      res.set("X-Big", std::string(20 * 1024, 'h'));
-      res.body() = "big";
-    } else if (path == "/p/hop") {
-      res.set(http::field::connection, "X-Drop");
-      res.set("X-Drop", "1");
-      res.set(http::field::keep_alive, "timeout=5");
-      res.set(http::field::proxy_authenticate, "Basic");
-      res.set("X-Keep", "1");
-      res.body() = "hop";
-    } else {
-      res.body() = "ok";
-    }
-    res.prepare_payload();
-    http::write(s, res, ec);
-    if (ec || !res.keep_alive() || !parser.keep_alive()) break;
+    if (!answer(s, seen) || !parser.keep_alive()) break;
   }
   beast::error_code ignored;
   s.shutdown(tcp::socket::shutdown_both, ignored);
   std::lock_guard lock(impl_->mu);
   impl_->fds.erase(std::remove(impl_->fds.begin(), impl_->fds.end(), fd), impl_->fds.end());
   s.close(ignored);
+}
+
+// Raw bytes, for what Beast would not write (garbage, a lie about the length).
+bool RawHttpBackend::answer_raw(tcp::socket& s, const std::string& path, const std::string& target) {
+  if (path == "/p/garbage") {
+    write_all(s, "NOT HTTP AT ALL\r\n\r\n");
+    return false;
+  }
+  if (path == "/p/truncate") {
+    write_all(s, "HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n0123456789");
+    return false;
+  }
+  // /p/chunked
+  std::string out = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n";
+  std::size_t n = query_n(target);
+  for (std::size_t sent = 0; sent < n;) {
+    std::size_t piece = std::min<std::size_t>(1000, n - sent);
+    char size[16];
+    std::snprintf(size, sizeof size, "%zx\r\n", piece);
+    out += size;
+    for (std::size_t i = 0; i < piece; ++i) out += static_cast<char>('a' + (sent + i) % 26);
+    out += "\r\n";
+    sent += piece;
+  }
+  return write_all(s, out + "0\r\n\r\n");
+}
+
+bool RawHttpBackend::answer(tcp::socket& s, const RawSeenRequest& seen) {
+  const std::string path = seen.target.substr(0, seen.target.find('?'));
+  if (path == "/p/garbage" || path == "/p/truncate" || path == "/p/chunked") return answer_raw(s, path, seen.target);
+  http::response<http::string_body> res(http::status::ok, 11);
+  res.set(http::field::server, "raw-test-backend");
+  if (path == "/p/slow") {
+    std::unique_lock lock(mutex_);
+    released_cv_.wait_for(lock, std::chrono::seconds(10), [this] { return released_; });
+    res.body() = "late";
+  } else if (path == "/p/echo") {
+    res.body() = seen.body;
+  } else if (path == "/p/close") {
+    res.body() = "closing";
+    res.keep_alive(false);
+  } else if (path == "/p/bighead") {
+    res.set("X-Big", std::string(20 * 1024, 'h'));
+    res.body() = "big";
+  } else if (path == "/p/hop") {
+    res.set(http::field::connection, "X-Drop");
+    res.set("X-Drop", "1");
+    res.set(http::field::keep_alive, "timeout=5");
+    res.set(http::field::proxy_authenticate, "Basic");
+    res.set("X-Keep", "1");
+    res.body() = "hop";
+  } else {
+    res.body() = "ok";
+  }
+  res.prepare_payload();
+  beast::error_code ec;
+  http::write(s, res, ec);
+  return !ec && res.keep_alive();
 }
 
 std::vector<RawSeenRequest> RawHttpBackend::requests() {

@@ -15,6 +15,7 @@
 //   /p/hop           200 with hop-by-hop fields (Connection: X-Drop, X-Drop,
 //                    Keep-Alive, Proxy-Authenticate) and X-Keep: 1
 //   anything else    200 "ok"
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/http/fields.hpp>
 
 #include <atomic>
@@ -58,6 +59,9 @@ class RawHttpBackend {
  private:
   void accept_loop();
   void serve(int fd);
+  // Answers one request; false when the connection is to close.
+  bool answer(boost::asio::ip::tcp::socket& s, const RawSeenRequest& seen);
+  bool answer_raw(boost::asio::ip::tcp::socket& s, const std::string& path, const std::string& target);
 
   struct Impl;
   std::unique_ptr<Impl> impl_;
