@@ -3,6 +3,7 @@
 // (exchange.hpp).
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
+#include <limits>
 
 #include "gateway/proxy/exchange.hpp"
 #include "gateway/proxy/forwarding.hpp"
@@ -15,7 +16,9 @@ namespace http = beast::http;
 void Exchange::read_answer_header() {
   answer_.emplace();
   answer_->header_limit(static_cast<std::uint32_t>(upstream_.options().max_header_bytes));
-  answer_->body_limit(boost::none);  // streamed: any length costs one chunk
+  // Streamed: any length costs one chunk. Not boost::none: Boost 1.74 compares
+  // a Content-Length with the optional itself, and every length exceeds none.
+  answer_->body_limit(std::numeric_limits<std::uint64_t>::max());
   if (head_) answer_->skip(true);
   backend_->stream.expires_after(upstream_.options().read_timeout);
   http::async_read_header(backend_->stream, backend_->buffer, *answer_,
