@@ -36,18 +36,7 @@ void Exchange::start() {
   acquire(false);
 }
 
-unsigned Exchange::refusal() const {
-  const auto& request = request_->get();
-  auto target = request.target();
-  auto path = std::string_view(target.data(), target.size());
-  path = path.substr(0, path.find('?'));
-  if (escapes_prefix(path)) return 400;
-  // Only chunked is re-framed; another transfer coding would reach the
-  // backend undone (RFC 9112 6.1: 501 for one the server does not know).
-  auto coding = request[http::field::transfer_encoding];
-  if (!coding.empty() && !beast::iequals(coding, "chunked")) return 501;
-  return 0;
-}
+unsigned Exchange::refusal() const { return request_refusal(request_->get()); }
 
 void Exchange::frame_request() {
   auto& request = request_->get();

@@ -14,6 +14,7 @@ namespace {
 const boost::beast::string_view kForwardedFor = "X-Forwarded-For";
 const boost::beast::string_view kForwardedProto = "X-Forwarded-Proto";
 const boost::beast::string_view kForwardedHost = "X-Forwarded-Host";
+const boost::beast::string_view kRealIp = "X-Real-IP";
 
 bool starts_with_proxy(boost::beast::string_view name) {
   return name.size() >= 6 && boost::beast::iequals(name.substr(0, 6), "proxy-");
@@ -66,6 +67,8 @@ void forward_request(RequestHeader& request, std::string_view client_address, co
   } else {
     request.erase(kForwardedProto);
     request.erase(kForwardedHost);
+    request.erase(http::field::forwarded);
+    request.erase(kRealIp);
   }
   request.set(kForwardedFor, forwarded_for);
   if (request.find(kForwardedProto) == request.end())
@@ -83,6 +86,39 @@ void forward_request(RequestHeader& request, std::string_view client_address, co
 }
 
 void forward_response(ResponseHeader& response) { remove_hop_by_hop(response); }
+
+namespace {
+
+// An authority as Host carries it (RFC 3986 3.2): a name or an address, a
+// port; no userinfo, path, space, comma or quote that could bend the lists
+// and URLs a backend builds from it.
+bool authority(boost::beast::string_view host) {
+  if (host.empty()) return false;
+  for (char c : host) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+                    c == '.' || c == '_' || c == '~' || c == ':' || c == '[' || c == ']' || c == '%';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+unsigned request_refusal(const RequestHeader& request) {
+  if (request.count(http::field::content_length) > 1 ||
+      request[http::field::content_length].find(',') != boost::beast::string_view::npos)
+    return 400;
+  const auto hosts = request.count(http::field::host);
+  if (hosts > 1 || (hosts == 0 && request.version() >= 11)) return 400;
+  if (hosts == 1 && !authority(request[http::field::host])) return 400;
+  auto target = request.target();
+  auto path = std::string_view(target.data(), target.size());
+  if (escapes_prefix(path.substr(0, path.find('?')))) return 400;
+  if (request.count(http::field::transfer_encoding) > 1) return 501;  // Beast let it by: not chunked alone
+  auto coding = request[http::field::transfer_encoding];
+  if (!coding.empty() && !boost::beast::iequals(coding, "chunked")) return 501;
+  return 0;
+}
 
 bool escapes_prefix(std::string_view path) {
   // Decoded once (what a backend decodes), then split at '/' and '\'.

@@ -21,7 +21,8 @@ void remove_hop_by_hop(boost::beast::http::fields& fields);
 
 // The request as the backend gets it: hop-by-hop fields and Expect removed
 // (the gateway answers 100-continue itself), X-Forwarded-For/-Proto/-Host
-// set (`options.trust_forwarded`: appended to / kept, else replaced), Host
+// set (`options.trust_forwarded`: appended to / kept, else replaced, and a
+// client's Forwarded and X-Real-IP removed, which a backend may read too), Host
 // kept or the backend's (`options.preserve_host`), the backend URL's path
 // prefix before the target. `client_address` is the peer's IP address.
 void forward_request(RequestHeader& request, std::string_view client_address, const Options& options,
@@ -29,6 +30,16 @@ void forward_request(RequestHeader& request, std::string_view client_address, co
 
 // The answer as the client gets it: hop-by-hop fields removed.
 void forward_response(ResponseHeader& response);
+
+// The status a request gets instead of being passed, or 0. Framing that two
+// parsers could read two ways (request smuggling, RFC 9112 6.3, 11.2) is
+// 400 even where Beast would pick one reading: more than one Content-Length
+// field or a list in one (Beast has already refused differing values and
+// Content-Length with chunked); Host missing on HTTP/1.1, repeated, or not
+// one authority (RFC 9112 3.2: it becomes X-Forwarded-Host and, by default,
+// the backend's Host); a path that escapes_prefix(). A transfer coding other
+// than chunked alone is 501 (RFC 9112 6.1): only chunked is re-framed.
+unsigned request_refusal(const RequestHeader& request);
 
 // True if `path` (as sent, no query) has a "." or ".." segment, raw or
 // percent-encoded (also behind an encoded slash or a backslash), or an

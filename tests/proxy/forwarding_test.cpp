@@ -59,6 +59,19 @@ TEST(Forwarding, AtTheEdgeClientClaimsAreReplaced) {
   EXPECT_EQ(r.target(), "/api/x?y=1");
 }
 
+TEST(Forwarding, AtTheEdgeOtherClientAddressClaimsAreRemoved) {
+  Options o;
+  auto r = request({{"Host", "app.example"}, {"Forwarded", "for=6.6.6.6;proto=https"}, {"X-Real-IP", "6.6.6.6"}});
+  forward_request(r, "10.0.0.7", o, "backend:8001", "");
+  EXPECT_EQ(r.count("Forwarded"), 0u);
+  EXPECT_EQ(r.count("X-Real-IP"), 0u);
+  o.trust_forwarded = true;  // behind a proxy that sets them, they are its word
+  auto kept = request({{"Host", "app.example"}, {"Forwarded", "for=1.1.1.1"}, {"X-Real-IP", "1.1.1.1"}});
+  forward_request(kept, "10.0.0.7", o, "backend:8001", "");
+  EXPECT_EQ(field(kept, "Forwarded"), "for=1.1.1.1");
+  EXPECT_EQ(field(kept, "X-Real-IP"), "1.1.1.1");
+}
+
 TEST(Forwarding, BehindATrustedProxyTheyAreKeptAndAppendedTo) {
   Options o;
   o.trust_forwarded = true;
@@ -102,6 +115,30 @@ TEST(Forwarding, PathsThatLeaveThePrefixes) {
     EXPECT_TRUE(escapes_prefix(bad)) << bad;
   for (const char* good : {"/api/x", "/api/..x", "/api/x..", "/api/.hidden", "/api/%2", "/api/%zz", "/", "/api/a%20b"})
     EXPECT_FALSE(escapes_prefix(good)) << good;
+}
+
+TEST(Forwarding, RequestsThatTwoParsersCouldReadTwoWaysAreRefused) {
+  EXPECT_EQ(request_refusal(request({{"Host", "app.example"}})), 0u);
+  EXPECT_EQ(request_refusal(request({{"Host", "app.example:8080"}, {"Content-Length", "3"}})), 0u);
+  EXPECT_EQ(request_refusal(request({{"Host", "[::1]:80"}, {"Transfer-Encoding", "chunked"}})), 0u);
+  // Content-Length twice, even the same value, or as a list.
+  EXPECT_EQ(request_refusal(request({{"Host", "a"}, {"Content-Length", "3"}, {"Content-Length", "3"}})), 400u);
+  EXPECT_EQ(request_refusal(request({{"Host", "a"}, {"Content-Length", "3, 3"}})), 400u);
+  // Host missing, repeated, or not one authority.
+  EXPECT_EQ(request_refusal(request({})), 400u);
+  EXPECT_EQ(request_refusal(request({{"Host", "a"}, {"Host", "b"}})), 400u);
+  for (const char* bad : {"a, b", "user@a", "a/b", "a b", "\"a\"", ""})
+    EXPECT_EQ(request_refusal(request({{"Host", bad}})), 400u) << bad;
+  auto old = request({});
+  old.version(10);
+  EXPECT_EQ(request_refusal(old), 0u) << "HTTP/1.0 has no Host to require";
+  // A transfer coding other than chunked alone.
+  EXPECT_EQ(request_refusal(request({{"Host", "a"}, {"Transfer-Encoding", "gzip, chunked"}})), 501u);
+  EXPECT_EQ(request_refusal(request({{"Host", "a"}, {"Transfer-Encoding", "gzip"}, {"Transfer-Encoding", "chunked"}})),
+            501u);
+  auto escaping = request({{"Host", "a"}});
+  escaping.target("/api/../internal?x=1");
+  EXPECT_EQ(request_refusal(escaping), 400u);
 }
 
 TEST(Options, PrefixesDecideWhatPasses) {
