@@ -17,7 +17,7 @@ struct Counters {
   std::atomic<std::uint64_t> answered_413{0};        //   body over max_body_bytes
   std::atomic<std::uint64_t> answered_502{0};        //   backend down, garbage, header too large
   std::atomic<std::uint64_t> answered_504{0};        //   backend timed out
-  std::atomic<std::uint64_t> aborted{0};             // cut after the answer had begun (either side failed)
+  std::atomic<std::uint64_t> aborted{0};             // cut after the answer had begun (either side failed), or the client left
 
   void answered(unsigned status) {
     auto* c = status == 413   ? &answered_413

@@ -133,6 +133,7 @@ void Exchange::on_request_written(beast::error_code ec) {
     return fail(ec == beast::error::timeout ? 504 : 502);
   }
   if (!request_out_->is_done()) return read_body();
+  watch_client();
   read_answer_header();
 }
 

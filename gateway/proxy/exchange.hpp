@@ -10,6 +10,9 @@
 // 502 (no connection, a refused or reset one, an answer that is not HTTP or
 // whose header is too large), 504 (connect or read timeout). Afterwards a
 // failure can only cut the answer short (the client sees the connection close).
+// A client that leaves gives the backend connection up (closed, not pooled):
+// while its body is read, and while the backend's answer is awaited
+// (watch_client()), rather than after read_timeout.
 //
 // A request without a body whose method is idempotent is sent again, once,
 // on a new connection if a pooled connection turns out closed before any
@@ -69,6 +72,9 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
   void retry();
 
   // The answer (exchange_answer.cpp)
+  void watch_client();
+  void on_client_readable(boost::beast::error_code ec, unsigned watch);
+  void stop_watching();
   void read_answer_header();
   void on_answer_header(boost::beast::error_code ec);
   void frame_answer();
@@ -100,6 +106,9 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
   bool retried_ = false;
   bool client_keep_alive_ = false;
   bool answer_started_ = false;   // a byte of the backend's answer may have reached the client
+  unsigned watch_ = 0;            // the client watch in force (watch_client()); 0: none
+  unsigned watches_ = 0;          // watches begun, to tell a stale completion from the current one
+  bool client_gone_ = false;      // the client left while the answer was awaited
 };
 
 }  // namespace gangway::proxy

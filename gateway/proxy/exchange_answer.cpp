@@ -1,8 +1,11 @@
 // An exchange's answer half: the backend's header, re-framed for the client,
 // and the body streamed to it; then the backend connection back to its pool
 // (exchange.hpp).
+#include <sys/socket.h>
+
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
+#include <cerrno>
 #include <limits>
 
 #include "gateway/proxy/exchange.hpp"
@@ -12,6 +15,39 @@ namespace gangway::proxy {
 
 namespace beast = boost::beast;
 namespace http = beast::http;
+
+// Nothing reads the client while the backend thinks, so its leaving would
+// only show at the first write of the answer, up to read_timeout later. As
+// nginx does (ngx_http_upstream_check_broken_connection), the client socket
+// is waited on and, once readable, peeked: an end of stream or an error ends
+// the exchange; bytes (a pipelined request, left for later) end the watch.
+void Exchange::watch_client() {
+  watch_ = ++watches_;
+  client_.socket().async_wait(boost::asio::ip::tcp::socket::wait_read,
+                              [self = shared_from_this(), watch = watch_](beast::error_code ec) {
+                                self->on_client_readable(ec, watch);
+                              });
+}
+
+void Exchange::on_client_readable(beast::error_code ec, unsigned watch) {
+  if (watch != watch_ || ec == boost::asio::error::operation_aborted) return;  // stale, or stopped
+  watch_ = 0;
+  if (!ec) {
+    char byte = 0;
+    const auto n = ::recv(client_.socket().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    if (n > 0) return;                                              // a pipelined request
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return watch_client();
+  }
+  client_gone_ = true;
+  if (backend_) backend_->stream.cancel();  // on_answer_header() then ends the exchange
+}
+
+void Exchange::stop_watching() {
+  if (watch_ == 0) return;
+  watch_ = 0;
+  beast::error_code ignored;
+  client_.socket().cancel(ignored);  // nothing else is pending on the client now
+}
 
 void Exchange::read_answer_header() {
   answer_.emplace();
@@ -26,6 +62,8 @@ void Exchange::read_answer_header() {
 }
 
 void Exchange::on_answer_header(beast::error_code ec) {
+  stop_watching();
+  if (client_gone_) return abort();
   if (ec) {
     if (retryable(ec)) return retry();
     return fail(ec == beast::error::timeout ? 504 : 502);
