@@ -1,92 +1,13 @@
-// The HTTP pass-through (gateway/proxy/, gateway/net/http_connection.*) in
-// the real gateway, against a backend that shows what crossed it
-// (tests/support/raw_http_backend.hpp), with a strict HTTP client.
+// The HTTP pass-through in the real gateway: bodies, keep-alive, what crosses,
+// upgrades and REST calls on one port (passthrough_stack.hpp).
 #include <gtest/gtest.h>
 
-#include <ctime>
-#include <nlohmann/json.hpp>
 #include <thread>
 
-#include "tests/integration/stack.hpp"
-#include "tests/support/raw_http_backend.hpp"
-#include "tests/support/raw_http_client.hpp"
+#include "tests/integration/passthrough_stack.hpp"
 
 namespace gangway::test {
 namespace {
-
-using json = nlohmann::json;
-using namespace std::chrono_literals;
-
-json tribe_app(const std::string& name, int port, const std::string& backend_url, json passthrough) {
-  json app = {{"name", name},
-              {"dialect", "tribe"},
-              {"listen", "127.0.0.1:" + std::to_string(port)},
-              {"routes", {"/api/v1/ws"}},
-              {"jwt", {{"keys", {{{"alg", "HS256"}, {"secret", kSecret}}}}, {"issuer", "gangway-demo"}, {"audience", "gangway"}}},
-              {"backend", {{"url", backend_url}, {"threads", 1}}},
-              {"callouts",
-               {{"conversation_participant",
-                 {{"path", "/internal/tribe/conversations/{conversation_id}/participants/{user_id}"}}}}}};
-  if (!passthrough.is_null()) app["passthrough"] = passthrough;
-  return app;
-}
-
-std::string token_for(const std::string& user) {
-  return mint_token({{"sub", user}, {"iss", "gangway-demo"}, {"aud", "gangway"}, {"exp", std::time(nullptr) + 600}});
-}
-
-std::string upgrade_request(const std::string& target) {
-  return get_request(target,
-                     "Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n"
-                     "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n");
-}
-
-// One gateway, three apps: "pt" passes /p/ through to the test backend
-// (limits small enough to test), "plain" has no pass-through, "down" passes
-// everything to a port where nothing listens.
-class PassThroughTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    backend_ = std::make_unique<RawHttpBackend>();
-    pt_port_ = free_port();
-    plain_port_ = free_port();
-    down_port_ = free_port();
-    json passthrough = {{"enabled", true},        {"prefixes", {"/p/"}},          {"read_timeout_ms", 1000},
-                        {"connect_timeout_ms", 1000}, {"max_header_bytes", 8192}, {"max_body_bytes", 2 << 20}};
-    json config = {{"gateway_id", "gw-pt"},
-                   {"threads", 2},
-                   {"nats", {{"enabled", false}}},
-                   {"admin", {{"listen", "127.0.0.1:" + std::to_string(free_port())}}},
-                   {"apps",
-                    {tribe_app("pt", pt_port_, backend_->url(), passthrough),
-                     tribe_app("plain", plain_port_, backend_->url(), nullptr),
-                     tribe_app("down", down_port_, "http://127.0.0.1:" + std::to_string(free_port()), true)}}};
-    gateway_ = std::make_unique<GatewayProcess>(config);
-    wait_for_port(plain_port_);
-    wait_for_port(down_port_);
-  }
-  static void TearDownTestSuite() {
-    gateway_.reset();
-    backend_.reset();
-  }
-
-  // One request on a fresh connection.
-  static std::optional<RawResponse> once(int port, const std::string& request, bool head = false) {
-    RawHttpClient c(port);
-    if (!c.send(request)) return std::nullopt;
-    return c.read(10s, head);
-  }
-
-  inline static std::unique_ptr<RawHttpBackend> backend_;
-  inline static std::unique_ptr<GatewayProcess> gateway_;
-  inline static int pt_port_ = 0, plain_port_ = 0, down_port_ = 0;
-};
-
-std::string pattern(std::size_t n) {
-  std::string s(n, '\0');
-  for (std::size_t i = 0; i < n; ++i) s[i] = static_cast<char>('a' + i % 26);
-  return s;
-}
 
 TEST_F(PassThroughTest, GetWithoutBody) {
   auto res = once(pt_port_, get_request("/p/echo?x=1"));
@@ -239,106 +160,6 @@ TEST_F(PassThroughTest, HopByHopFieldsStayAndForwardedFieldsAreSet) {
   EXPECT_EQ((*res)["X-Keep"], "1");
   for (const char* gone : {"X-Drop", "Keep-Alive", "Proxy-Authenticate"})
     EXPECT_EQ(res->count(gone), 0u) << gone << " reached the client";
-}
-
-TEST_F(PassThroughTest, SlowBackendIs504) {
-  auto res = once(pt_port_, get_request("/p/slow"));
-  ASSERT_TRUE(res);
-  EXPECT_EQ(res->result_int(), 504);
-  EXPECT_FALSE(res->keep_alive());
-}
-
-TEST_F(PassThroughTest, BackendDownIs502) {
-  auto res = once(down_port_, get_request("/anything"));
-  ASSERT_TRUE(res);
-  EXPECT_EQ(res->result_int(), 502);
-  // A body the backend could not take is not waited for.
-  auto post = once(down_port_, post_request("/anything", pattern(100000)));
-  ASSERT_TRUE(post);
-  EXPECT_EQ(post->result_int(), 502);
-}
-
-TEST_F(PassThroughTest, GarbageOrOversizedAnswerIs502) {
-  for (const char* path : {"/p/garbage", "/p/bighead"}) {
-    auto res = once(pt_port_, get_request(path));
-    ASSERT_TRUE(res) << path;
-    EXPECT_EQ(res->result_int(), 502) << path;
-  }
-}
-
-TEST_F(PassThroughTest, AnswerCutShortClosesTheClientConnection) {
-  RawHttpClient c(pt_port_);
-  ASSERT_TRUE(c.send(get_request("/p/truncate")));
-  EXPECT_FALSE(c.read(5s)) << "a truncated answer must not parse as whole";
-}
-
-TEST_F(PassThroughTest, HeaderOverTheLimitIs431AndLineIs414) {
-  auto res = once(pt_port_, get_request("/p/echo", "X-Big: " + std::string(10000, 'x') + "\r\n"));
-  ASSERT_TRUE(res);
-  EXPECT_EQ(res->result_int(), 431);
-  auto line = once(pt_port_, get_request("/p/echo?" + std::string(10000, 'q')));
-  ASSERT_TRUE(line);
-  EXPECT_EQ(line->result_int(), 414);
-  // The same on a kept-alive connection's second request (read by the pass-through, not the upgrade path).
-  RawHttpClient c(pt_port_);
-  ASSERT_TRUE(c.send(get_request("/p/echo?first")));
-  ASSERT_TRUE(c.read());
-  ASSERT_TRUE(c.send(get_request("/p/echo", "X-Big: " + std::string(10000, 'x') + "\r\n")));
-  auto second = c.read();
-  ASSERT_TRUE(second);
-  EXPECT_EQ(second->result_int(), 431);
-  EXPECT_TRUE(c.closed_within(5s));
-}
-
-TEST_F(PassThroughTest, BodyOverTheLimitIs413) {
-  // Announced: refused from the header, before any byte of the body.
-  auto announced = once(pt_port_, "POST /p/echo?huge HTTP/1.1\r\nHost: gateway.test\r\nContent-Length: 3000000\r\n\r\n");
-  ASSERT_TRUE(announced);
-  EXPECT_EQ(announced->result_int(), 413);
-  EXPECT_TRUE(backend_->last("/p/echo?huge").method.empty()) << "the backend never saw it";
-  // Chunked: refused once the chunks pass it.
-  RawHttpClient c(pt_port_);
-  ASSERT_TRUE(c.send("POST /p/echo?huge-chunked HTTP/1.1\r\nHost: gateway.test\r\nTransfer-Encoding: chunked\r\n\r\n"));
-  const std::string piece = "100000\r\n" + pattern(0x100000) + "\r\n";
-  for (int i = 0; i < 3; ++i) c.send(piece, 5s);  // the gateway stops reading at 2 MiB
-  auto chunked = c.read();
-  ASSERT_TRUE(chunked);
-  EXPECT_EQ(chunked->result_int(), 413);
-}
-
-TEST_F(PassThroughTest, MalformedRequestsAre400) {
-  auto bad_chunk = once(pt_port_,
-                        "POST /p/echo HTTP/1.1\r\nHost: gateway.test\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n");
-  ASSERT_TRUE(bad_chunk);
-  EXPECT_EQ(bad_chunk->result_int(), 400);
-  for (const char* target : {"/p/../internal/x", "/p/%2e%2e/internal/x", "/p/..%2Finternal/x", "/p/.%2e\\internal"}) {
-    auto res = once(pt_port_, get_request(target));
-    ASSERT_TRUE(res) << target;
-    EXPECT_EQ(res->result_int(), 400) << target << " could leave the prefixes";
-  }
-  auto coding = once(pt_port_, "POST /p/echo HTTP/1.1\r\nHost: gateway.test\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n");
-  ASSERT_TRUE(coding);
-  EXPECT_EQ(coding->result_int(), 501);
-}
-
-TEST_F(PassThroughTest, PathsOutsideThePrefixesAreNotPassed) {
-  auto outside = once(pt_port_, get_request("/internal/tribe/x"));
-  ASSERT_TRUE(outside);
-  EXPECT_EQ(outside->result_int(), 404);
-  auto route = once(pt_port_, get_request("/api/v1/ws"));
-  ASSERT_TRUE(route);
-  EXPECT_EQ(route->result_int(), 426) << "a route without an upgrade still goes to the gate";
-  EXPECT_TRUE(backend_->last("/internal/tribe/x").method.empty());
-}
-
-TEST_F(PassThroughTest, WithoutPassThroughEverythingIs404AsBefore) {
-  auto get = once(plain_port_, get_request("/p/echo?plain"));
-  ASSERT_TRUE(get);
-  EXPECT_EQ(get->result_int(), 404);
-  auto post = once(plain_port_, post_request("/p/echo?plain", "x"));
-  ASSERT_TRUE(post);
-  EXPECT_EQ(post->result_int(), 400);
-  EXPECT_TRUE(backend_->last("/p/echo?plain").method.empty());
 }
 
 TEST_F(PassThroughTest, UpgradeAfterPassedRequestsOnOneConnection) {

@@ -92,8 +92,19 @@ void RawHttpBackend::serve(int fd) {
     parser.body_limit(std::numeric_limits<std::uint64_t>::max());
     parser.header_limit(1 << 20);
     beast::error_code ec;
-    http::read(s, buffer, parser, ec);
+    http::read_header(s, buffer, parser, ec);
     if (ec) break;
+    const std::string target(parser.get().target());
+    {
+      std::lock_guard lock(mutex_);
+      started_.push_back(target);
+    }
+    http::read(s, buffer, parser, ec);
+    if (ec) {
+      std::lock_guard lock(mutex_);
+      cut_short_.push_back(target);
+      break;
+    }
     auto& req = parser.get();
     RawSeenRequest seen{std::string(req.method_string()), std::string(req.target()), {}, req.body()};
     for (const auto& f : req) {
@@ -119,6 +130,11 @@ bool RawHttpBackend::answer_raw(tcp::socket& s, const std::string& path, const s
     write_all(s, "NOT HTTP AT ALL\r\n\r\n");
     return false;
   }
+  if (path == "/p/hangup") return false;
+  if (path == "/p/halfhead") {
+    write_all(s, "HTTP/1.1 200 OK\r\nContent-");
+    return false;
+  }
   if (path == "/p/truncate") {
     write_all(s, "HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n0123456789");
     return false;
@@ -140,7 +156,9 @@ bool RawHttpBackend::answer_raw(tcp::socket& s, const std::string& path, const s
 
 bool RawHttpBackend::answer(tcp::socket& s, const RawSeenRequest& seen) {
   const std::string path = seen.target.substr(0, seen.target.find('?'));
-  if (path == "/p/garbage" || path == "/p/truncate" || path == "/p/chunked") return answer_raw(s, path, seen.target);
+  if (path == "/p/garbage" || path == "/p/truncate" || path == "/p/chunked" || path == "/p/hangup" ||
+      path == "/p/halfhead")
+    return answer_raw(s, path, seen.target);
   http::response<http::string_body> res(http::status::ok, 11);
   res.set(http::field::server, "raw-test-backend");
   if (path == "/p/slow") {
@@ -186,6 +204,16 @@ RawSeenRequest RawHttpBackend::last(const std::string& prefix) {
   for (auto it = seen_.rbegin(); it != seen_.rend(); ++it)
     if (it->target.rfind(prefix, 0) == 0) return *it;
   return {};
+}
+
+bool RawHttpBackend::started(const std::string& target) {
+  std::lock_guard lock(mutex_);
+  return std::find(started_.begin(), started_.end(), target) != started_.end();
+}
+
+bool RawHttpBackend::cut_short(const std::string& target) {
+  std::lock_guard lock(mutex_);
+  return std::find(cut_short_.begin(), cut_short_.end(), target) != cut_short_.end();
 }
 
 void RawHttpBackend::release() {

@@ -12,6 +12,8 @@
 //   /p/garbage       "NOT HTTP AT ALL\r\n\r\n", then closes
 //   /p/bighead       200 with a 20 KiB header field
 //   /p/truncate      Content-Length 1000 but 10 bytes, then closes
+//   /p/hangup        closes without a byte of answer
+//   /p/halfhead      half a status line and header, then closes
 //   /p/hop           200 with hop-by-hop fields (Connection: X-Drop, X-Drop,
 //                    Keep-Alive, Proxy-Authenticate) and X-Keep: 1
 //   anything else    200 "ok"
@@ -54,6 +56,10 @@ class RawHttpBackend {
   std::size_t request_count();
   // The last request whose target starts with `prefix`; empty method if none.
   RawSeenRequest last(const std::string& prefix);
+  // Targets whose header was read (before their body), and those whose
+  // connection ended before their body did (the gateway gave up on them).
+  bool started(const std::string& target);
+  bool cut_short(const std::string& target);
   void release();
 
  private:
@@ -71,6 +77,7 @@ class RawHttpBackend {
   std::condition_variable released_cv_;
   bool released_ = false;
   std::vector<RawSeenRequest> seen_;
+  std::vector<std::string> started_, cut_short_;
 };
 
 }  // namespace gangway::test
