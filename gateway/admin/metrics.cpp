@@ -107,6 +107,7 @@ std::string Metrics::render() const {
     out << "gangway_callouts_total{app=\"" << std::get<0>(key) << "\",callout=\"" << std::get<1>(key)
         << "\",outcome=\"" << std::get<2>(key) << "\"} " << load(*v) << '\n';
   render_callout_clients(out);
+  render_passthroughs(out);
   out << "# HELP gangway_nats_connected 1 while both NATS connections are up.\n# TYPE gangway_nats_connected gauge\n"
       << "gangway_nats_connected " << (nats_connected() ? 1 : 0) << '\n';
   if (outbox_) {

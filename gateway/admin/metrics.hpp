@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "gateway/backend/callout_counters.hpp"
+#include "gateway/proxy/counters.hpp"
 
 namespace gangway {
 
@@ -39,6 +40,8 @@ class Metrics {
     std::uint64_t kept = 0, kept_bytes = 0, pending = 0, retried = 0, dropped = 0;
   };
   void watch_outbox(std::function<OutboxStats()> read);
+  // An app's HTTP pass-through (passthrough_metrics.cpp).
+  void watch_passthrough(const std::string& app, std::shared_ptr<const proxy::Counters> counters);
   void set_nats_connected(bool up) { nats_connected_.store(up, std::memory_order_relaxed); }
   bool nats_connected() const { return nats_connected_.load(std::memory_order_relaxed); }
   std::string render() const;
@@ -49,10 +52,12 @@ class Metrics {
   std::map<std::pair<std::string, std::string>, std::unique_ptr<std::atomic<std::uint64_t>>> errors_;
   std::map<std::tuple<std::string, std::string, std::string>, std::unique_ptr<std::atomic<std::uint64_t>>> callouts_;
   std::vector<std::pair<std::string, std::shared_ptr<const backend::CalloutCounters>>> callout_clients_;
+  std::vector<std::pair<std::string, std::shared_ptr<const proxy::Counters>>> passthroughs_;
   std::atomic<bool> nats_connected_{false};
   std::function<OutboxStats()> outbox_;
 
   void render_callout_clients(std::ostream& out) const;
+  void render_passthroughs(std::ostream& out) const;
 };
 
 }  // namespace gangway

@@ -13,6 +13,7 @@
 #include "gateway/core/json_parse.hpp"
 #include "gateway/net/listener.hpp"
 #include "gateway/net/loop_pool.hpp"
+#include "gateway/proxy/upstream.hpp"
 #include "gateway/session/runtime.hpp"
 
 namespace gangway {
@@ -89,6 +90,13 @@ std::string Gateway::check(const Config& config) {
     if (!app.backend_ca_file.empty())
       if (auto p = backend::ca_bundle_problem(app.backend_ca_file); !p.empty())
         problems += "app " + app.name + ": backend.ca_file: " + p + "\n";
+    if (app.passthrough.enabled) {
+      try {
+        proxy::Upstream upstream(app.passthrough, app.backend_url, 1);
+      } catch (const std::exception& e) {
+        problems += "app " + app.name + ": " + e.what() + "\n";
+      }
+    }
     if (!app.jwt.jwks_ca_file.empty())
       if (auto p = backend::ca_bundle_problem(app.jwt.jwks_ca_file); !p.empty())
         problems += "app " + app.name + ": jwt.jwks_ca_file: " + p + "\n";
@@ -165,6 +173,10 @@ Gateway::Gateway(Config config) : impl_(std::make_unique<Impl>(std::move(config)
   for (const auto& app_config : d.config.apps) {
     auto made = find_dialect(app_config.dialect)->make(app_config.options);  // check() passed
     auto app = make_app_runtime(app_config, std::move(*made), d.metrics);
+    if (app_config.passthrough.enabled) {
+      app->upstream = std::make_unique<proxy::Upstream>(app_config.passthrough, app_config.backend_url, d.loops.size());
+      d.metrics.watch_passthrough(app_config.name, app->upstream->shared_counters());
+    }
     if (!app->limits.rates.empty() || app->limits.connections_per_minute) d.rates->watch(app_config.name);
     // Every socket is alone in its conn room and nearly alone in its user
     // room: one wildcard per app and kind instead of a subscription per socket.
@@ -182,6 +194,8 @@ Gateway::~Gateway() {
   d.loops.stop();
   for (auto& l : d.listeners) l->release();  // acceptors close while their io_context exists
   d.listeners.clear();
+  for (auto& app : d.apps)
+    if (app->upstream) app->upstream->close_all();  // pooled backend connections, likewise
   // Sessions still held by pending handlers die here, while the fan-out, the
   // apps and the bus they reference are still alive.
   d.loops.destroy();
@@ -208,6 +222,8 @@ void Gateway::start() {
 void Gateway::drain(std::chrono::milliseconds grace) {
   auto& d = *impl_;
   for (auto& l : d.listeners) l->stop();
+  for (auto& app : d.apps)
+    if (app->upstream) app->upstream->drain();  // answers from now on close their connection
   for (std::size_t i = 0; i < d.loops.size(); ++i)
     d.loops.post(i, [&d, i] {
       std::vector<Connection*> open(d.services.sessions[i].begin(), d.services.sessions[i].end());
@@ -216,7 +232,10 @@ void Gateway::drain(std::chrono::milliseconds grace) {
   auto deadline = std::chrono::steady_clock::now() + grace;
   while (std::chrono::steady_clock::now() < deadline) {
     std::int64_t open = 0;
-    for (const auto& app : d.apps) open += app->metrics->connections.load();
+    for (const auto& app : d.apps) {
+      open += app->metrics->connections.load();
+      if (app->upstream) open += app->upstream->counters().in_flight.load();  // requests being passed through
+    }
     if (open == 0) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }

@@ -228,6 +228,7 @@ AppConfig parse_app(const Json& j, const std::string& where) {
       a.callouts.emplace(it.key(), parse_callout(it.value(), where + ".callouts." + it.key()));
   }
   if (!a.callouts.empty() && a.backend_url.empty()) throw ConfigError(where + ".backend.url is needed for callouts");
+  if (auto pt = j.find("passthrough"); pt != j.end()) a.passthrough = config_parse::parse_passthrough(*pt, a.backend_url, where);
   if (auto l = j.find("limits"); l != j.end()) a.limits = parse_limits(*l, where + ".limits");
   if (auto pmd = j.find("permessage_deflate"); pmd != j.end()) a.permessage_deflate = parse_compression(*pmd, where);
   if (auto ps = j.find("persist"); ps != j.end()) {

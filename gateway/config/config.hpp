@@ -13,6 +13,7 @@
 #include "gateway/backend/callout_client.hpp"
 #include "gateway/bus/nats_security.hpp"
 #include "gateway/core/result.hpp"
+#include "gateway/proxy/options.hpp"
 
 namespace gangway {
 
@@ -71,6 +72,7 @@ struct AppConfig {
   std::map<std::string, backend::CalloutSpec, std::less<>> callouts;
   Limits limits;
   Compression permessage_deflate;
+  proxy::Options passthrough;  // requests that are not upgrades on `routes`, to the backend
   std::map<std::string, PersistSpec> persist;  // by publish kind
   std::optional<SessionAuth> session;          // cookie authentication instead of a JWT
   std::string admin_pointer;                   // JSON pointer into the claims/session body: true = admin

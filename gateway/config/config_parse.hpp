@@ -40,4 +40,8 @@ std::optional<std::string> secret(const Json& j, const std::string& key, const s
 // config.nats (nats_config.cpp).
 NatsConfig parse_nats(const Json& j);
 
+// config.apps[].passthrough (passthrough_config.cpp): `true`, `false` or an
+// object; enabled only with an http:// `backend_url`.
+proxy::Options parse_passthrough(const Json& j, const std::string& backend_url, const std::string& app_where);
+
 }  // namespace gangway::config_parse

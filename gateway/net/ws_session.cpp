@@ -5,6 +5,8 @@
 #include <boost/beast/websocket.hpp>
 #include <span>
 
+#include "gateway/net/http_connection.hpp"
+#include "gateway/net/request_errors.hpp"
 #include "gateway/session/upgrade_gate.hpp"
 
 namespace gangway::net {
@@ -28,10 +30,22 @@ WsSession::~WsSession() { shutdown("gone"); }
 
 void WsSession::start() {
   upgrade_ = std::make_unique<Upgrade>();
-  upgrade_->parser.header_limit(kMaxHeader);
+  // The header only: a request the pass-through takes has its body read by it.
+  const auto& passthrough = session_.app().config.passthrough;
+  upgrade_->parser.header_limit(
+      static_cast<std::uint32_t>(passthrough.enabled ? passthrough.max_header_bytes : kMaxHeader));
+  if (passthrough.enabled) upgrade_->parser.body_limit(passthrough.max_body_bytes);  // 413 from the header on
   arm_deadline();
-  http::async_read(ws_.next_layer(), buffer_, upgrade_->parser,
-                   [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_request(ec); });
+  http::async_read_header(ws_.next_layer(), buffer_, upgrade_->parser,
+                          [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_request(ec); });
+}
+
+void WsSession::resume(http::request<http::empty_body>&& request, boost::asio::const_buffer read_ahead) {
+  upgrade_ = std::make_unique<Upgrade>();
+  upgrade_->request = std::move(request);
+  buffer_.commit(boost::asio::buffer_copy(buffer_.prepare(read_ahead.size()), read_ahead));
+  arm_deadline();
+  run_gate();
 }
 
 // The whole upgrade (request, authentication, callouts, a refusal's answer)
@@ -56,13 +70,34 @@ void WsSession::on_request(beast::error_code ec) {
   if (ec) {
     // A request that never came whole (the client left, the deadline) gets
     // no answer; one that cannot be taken gets its status, as nginx does.
-    if (unsigned status = status_for(ec)) {
+    auto read = buffer_.data();
+    if (unsigned status = bad_request_status(ec, {static_cast<const char*>(read.data()), read.size()}, kMaxRequestLine,
+                                             request_line_length(upgrade_->parser.get()))) {
       session_.services().metrics->error(session_.app().config.name, "bad_request");
       answer_and_linger(status);
     }
     return;
   }
+  if (HttpConnection::passes(session_.app(), upgrade_->parser.get())) return hand_over();
+  if (!upgrade_->parser.is_done()) {  // a body: never part of an upgrade
+    session_.services().metrics->error(session_.app().config.name, "bad_request");
+    return answer_and_linger(400);
+  }
   upgrade_->request = upgrade_->parser.release();
+  run_gate();
+}
+
+void WsSession::hand_over() {
+  deadline_.reset();  // the pass-through has its own timeouts
+  // Only the header is parsed, so the parser takes the body type the relay streams through.
+  auto request = std::make_unique<proxy::RequestParser>(std::move(upgrade_->parser));
+  upgrade_.reset();
+  auto connection = std::make_shared<HttpConnection>(std::move(ws_.next_layer().next_layer()), session_.loop(),
+                                                     session_.app(), session_.services());
+  connection->start(std::move(request), buffer_.data());
+}
+
+void WsSession::run_gate() {
   const auto& request = upgrade_->request;
   UpgradeRequest up;
   up.target = view(request.target());
@@ -71,18 +106,6 @@ void WsSession::on_request(beast::error_code ec) {
   up.authorization = view(request[http::field::authorization]);
   up.cookie = view(request[http::field::cookie]);
   UpgradeGate(session_, *this).run(up);
-}
-
-unsigned WsSession::status_for(beast::error_code ec) const {
-  const auto& http_errors = http::make_error_code(http::error::end_of_stream).category();
-  if (ec == http::error::end_of_stream || ec == http::error::partial_message || ec.category() != http_errors)
-    return 0;  // cut short (or the socket failed): nobody to answer
-  if (ec != http::error::header_limit) return 400;
-  // The header is over its limit: the request line alone, or the fields?
-  auto data = buffer_.data();
-  std::string_view head(static_cast<const char*>(data.data()), data.size());
-  auto line_end = head.find("\r\n");
-  return line_end == std::string_view::npos || line_end > kMaxRequestLine ? 414 : 431;
 }
 
 // The client may still be sending what could not be read (a header past the

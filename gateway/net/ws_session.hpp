@@ -33,8 +33,14 @@ class WsSession final : public std::enable_shared_from_this<WsSession>, public P
   WsSession(BatchingStream::Socket&& socket, std::size_t loop, AppRuntime& app, Services& services);
   ~WsSession() override;
 
-  // On the session's loop: reads and answers the upgrade request.
+  // On the session's loop: reads the first request's header; an upgrade (or
+  // a request the pass-through does not take) is answered here, any other
+  // goes to an HttpConnection with the socket (http_connection.hpp).
   void start();
+  // On the session's loop: answers `request`, read by an HttpConnection on
+  // this socket (`read_ahead`: what followed it, copied), as start() would.
+  void resume(boost::beast::http::request<boost::beast::http::empty_body>&& request,
+              boost::asio::const_buffer read_ahead);
 
   // Peer (on the session's loop, but post()).
   SendResult send(const Frame& frame) override;
@@ -59,7 +65,8 @@ class WsSession final : public std::enable_shared_from_this<WsSession>, public P
   // (default: the app's handshake_timeout_s).
   void arm_deadline(std::chrono::seconds limit = std::chrono::seconds(0));
   void on_request(boost::beast::error_code ec);
-  unsigned status_for(boost::beast::error_code ec) const;  // the answer to a request that did not parse; 0: none
+  void run_gate();   // the request (upgrade_->request) to the UpgradeGate
+  void hand_over();  // the socket, the request and what followed it to an HttpConnection
   void answer_and_linger(unsigned status);  // refuse(), then drain what the client still sends
   void linger(std::shared_ptr<std::array<char, 4096>> sink);
   void compress_if_agreed(boost::beast::string_view extensions);  // the Sec-WebSocket-Extensions answered

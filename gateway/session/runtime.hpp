@@ -24,13 +24,23 @@
 
 namespace gangway {
 
+namespace proxy {
+class Upstream;  // gateway/proxy/upstream.hpp: Beast stays out of the session engine's headers
+}
+
 struct AppRuntime {
+  AppRuntime();
+  ~AppRuntime();
+
   AppConfig config;
   Limits limits;  // effective: the config's, else the dialect's, else the gateway's defaults
   std::unique_ptr<const Adapter> adapter;  // made for this app from its dialect and options
   std::unique_ptr<auth::JwtVerifier> jwt;            // null if the app has no JWT keys
   std::unique_ptr<JwksRefresher> jwks;               // null without jwt.jwks_url; dies before `jwt`
   std::unique_ptr<backend::CalloutClient> callouts;  // null if the app has no backend
+  // The HTTP pass-through's backend; null unless config.passthrough.enabled
+  // (made by the Gateway, which knows how many loops need a pool).
+  std::unique_ptr<proxy::Upstream> upstream;
   // Some callout forwards the client's token / Cookie header, so a session
   // keeps it after the upgrade (else it is dropped once verified).
   bool forwards_bearer = false;

@@ -48,6 +48,7 @@ class Session {
   Credentials& credentials() { return credentials_; }
   AppRuntime& app() const { return app_; }
   Services& services() const { return services_; }
+  std::size_t loop() const { return loop_; }  // the index of the socket's loop
   // Between open() and closed().
   bool is_open() const { return open_; }
 
