@@ -7,7 +7,6 @@
 
 #include "adapters/registry.hpp"
 #include "gateway/admin/admin_server.hpp"
-#include "gateway/backend/ca_bundle.hpp"
 #include "gateway/bus/local_bus.hpp"
 #include "gateway/bus/nats_bus.hpp"
 #include "gateway/core/json_parse.hpp"
@@ -48,53 +47,6 @@ struct Gateway::Impl {
     return {};
   }
 };
-
-namespace {
-bool has_jwt(const AppConfig& app) { return !app.jwt.keys.empty() || !app.jwt.jwks_url.empty(); }
-}  // namespace
-
-std::string Gateway::check(const Config& config) {
-  std::string problems;
-  for (const auto& app : config.apps) {
-    const Dialect* dialect = find_dialect(app.dialect);
-    if (!dialect) {
-      std::string known;
-      for (auto name : dialect_names()) known += (known.empty() ? "" : ", ") + std::string(name);
-      problems += "app " + app.name + ": unknown dialect '" + app.dialect + "' (known: " + known + ")\n";
-      continue;
-    }
-    auto made = dialect->make(app.options);
-    if (!made) {
-      problems += "app " + app.name + ": " + made.error() + "\n";
-      continue;
-    }
-    const Adapter* adapter = made->get();
-    for (const auto& name : adapter->required_callouts())
-      if (!app.callouts.count(name))
-        problems += "app " + app.name + ": dialect " + app.dialect + " needs callout '" + name + "'\n";
-    if (app.session && app.allowed_origins.empty())
-      problems += "app " + app.name + ": cookie sessions need allowed_origins (cross-site WebSocket hijacking)\n";
-    if (adapter->credential() == Credential::cookie && !app.session)
-      problems += "app " + app.name + ": dialect " + app.dialect + " authenticates with a session cookie; add session\n";
-    if (adapter->credential() != Credential::cookie && !has_jwt(app))
-      problems += "app " + app.name + ": dialect " + app.dialect + " authenticates with JWTs; add jwt.keys or jwt.jwks_url\n";
-    try {
-      if (has_jwt(app)) auth::JwtVerifier verifier(app.jwt);
-    } catch (const std::exception& e) {
-      problems += "app " + app.name + ": " + e.what() + "\n";
-    }
-    if (!app.backend_ca_file.empty())
-      if (auto p = backend::ca_bundle_problem(app.backend_ca_file); !p.empty())
-        problems += "app " + app.name + ": backend.ca_file: " + p + "\n";
-    if (!app.jwt.jwks_ca_file.empty())
-      if (auto p = backend::ca_bundle_problem(app.jwt.jwks_ca_file); !p.empty())
-        problems += "app " + app.name + ": jwt.jwks_ca_file: " + p + "\n";
-  }
-  if (config.nats.enabled)
-    if (auto p = bus::security_problems(config.nats.auth, config.nats.tls, config.nats.url); !p.empty())
-      problems += p + "\n";
-  return problems;
-}
 
 Gateway::Gateway(Config config) : impl_(std::make_unique<Impl>(std::move(config))) {
   if (auto problems = check(impl_->config); !problems.empty()) throw std::runtime_error(problems);

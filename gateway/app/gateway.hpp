@@ -27,7 +27,10 @@ class Gateway {
   std::vector<std::uint16_t> app_ports() const;
   std::uint16_t admin_port() const;
 
-  // Checks a config without serving it: dialects, callouts, keys. Empty if fine.
+  // Checks a config without serving it (config_check.cpp): dialects,
+  // callouts and the parameters their templates need, keys, ports shared by
+  // two listeners. One line per problem; empty if fine. Secrets a config read
+  // with Secrets::deferred left empty are not checked.
   static std::string check(const Config& config);
 
  private:
