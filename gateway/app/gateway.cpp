@@ -9,7 +9,10 @@
 #include "gateway/admin/admin_server.hpp"
 #include "gateway/bus/local_bus.hpp"
 #include "gateway/bus/nats_bus.hpp"
+#include "gateway/bus/nats_url.hpp"
+#include "gateway/core/build_info.hpp"
 #include "gateway/core/json_parse.hpp"
+#include "gateway/core/log.hpp"
 #include "gateway/net/listener.hpp"
 #include "gateway/net/loop_pool.hpp"
 #include "gateway/session/runtime.hpp"
@@ -22,6 +25,7 @@ struct Gateway::Impl {
   // What each NATS connection last reported, for the gauge. Declared before
   // the buses: their callbacks write these until the connections are closed.
   std::atomic<bool> main_up{false}, no_echo_up{false};
+  std::atomic<bool> stopping{false};  // the buses are closing: their last state change is no news
   std::unique_ptr<bus::Bus> bus;
   // NATS only: the connection without echo (Services::no_echo_bus).
   std::unique_ptr<bus::NatsBus> no_echo_bus;
@@ -46,7 +50,34 @@ struct Gateway::Impl {
     if (auto why = no_echo_bus->why_not_connected(); !why.empty()) return "NATS (no-echo connection): " + why;
     return {};
   }
+
+  void watch_nats(bus::NatsBus& nats, std::atomic<bool>& up, const char* name);
+
+  std::int64_t open_sockets() const {
+    std::int64_t open = 0;
+    for (const auto& app : apps) open += app->metrics->connections.load();
+    return open;
+  }
 };
+
+// A NATS connection's state changes, in the gauge and the log, and its
+// counters in /metrics. `name`: "main" or "no_echo".
+void Gateway::Impl::watch_nats(bus::NatsBus& nats, std::atomic<bool>& up, const char* name) {
+  up = nats.connected();
+  metrics.set_nats_connected(main_up && no_echo_up);
+  nats.on_state_change([this, &nats, &up, name](bool now) {
+    up = now;
+    metrics.set_nats_connected(main_up && no_echo_up);
+    if (stopping) return;
+    if (now)
+      log_event(LogLevel::info, "nats connected", {}, {{"connection", name}, {"url", bus::redact_nats_url(config.nats.url)}});
+    else
+      log_event(LogLevel::warn, "nats disconnected", {}, {{"connection", name}, {"why", nats.why_not_connected()}});
+  });
+  metrics.watch_nats(name, [&nats] {
+    return NatsCounts{nats.slow_consumer_events(), nats.dropped_messages(), nats.reconnects()};
+  });
+}
 
 Gateway::Gateway(Config config) : impl_(std::make_unique<Impl>(std::move(config))) {
   if (auto problems = check(impl_->config); !problems.empty()) throw std::runtime_error(problems);
@@ -76,20 +107,13 @@ Gateway::Gateway(Config config) : impl_(std::make_unique<Impl>(std::move(config)
   }
   d.services.bus = d.bus.get();
   d.services.no_echo_bus = d.no_echo_bus ? d.no_echo_bus.get() : d.bus.get();
-  d.main_up = d.services.bus->connected();
-  d.no_echo_up = d.services.no_echo_bus->connected();
-  auto report = [m = &d.metrics, main = &d.main_up, no_echo = &d.no_echo_up] {
-    m->set_nats_connected(*main && *no_echo);
-  };
-  report();
-  d.bus->on_state_change([up = &d.main_up, report](bool now) {
-    *up = now;
-    report();
-  });
-  if (d.no_echo_bus) d.no_echo_bus->on_state_change([up = &d.no_echo_up, report](bool now) {
-    *up = now;
-    report();
-  });
+  if (d.nats_bus) {
+    d.watch_nats(*d.nats_bus, d.main_up, "main");
+    d.watch_nats(*d.no_echo_bus, d.no_echo_up, "no_echo");
+  } else {
+    d.main_up = d.no_echo_up = true;  // in-process
+    d.metrics.set_nats_connected(true);
+  }
   d.fanout = std::make_unique<Fanout>(*d.bus, d.loops.size(),
                                       [loops = &d.loops](std::size_t i, std::function<void()> fn) {
                                         loops->post(i, std::move(fn));
@@ -114,13 +138,19 @@ Gateway::Gateway(Config config) : impl_(std::make_unique<Impl>(std::move(config)
     for (const auto& kind : d.config.nats.wildcard_rooms)
       d.fanout->share(d.config.nats.subject_prefix + ".out." + app_config.name + "." + kind, *app->adapter,
                       *app->metrics);
-    d.listeners.push_back(std::make_shared<net::Listener>(d.loops, *app, d.services));
+    try {
+      d.listeners.push_back(std::make_shared<net::Listener>(d.loops, *app, d.services));
+    } catch (const std::exception& e) {  // "bind: Address already in use" alone names no app
+      throw std::runtime_error("app " + app_config.name + " cannot listen on " + app_config.host + ":" +
+                               std::to_string(app_config.port) + ": " + e.what());
+    }
     d.apps.push_back(std::move(app));
   }
 }
 
 Gateway::~Gateway() {
   auto& d = *impl_;
+  d.stopping = true;
   if (d.admin) d.admin->stop();
   d.loops.stop();
   for (auto& l : d.listeners) l->release();  // acceptors close while their io_context exists
@@ -145,6 +175,33 @@ void Gateway::start() {
         d.config.admin);
     if (d.config.admin_port) d.admin_port = d.admin->start(d.config.admin_host, d.config.admin_port);
   }
+  log_started();
+}
+
+// What listens where: a line per app, one for the admin port, then a summary.
+void Gateway::log_started() const {
+  auto& d = *impl_;
+  std::vector<std::uint16_t> ports = app_ports();
+  for (std::size_t i = 0; i < d.config.apps.size(); ++i) {
+    const auto& app = d.config.apps[i];
+    log_event(LogLevel::info, "listening", {app.name, {}, {}},
+              {{"dialect", app.dialect}, {"listen", app.host + ":" + std::to_string(ports[i])}, {"routes", app.routes}});
+  }
+  if (d.admin_port)
+    log_event(LogLevel::info, "admin listening", {},
+              {{"listen", d.config.admin_host + ":" + std::to_string(d.admin_port)},
+               {"paths", {"/healthz", "/readyz", "/metrics"}}});
+  nlohmann::json summary = {{"version", build_info().version}, {"gateway_id", d.config.gateway_id},
+                            {"ports", ports}, {"admin_port", d.admin_port}, {"threads", d.loops.size()}};
+  if (!build_info().commit.empty()) summary["commit"] = build_info().commit;
+  if (d.nats_bus) {
+    summary["nats"] = bus::redact_nats_url(d.config.nats.url);
+    summary["nats_connected"] = d.main_up && d.no_echo_up;
+    if (auto why = d.nats_not_ready(); !why.empty()) summary["nats_why"] = why;
+  } else {
+    summary["nats"] = "in-process (nats.enabled: false)";
+  }
+  log_event(LogLevel::info, "gangway listening", {}, summary);
 }
 
 void Gateway::drain(std::chrono::milliseconds grace) {
@@ -155,13 +212,16 @@ void Gateway::drain(std::chrono::milliseconds grace) {
       std::vector<Connection*> open(d.services.sessions[i].begin(), d.services.sessions[i].end());
       for (auto* c : open) c->close(1001, "going away");
     });
-  auto deadline = std::chrono::steady_clock::now() + grace;
-  while (std::chrono::steady_clock::now() < deadline) {
-    std::int64_t open = 0;
-    for (const auto& app : d.apps) open += app->metrics->connections.load();
-    if (open == 0) break;
+  auto started = std::chrono::steady_clock::now();
+  std::int64_t at_start = d.open_sockets(), open = at_start;
+  while (open > 0 && std::chrono::steady_clock::now() < started + grace) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    open = d.open_sockets();
   }
+  auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+  log_event(open > 0 ? LogLevel::warn : LogLevel::info, "drained", {},
+            {{"sockets", at_start}, {"closed", at_start - open}, {"still_open", open}, {"ms", took.count()},
+             {"grace_ms", grace.count()}});
 }
 
 std::vector<std::uint16_t> Gateway::app_ports() const {

@@ -17,10 +17,11 @@ class Gateway {
   explicit Gateway(Config config);
   ~Gateway();
 
-  // Starts listening; returns at once.
+  // Starts listening and logs what listens where; returns at once.
   void start();
   // Stops accepting, closes every socket with 1001 so clients reconnect
   // elsewhere, waits up to `grace` for the close handshakes, then stops.
+  // Logs how many sockets closed in time ("drained").
   void drain(std::chrono::milliseconds grace);
 
   // Actual listening ports (after start), in config order; the admin port.
@@ -35,6 +36,8 @@ class Gateway {
 
  private:
   struct Impl;
+  void log_started() const;
+
   std::unique_ptr<Impl> impl_;
 };
 
