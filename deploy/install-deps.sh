@@ -16,6 +16,7 @@ build=(
   nlohmann-json3-dev libsimdjson-dev       # JSON: the DOM everywhere; simdjson parses the hot paths
   libnats-dev                              # the bus
   libjwt-dev libssl-dev                    # JWT verification (libjwt) pinned by our own alg checks
+  libcli11-dev                             # the command line (--help, --version, --log-level …): header-only, validators
 )
 demo=(
   nats-server                              # the real server the demo and the tests run against
@@ -26,6 +27,7 @@ tests=(
   openssl                                  # the TLS tests make a CA per test with the openssl CLI
   libgtest-dev libgmock-dev
   python3-jsonschema python3-yaml          # contract validation, deploy file checks in tests
+  python3-prometheus-client                # /metrics read by the Prometheus and OpenMetrics parsers (tests/admin)
   golang-go                                # runs the Go snippets of docs/integrating.md, renders the Helm chart (stdlib only)
   chromium                                 # the demo page's browser test (tests/browser, driven by playwright-core)
   dpkg-dev systemd                         # the Debian package test: dpkg-shlibdeps, systemd-analyze verify
