@@ -27,7 +27,7 @@ tests=(
   openssl                                  # the TLS tests make a CA per test with the openssl CLI
   libgtest-dev libgmock-dev
   python3-jsonschema python3-yaml          # contract validation, deploy file checks in tests
-  python3-prometheus-client                # /metrics read by the Prometheus and OpenMetrics parsers (tests/admin)
+  python3-prometheus-client                # /metrics read by the Prometheus and OpenMetrics parsers (tests/integration/check_metrics.py)
   golang-go                                # runs the Go snippets of docs/integrating.md, renders the Helm chart (stdlib only)
   chromium                                 # the demo page's browser test (tests/browser, driven by playwright-core)
   dpkg-dev systemd                         # the Debian package test: dpkg-shlibdeps, systemd-analyze verify
