@@ -138,10 +138,10 @@ void Metrics::render_nats(Exposition& out) const {
     out.family(name, Type::counter, help);
     for (const auto& [connection, c] : counts) out.sample(Exposition::label("connection", connection), c.*field);
   };
-  family("gangway_nats_slow_consumer_events",
+  family("gangway_nats_slow_consumer",
          "Times one of the connection's subscriptions passed its pending limit (nats.c then drops messages).",
          &NatsCounts::slow_consumer_events);
-  family("gangway_nats_dropped_messages", "Messages nats.c dropped for the connection's slow subscriptions.",
+  family("gangway_nats_dropped", "Messages nats.c dropped for the connection's slow subscriptions.",
          &NatsCounts::dropped_messages);
   family("gangway_nats_reconnects", "Times the connection was re-established after a loss.", &NatsCounts::reconnects);
 }

@@ -17,7 +17,7 @@ HISTOGRAMS = ["gangway_upgrade_duration_seconds", "gangway_callout_duration_seco
 PROCESS = {"process_cpu_seconds": "counter", "process_resident_memory_bytes": "gauge",
            "process_virtual_memory_bytes": "gauge", "process_open_fds": "gauge", "process_max_fds": "gauge",
            "process_start_time_seconds": "gauge"}
-NATS = ["gangway_nats_slow_consumer_events", "gangway_nats_dropped_messages", "gangway_nats_reconnects"]
+NATS = ["gangway_nats_slow_consumer", "gangway_nats_dropped", "gangway_nats_reconnects"]
 
 failures = []
 
@@ -34,6 +34,8 @@ def families(parse, text, fmt):
                 fail(f"{fmt}: family {f.name} appears twice")
             if f.type in ("untyped", "unknown"):
                 fail(f"{fmt}: samples outside their declared family: {f.name} {f.samples[:1]}")
+            if not f.name.startswith(("gangway_", "process_")):
+                fail(f"{fmt}: {f.name} is outside the naming scheme (gangway_ or process_; docs/operations.md)")
             found[f.name] = f
     except ValueError as e:
         fail(f"{fmt}: the parser refused /metrics: {e}")
