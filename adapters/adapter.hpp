@@ -70,6 +70,16 @@ class Adapter {
   // Callout names this dialect needs in the app's config (checked by --check-config).
   virtual std::vector<std::string> required_callouts() const = 0;
 
+  // The template parameters this dialect fills in its calls of `callout`
+  // (CalloutCall::params) from something other than the route: a frame's
+  // field, an option. The core fills the route's parameters and user_id
+  // itself. --check-config refuses a callout whose template names a
+  // parameter nothing fills (a socket would fail every call). Default: none.
+  virtual std::vector<std::string> callout_params(std::string_view callout) const {
+    (void)callout;
+    return {};
+  }
+
   // Runs on the session's loop once credentials are verified.
   virtual OpenPlan plan_open(const SessionInfo& s) const = 0;
   // Runs on the session's loop once every check in plan_open() allowed.

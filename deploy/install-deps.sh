@@ -17,6 +17,7 @@ build=(
   nlohmann-json3-dev libsimdjson-dev       # JSON: the DOM everywhere; simdjson parses the hot paths
   libnats-dev                              # the bus
   libjwt-dev libssl-dev                    # JWT verification (libjwt) pinned by our own alg checks
+  libcli11-dev                             # the command line (--help, --version, --log-level …): header-only, validators
 )
 demo=(
   nats-server                              # the real server the demo and the tests run against
@@ -28,6 +29,7 @@ tests=(
   libgtest-dev libgmock-dev
   clang libclang-rt-14-dev                 # tests/fuzz: libFuzzer and the sanitizer runtimes clang links
   python3-jsonschema python3-yaml          # contract validation, deploy file checks in tests
+  python3-prometheus-client                # /metrics read by the Prometheus and OpenMetrics parsers (tests/integration/check_metrics.py)
   golang-go                                # runs the Go snippets of docs/integrating.md, renders the Helm chart (stdlib only)
   chromium                                 # the demo page's browser test (tests/browser, driven by playwright-core)
   dpkg-dev systemd                         # the Debian package test: dpkg-shlibdeps, systemd-analyze verify

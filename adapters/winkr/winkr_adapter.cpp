@@ -16,6 +16,11 @@ std::vector<std::string> WinkrAdapter::required_callouts() const {
   return {std::string(winkr::kAccessCallout)};
 }
 
+std::vector<std::string> WinkrAdapter::callout_params(std::string_view callout) const {
+  if (callout == winkr::kAccessCallout) return {"conversation_id"};  // the frame's conversation
+  return {};
+}
+
 OpenPlan WinkrAdapter::plan_open(const SessionInfo&) const { return {}; }
 
 Opened WinkrAdapter::on_open(const SessionInfo& s) const {

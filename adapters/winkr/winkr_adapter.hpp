@@ -33,6 +33,7 @@ class WinkrAdapter final : public Adapter {
   // The seed's clients cannot read a frame before the upgrade: refuse with 401.
   AuthFailure auth_failure() const override { return {401, 0}; }
   std::vector<std::string> required_callouts() const override;
+  std::vector<std::string> callout_params(std::string_view callout) const override;
 
   OpenPlan plan_open(const SessionInfo& s) const override;
   Opened on_open(const SessionInfo& s) const override;

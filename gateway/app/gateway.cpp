@@ -7,10 +7,12 @@
 
 #include "adapters/registry.hpp"
 #include "gateway/admin/admin_server.hpp"
-#include "gateway/backend/ca_bundle.hpp"
 #include "gateway/bus/local_bus.hpp"
 #include "gateway/bus/nats_bus.hpp"
+#include "gateway/bus/nats_url.hpp"
+#include "gateway/core/build_info.hpp"
 #include "gateway/core/json_parse.hpp"
+#include "gateway/core/log.hpp"
 #include "gateway/net/listener.hpp"
 #include "gateway/net/loop_pool.hpp"
 #include "gateway/proxy/upstream.hpp"
@@ -24,6 +26,7 @@ struct Gateway::Impl {
   // What each NATS connection last reported, for the gauge. Declared before
   // the buses: their callbacks write these until the connections are closed.
   std::atomic<bool> main_up{false}, no_echo_up{false};
+  std::atomic<bool> stopping{false};  // the buses are closing: their last state change is no news
   // Stopped in ~Gateway before the buses go; destroyed after everything that
   // may still hold one of its Pendings (callout clients, the buses' callbacks).
   std::unique_ptr<bus::Outbox> outbox;
@@ -51,60 +54,36 @@ struct Gateway::Impl {
     if (auto why = no_echo_bus->why_not_connected(); !why.empty()) return "NATS (no-echo connection): " + why;
     return {};
   }
+
+  void watch_nats(bus::NatsBus& nats, std::atomic<bool>& up, const char* name);
+
+  std::int64_t open_sockets() const {
+    std::int64_t open = 0;
+    for (const auto& app : apps) {
+      open += app->metrics->connections.load();
+      if (app->upstream) open += app->upstream->counters().in_flight.load();  // requests being passed through
+    }
+    return open;
+  }
 };
 
-namespace {
-bool has_jwt(const AppConfig& app) { return !app.jwt.keys.empty() || !app.jwt.jwks_url.empty(); }
-}  // namespace
-
-std::string Gateway::check(const Config& config) {
-  std::string problems;
-  for (const auto& app : config.apps) {
-    const Dialect* dialect = find_dialect(app.dialect);
-    if (!dialect) {
-      std::string known;
-      for (auto name : dialect_names()) known += (known.empty() ? "" : ", ") + std::string(name);
-      problems += "app " + app.name + ": unknown dialect '" + app.dialect + "' (known: " + known + ")\n";
-      continue;
-    }
-    auto made = dialect->make(app.options);
-    if (!made) {
-      problems += "app " + app.name + ": " + made.error() + "\n";
-      continue;
-    }
-    const Adapter* adapter = made->get();
-    for (const auto& name : adapter->required_callouts())
-      if (!app.callouts.count(name))
-        problems += "app " + app.name + ": dialect " + app.dialect + " needs callout '" + name + "'\n";
-    if (app.session && app.allowed_origins.empty())
-      problems += "app " + app.name + ": cookie sessions need allowed_origins (cross-site WebSocket hijacking)\n";
-    if (adapter->credential() == Credential::cookie && !app.session)
-      problems += "app " + app.name + ": dialect " + app.dialect + " authenticates with a session cookie; add session\n";
-    if (adapter->credential() != Credential::cookie && !has_jwt(app))
-      problems += "app " + app.name + ": dialect " + app.dialect + " authenticates with JWTs; add jwt.keys or jwt.jwks_url\n";
-    try {
-      if (has_jwt(app)) auth::JwtVerifier verifier(app.jwt);
-    } catch (const std::exception& e) {
-      problems += "app " + app.name + ": " + e.what() + "\n";
-    }
-    if (!app.backend_ca_file.empty())
-      if (auto p = backend::ca_bundle_problem(app.backend_ca_file); !p.empty())
-        problems += "app " + app.name + ": backend.ca_file: " + p + "\n";
-    if (app.passthrough.enabled) {
-      try {
-        proxy::Upstream upstream(app.passthrough, app.backend_url, 1);
-      } catch (const std::exception& e) {
-        problems += "app " + app.name + ": " + e.what() + "\n";
-      }
-    }
-    if (!app.jwt.jwks_ca_file.empty())
-      if (auto p = backend::ca_bundle_problem(app.jwt.jwks_ca_file); !p.empty())
-        problems += "app " + app.name + ": jwt.jwks_ca_file: " + p + "\n";
-  }
-  if (config.nats.enabled)
-    if (auto p = bus::security_problems(config.nats.auth, config.nats.tls, config.nats.url); !p.empty())
-      problems += p + "\n";
-  return problems;
+// A NATS connection's state changes, in the gauge and the log, and its
+// counters in /metrics. `name`: "main" or "no_echo".
+void Gateway::Impl::watch_nats(bus::NatsBus& nats, std::atomic<bool>& up, const char* name) {
+  up = nats.connected();
+  metrics.set_nats_connected(main_up && no_echo_up);
+  nats.on_state_change([this, &nats, &up, name](bool now) {
+    up = now;
+    metrics.set_nats_connected(main_up && no_echo_up);
+    if (stopping) return;
+    if (now)
+      log_event(LogLevel::info, "nats connected", {}, {{"connection", name}, {"url", bus::redact_nats_url(config.nats.url)}});
+    else
+      log_event(LogLevel::warn, "nats disconnected", {}, {{"connection", name}, {"why", nats.why_not_connected()}});
+  });
+  metrics.watch_nats(name, [&nats] {
+    return NatsCounts{nats.slow_consumer_events(), nats.dropped_messages(), nats.reconnects()};
+  });
 }
 
 Gateway::Gateway(Config config) : impl_(std::make_unique<Impl>(std::move(config))) {
@@ -141,20 +120,13 @@ Gateway::Gateway(Config config) : impl_(std::make_unique<Impl>(std::move(config)
     auto s = outbox->stats();
     return Metrics::OutboxStats{s.kept, s.kept_bytes, s.pending, s.retried, s.dropped};
   });
-  d.main_up = d.services.bus->connected();
-  d.no_echo_up = d.services.no_echo_bus->connected();
-  auto report = [m = &d.metrics, main = &d.main_up, no_echo = &d.no_echo_up] {
-    m->set_nats_connected(*main && *no_echo);
-  };
-  report();
-  d.bus->on_state_change([up = &d.main_up, report](bool now) {
-    *up = now;
-    report();
-  });
-  if (d.no_echo_bus) d.no_echo_bus->on_state_change([up = &d.no_echo_up, report](bool now) {
-    *up = now;
-    report();
-  });
+  if (d.nats_bus) {
+    d.watch_nats(*d.nats_bus, d.main_up, "main");
+    d.watch_nats(*d.no_echo_bus, d.no_echo_up, "no_echo");
+  } else {
+    d.main_up = d.no_echo_up = true;  // in-process
+    d.metrics.set_nats_connected(true);
+  }
   d.fanout = std::make_unique<Fanout>(*d.bus, d.loops.size(),
                                       [loops = &d.loops](std::size_t i, std::function<void()> fn) {
                                         loops->post(i, std::move(fn));
@@ -183,13 +155,19 @@ Gateway::Gateway(Config config) : impl_(std::make_unique<Impl>(std::move(config)
     for (const auto& kind : d.config.nats.wildcard_rooms)
       d.fanout->share(d.config.nats.subject_prefix + ".out." + app_config.name + "." + kind, *app->adapter,
                       *app->metrics);
-    d.listeners.push_back(std::make_shared<net::Listener>(d.loops, *app, d.services));
+    try {
+      d.listeners.push_back(std::make_shared<net::Listener>(d.loops, *app, d.services));
+    } catch (const std::exception& e) {  // "bind: Address already in use" alone names no app
+      throw std::runtime_error("app " + app_config.name + " cannot listen on " + app_config.host + ":" +
+                               std::to_string(app_config.port) + ": " + e.what());
+    }
     d.apps.push_back(std::move(app));
   }
 }
 
 Gateway::~Gateway() {
   auto& d = *impl_;
+  d.stopping = true;
   if (d.admin) d.admin->stop();
   d.loops.stop();
   for (auto& l : d.listeners) l->release();  // acceptors close while their io_context exists
@@ -217,6 +195,33 @@ void Gateway::start() {
         d.config.admin);
     if (d.config.admin_port) d.admin_port = d.admin->start(d.config.admin_host, d.config.admin_port);
   }
+  log_started();
+}
+
+// What listens where: a line per app, one for the admin port, then a summary.
+void Gateway::log_started() const {
+  auto& d = *impl_;
+  std::vector<std::uint16_t> ports = app_ports();
+  for (std::size_t i = 0; i < d.config.apps.size(); ++i) {
+    const auto& app = d.config.apps[i];
+    log_event(LogLevel::info, "listening", {app.name, {}, {}},
+              {{"dialect", app.dialect}, {"listen", app.host + ":" + std::to_string(ports[i])}, {"routes", app.routes}});
+  }
+  if (d.admin_port)
+    log_event(LogLevel::info, "admin listening", {},
+              {{"listen", d.config.admin_host + ":" + std::to_string(d.admin_port)},
+               {"paths", {"/healthz", "/readyz", "/metrics"}}});
+  nlohmann::json summary = {{"version", build_info().version}, {"gateway_id", d.config.gateway_id},
+                            {"ports", ports}, {"admin_port", d.admin_port}, {"threads", d.loops.size()}};
+  if (!build_info().commit.empty()) summary["commit"] = build_info().commit;
+  if (d.nats_bus) {
+    summary["nats"] = bus::redact_nats_url(d.config.nats.url);
+    summary["nats_connected"] = d.main_up && d.no_echo_up;
+    if (auto why = d.nats_not_ready(); !why.empty()) summary["nats_why"] = why;
+  } else {
+    summary["nats"] = "in-process (nats.enabled: false)";
+  }
+  log_event(LogLevel::info, "gangway listening", {}, summary);
 }
 
 void Gateway::drain(std::chrono::milliseconds grace) {
@@ -229,19 +234,19 @@ void Gateway::drain(std::chrono::milliseconds grace) {
       std::vector<Connection*> open(d.services.sessions[i].begin(), d.services.sessions[i].end());
       for (auto* c : open) c->close(1001, "going away");
     });
-  auto deadline = std::chrono::steady_clock::now() + grace;
-  while (std::chrono::steady_clock::now() < deadline) {
-    std::int64_t open = 0;
-    for (const auto& app : d.apps) {
-      open += app->metrics->connections.load();
-      if (app->upstream) open += app->upstream->counters().in_flight.load();  // requests being passed through
-    }
-    if (open == 0) break;
+  auto started = std::chrono::steady_clock::now();
+  std::int64_t at_start = d.open_sockets(), open = at_start;
+  while (open > 0 && std::chrono::steady_clock::now() < started + grace) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    open = d.open_sockets();
   }
+  auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+  log_event(open > 0 ? LogLevel::warn : LogLevel::info, "drained", {},
+            {{"sockets", at_start}, {"closed", at_start - open}, {"still_open", open}, {"ms", took.count()},
+             {"grace_ms", grace.count()}});
   // Stores still in flight and what the bus did not take yet: a stored
   // message is announced before the process goes, within the deadline.
-  d.outbox->drain(deadline);
+  d.outbox->drain(started + grace);
 }
 
 std::vector<std::uint16_t> Gateway::app_ports() const {

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -97,6 +98,13 @@ struct NatsConfig {
   bus::NatsTls tls;
 };
 
+// A secret's environment variable that was not set when the config was read
+// with Secrets::deferred (--check-config): the secret was left empty.
+struct UnsetVariable {
+  std::string variable;  // e.g. GANGWAY_JWT_SECRET
+  std::string key;       // the key that names it, e.g. config.apps[0].jwt.keys[0].secret_env
+};
+
 struct Config {
   std::string gateway_id;  // defaults to "gw-<hostname>-<pid>" (sanitised to a subject token)
   unsigned threads = 0;    // I/O loops; 0 = one per core
@@ -106,11 +114,35 @@ struct Config {
   std::uint16_t admin_port = 0;  // 0: no admin listener
   AdminOptions admin;
   std::vector<AppConfig> apps;
+  std::vector<UnsetVariable> unset_env;  // Secrets::deferred only
 };
 
-// Parses and validates; the error names the offending key.
-Result<Config, std::string> parse_config(std::string_view json_text);
-Result<Config, std::string> load_config(const std::string& path);
+// How a secret's unset environment variable is taken: `required` (to serve)
+// fails; `deferred` (--check-config, which runs where the secrets are not)
+// leaves the secret empty and lists the variable in Config::unset_env. Those
+// empty secrets are not checked (Gateway::check) and must never be served.
+enum class Secrets { required, deferred };
+
+// Parses and validates; each error names the offending key, one per line:
+// a JSON syntax error with its line and column, every unknown key (with the
+// nearest known one), else the first invalid value.
+Result<Config, std::string> parse_config(std::string_view json_text, Secrets secrets = Secrets::required);
+Result<Config, std::string> load_config(const std::string& path, Secrets secrets = Secrets::required);
+
+// The keys the parser accepts, by documented path: "gateway_id",
+// "apps[].jwt.keys[].alg", "apps[].callouts.*.path" (`*`: a name the config
+// chooses). They are the keys it looked up while parsing `json_text`: it
+// looks up every key of each object it reads, given or not, so a config with
+// every section (tests/config/full_config.json) yields them all.
+// `absent_sections` names the sections it looked for that `json_text` lacks
+// (their own keys are then missing). For the test that keeps
+// docs/configuration.md in step with the parser.
+struct AcceptedKeys {
+  std::set<std::string> keys;
+  std::set<std::string> absent_sections;
+  std::string error;  // the parse failed: the keys are incomplete
+};
+AcceptedKeys accepted_config_keys(std::string_view json_text);
 
 // GANGWAY_NATS_URL, GANGWAY_GATEWAY_ID, GANGWAY_THREADS, GANGWAY_LISTEN_HOST
 // (every app's host) and GANGWAY_ADMIN_HOST override the file.

@@ -195,7 +195,7 @@ struct Fanout::Pending {
       : msg(std::move(m)), key(std::move(k)), adapter(a), metrics(am), alone((loop_mask & (loop_mask - 1)) == 0) {}
   // Called once on each loop the message was posted to.
   const std::optional<Encoded>& encoded() {
-    auto run = [this] { result = encode(key, adapter, metrics, msg); };
+    auto run = [this] { result = encode(key, adapter, metrics, msg, arrived); };
     if (alone) {
       run();  // the only caller: pthread_once's slow path cost ~3% of gangway's CPU in C
     } else {
@@ -208,6 +208,7 @@ struct Fanout::Pending {
   const Adapter& adapter;
   AppMetrics& metrics;
   const bool alone;  // posted to one loop only
+  const FrameBytes::Clock::time_point arrived = FrameBytes::Clock::now();  // on the bus's thread, at delivery
   std::once_flag once;
   std::optional<Encoded> result;
 };
@@ -249,7 +250,7 @@ void Fanout::on_shared_message(const std::shared_ptr<Shared>& shared, bus::Messa
 }
 
 std::optional<Fanout::Encoded> Fanout::encode(const RoomKey& key, const Adapter& adapter, AppMetrics& metrics,
-                                              const bus::Message& msg) {
+                                              const bus::Message& msg, FrameBytes::Clock::time_point arrived) {
   metrics.bus_messages.fetch_add(1, std::memory_order_relaxed);
   auto event = parse_event(msg.data);
   if (!event) {
@@ -258,7 +259,7 @@ std::optional<Fanout::Encoded> Fanout::encode(const RoomKey& key, const Adapter&
   }
   auto bytes = adapter.encode(*event, key);
   if (!bytes) return std::nullopt;
-  return Encoded{make_frame(std::move(*bytes)),
+  return Encoded{make_frame(std::move(*bytes), arrived),
                  std::make_shared<const Exclude>(std::move(event->exclude))};
 }
 

@@ -79,8 +79,9 @@ class Fanout {
     Frame frame;
     std::shared_ptr<const Exclude> exclude;
   };
+  // `arrived`: when the message came from the bus, carried by the frame (FrameBytes::arrived).
   static std::optional<Encoded> encode(const RoomKey& key, const Adapter& adapter, AppMetrics& metrics,
-                                       const bus::Message& msg);
+                                       const bus::Message& msg, FrameBytes::Clock::time_point arrived);
   static void deliver(const MemberList& members, const Encoded& encoded);
 
   bus::Bus& bus_;

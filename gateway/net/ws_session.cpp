@@ -5,6 +5,7 @@
 #include <boost/beast/websocket.hpp>
 #include <span>
 
+#include "gateway/core/log.hpp"
 #include "gateway/net/http_connection.hpp"
 #include "gateway/net/request_errors.hpp"
 #include "gateway/session/upgrade_gate.hpp"
@@ -19,6 +20,10 @@ namespace {
 // A drained write queue keeps this many slots, so a socket that gets an event
 // now and then does not allocate for each.
 constexpr std::size_t kKeptQueueSlots = 8;
+
+// A client can cause these at will, a struggling network many at once.
+LogLimiter bad_requests;
+LogLimiter slow_consumers;
 
 std::string_view view(beast::string_view s) { return {s.data(), s.size()}; }
 }  // namespace
@@ -74,6 +79,8 @@ void WsSession::on_request(beast::error_code ec) {
     if (unsigned status = bad_request_status(ec, {static_cast<const char*>(read.data()), read.size()}, kMaxRequestLine,
                                              request_line_length(upgrade_->parser.get()))) {
       session_.services().metrics->error(session_.app().config.name, "bad_request");
+      log_limited(bad_requests, LogLevel::info, "upgrade refused", session_.log_context(),
+                  {{"reason", "bad_request"}, {"status", status}});
       answer_and_linger(status);
     }
     return;
@@ -173,10 +180,13 @@ void WsSession::accept(std::function<void()> then) {
   // The 101 goes out with the greeting when `then` writes it right away.
   ws_.next_layer().hold_next_write();
   ws_.async_accept(upgrade_->request, [self = shared_from_this(), then = std::move(then)](beast::error_code ec) {
+    auto started = self->upgrade_->started;
     self->upgrade_.reset();
     if (!ec) {
       self->open_ = true;
-      self->session_.app().metrics->connections_total.fetch_add(1, std::memory_order_relaxed);
+      auto& metrics = *self->session_.app().metrics;
+      metrics.connections_total.fetch_add(1, std::memory_order_relaxed);
+      metrics.upgrade_seconds.observe(std::chrono::steady_clock::now() - started);
       then();
     }
     // Whatever `then` did not send with it (no greeting yet, or Beast's own
@@ -256,6 +266,9 @@ SendResult WsSession::send(const Frame& frame) {
   if (queued_bytes_ + frame->size() > session_.app().limits.max_queued_bytes) {
     session_.app().metrics->slow_consumers.fetch_add(1, std::memory_order_relaxed);
     session_.services().metrics->error(session_.app().config.name, "slow_consumer");
+    log_limited(slow_consumers, LogLevel::warn, "slow consumer closed", session_.log_context(),
+                {{"queued_bytes", queued_bytes_}, {"max_queued_bytes", session_.app().limits.max_queued_bytes},
+                 {"close_code", 1008}});
     // Deferred: the fan-out may be iterating the room this session is in.
     boost::asio::post(ws_.get_executor(), [self = shared_from_this()] { self->close(1008, "slow consumer"); });
     closing_ = true;
@@ -275,12 +288,18 @@ void WsSession::write_front() {
 
 void WsSession::on_write(beast::error_code ec, std::size_t) {
   std::size_t bytes = 0;
+  auto& metrics = *session_.app().metrics;
+  std::chrono::steady_clock::time_point now;  // read only if a frame is the first written on this loop
   for (std::size_t i = 0; i < in_flight_; ++i) {
-    bytes += queue_[queue_head_ + i]->size();
-    queue_[queue_head_ + i].reset();  // the last socket to write a frame frees it
+    Frame& frame = queue_[queue_head_ + i];
+    bytes += frame->size();
+    if (!ec && frame->first_written_on(session_.loop())) {
+      if (now == std::chrono::steady_clock::time_point{}) now = std::chrono::steady_clock::now();
+      metrics.publish_to_write_seconds.observe(now - frame->arrived());
+    }
+    frame.reset();  // the last socket to write a frame frees it
   }
   queued_bytes_ -= bytes;
-  auto& metrics = *session_.app().metrics;
   metrics.frames_out.fetch_add(in_flight_, std::memory_order_relaxed);
   metrics.bytes_out.fetch_add(bytes, std::memory_order_relaxed);
   queue_head_ += in_flight_;

@@ -86,6 +86,7 @@ class WsSession final : public std::enable_shared_from_this<WsSession>, public P
   ReadBuffer buffer_;
   // Only while upgrading (~350 bytes an accepted socket no longer carries).
   struct Upgrade {
+    std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();  // gangway_upgrade_duration_seconds
     boost::beast::http::request_parser<boost::beast::http::empty_body> parser;
     boost::beast::http::request<boost::beast::http::empty_body> request;  // kept until the upgrade is accepted
   };

@@ -8,6 +8,33 @@
 #include "gateway/session/envelope.hpp"
 
 namespace gangway {
+namespace {
+
+// Callout failures: a struggling backend fails every socket's calls at once.
+LogLimiter callout_failures;
+
+std::string_view why_text(backend::CalloutResult::Why why) {
+  using Why = backend::CalloutResult::Why;
+  switch (why) {
+    case Why::answered: return "answered";
+    case Why::invalid: return "invalid";
+    case Why::unreachable: return "unreachable";
+    case Why::timeout: return "timeout";
+    case Why::queue_full: return "queue_full";
+    case Why::breaker_open: return "breaker_open";
+    case Why::cancelled: return "cancelled";
+    case Why::shutdown: return "shutdown";
+  }
+  return "unknown";
+}
+
+void log_unavailable(const LogContext& who, const std::string& callout, const backend::CalloutResult& r) {
+  Json fields = {{"callout", callout}, {"why", why_text(r.why)}};
+  if (r.status) fields["status"] = r.status;
+  log_limited(callout_failures, LogLevel::warn, "callout failed", who, std::move(fields));
+}
+
+}  // namespace
 
 Session::Session(AppRuntime& app, Services& services, Peer& peer, std::size_t loop)
     : app_(app), services_(services), peer_(peer), loop_(loop) {
@@ -110,9 +137,11 @@ void Session::call(const CalloutCall& c, std::function<void(backend::CalloutResu
   // --check-config refuses a missing callout; fail closed if it happens anyway.
   if (!spec) return done(backend::CalloutResult{backend::CalloutResult::Outcome::unavailable, 0, nullptr});
   auto answered = [loop = Loopback(peer_, true), metrics = services_.metrics, app = info_.app, name = c.name,
+                   conn = info_.conn_id, user = info_.user.id, asked = std::chrono::steady_clock::now(),
                    done = std::move(done)](backend::CalloutResult r) mutable {
     if (r.why == backend::CalloutResult::Why::cancelled) return;  // its socket is gone: nobody to answer
-    metrics->callout(app, name, to_string(r.outcome));
+    metrics->callout(app, name, to_string(r.outcome), std::chrono::steady_clock::now() - asked);
+    if (r.outcome == backend::CalloutResult::Outcome::unavailable) log_unavailable({app, conn, user}, name, r);
     loop.post([done = std::move(done), r = std::move(r)]() mutable { done(std::move(r)); });
   };
   if (!callouts_) callouts_.emplace();

@@ -21,6 +21,7 @@
 #include <string>
 #include <string_view>
 
+#include "gateway/core/log.hpp"
 #include "gateway/core/model.hpp"
 #include "gateway/session/peer.hpp"
 #include "gateway/session/room_set.hpp"
@@ -48,7 +49,9 @@ class Session {
   Credentials& credentials() { return credentials_; }
   AppRuntime& app() const { return app_; }
   Services& services() const { return services_; }
-  std::size_t loop() const { return loop_; }  // the index of the socket's loop
+  std::size_t loop() const { return loop_; }
+  // Who this socket is, for a log line: app, connection id, user (once known).
+  LogContext log_context() const { return {info_.app, info_.conn_id, info_.user.id}; }
   // Between open() and closed().
   bool is_open() const { return open_; }
 
@@ -72,7 +75,10 @@ class Session {
   // user id and forwarded credentials, `body` for a POST. `done` runs on the
   // loop while the socket is open (else never); the socket is held alive
   // until then, and the call is withdrawn if the socket closes before it is
-  // sent. Unknown callout or no backend: unavailable (fail closed).
+  // sent. Unknown callout or no backend: unavailable (fail closed). Counted
+  // and timed by outcome in /metrics; an unavailable answer is logged
+  // (rate-limited). A store does not use this: its answer must be published
+  // whoever is still connected (session_store.cpp).
   void call(const CalloutCall& call, std::function<void(backend::CalloutResult)> done, Json body = nullptr);
 
  private:

@@ -104,8 +104,8 @@ void Session::store_then_fan_out(Action&& action) {
       if (!callout) return send_error({ErrorCode::store_failed, "the store is not configured", "", action.request_event});
       app_.callouts->call(*callout, std::move(request),
                           [stored, failed, after, metrics = services_.metrics, app = info_.app,
-                           name = spec.callout](backend::CalloutResult r) {
-                            metrics->callout(app, name, to_string(r.outcome));
+                           name = spec.callout, asked = std::chrono::steady_clock::now()](backend::CalloutResult r) {
+                            metrics->callout(app, name, to_string(r.outcome), std::chrono::steady_clock::now() - asked);
                             using Outcome = backend::CalloutResult::Outcome;
                             if (r.outcome == Outcome::denied && r.status == 404)
                               return failed("the conversation or message does not exist", ErrorCode::store_not_found);

@@ -126,7 +126,7 @@ TEST(GatewayNatsSecurity, UserAndPasswordFromTheEnvironment) {
   setenv("GANGWAY_IT_NATS_PASSWORD", "wrong-password", 1);
   expect_refuses_to_start(
       gateway_config(nats.url(), {{"user", "gw"}, {"password_env", "GANGWAY_IT_NATS_PASSWORD"}}),
-      "gangway: nats: NATS at " + nats.url() + " refused the gateway's user/password credentials: Authorization Violation",
+      "\"error\":\"nats: NATS at " + nats.url() + " refused the gateway's user/password credentials: Authorization Violation",
       {"wrong-password", kPassword});
   unsetenv("GANGWAY_IT_NATS_PASSWORD");
 }
