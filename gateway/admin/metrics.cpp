@@ -93,6 +93,10 @@ std::string Metrics::render() const {
          [&](const AppMetrics& m) { return load(m.bus_messages); });
   family("gangway_bus_bad_messages_total", "counter", "gw.out messages whose body did not parse.",
          [&](const AppMetrics& m) { return load(m.bus_bad_messages); });
+  family("gangway_tokens_expired_total", "counter", "Sockets closed because their token expired.",
+         [&](const AppMetrics& m) { return load(m.tokens_expired); });
+  family("gangway_disconnected_total", "counter", "Sockets closed by a disconnect on the control subjects.",
+         [&](const AppMetrics& m) { return load(m.disconnected); });
   out << "# HELP gangway_errors_total Error frames and refusals sent to clients, by code.\n"
          "# TYPE gangway_errors_total counter\n";
   for (const auto& [key, v] : errors_)

@@ -24,6 +24,8 @@ struct AppMetrics {
   std::atomic<std::uint64_t> slow_consumers{0};  // dropped for a full write queue
   std::atomic<std::uint64_t> bus_messages{0};    // gw.out messages parsed for local sockets (once each)
   std::atomic<std::uint64_t> bus_bad_messages{0};  // gw.out bodies that did not parse
+  std::atomic<std::uint64_t> tokens_expired{0};    // sockets closed because their token expired
+  std::atomic<std::uint64_t> disconnected{0};      // sockets closed by a disconnect (NATS control, admin API)
 };
 
 class Metrics {

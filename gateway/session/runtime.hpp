@@ -2,6 +2,8 @@
 // What sessions share: one AppRuntime per configured app, one Services per
 // process. Built once at startup (gateway/app/gateway.cpp) and read-only
 // afterwards, but for the thread-safe objects they point to.
+#include <atomic>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <unordered_set>
@@ -20,8 +22,11 @@
 #include "gateway/fanout/fanout.hpp"
 #include "gateway/limits/rate_limiter.hpp"
 #include "gateway/presence/presence.hpp"
+#include "gateway/session/deadline_heap.hpp"
 
 namespace gangway {
+
+class Session;
 
 struct AppRuntime {
   AppConfig config;
@@ -56,7 +61,13 @@ struct Services {
   Presence* presence = nullptr;
   RateLimiter* rates = nullptr;
   // Open sockets per loop, for draining; sessions[i] is touched only on loop i.
-  std::vector<std::unordered_set<Connection*>> sessions;
+  std::vector<std::unordered_set<Session*>> sessions;
+  // Per loop: the open sockets whose credential expires, nearest first;
+  // expiries[i] is touched only on loop i, which checks it once a second.
+  std::vector<DeadlineHeap<Session>> expiries;
+  // Stores sent and not yet answered (or their answer dropped), every loop:
+  // what the drain waits for before the outbox flush and the exit.
+  std::atomic<std::int64_t> stores_in_flight{0};
 };
 
 // The config's limits where set, else the dialect's, else the gateway's defaults.
