@@ -40,4 +40,10 @@ std::optional<std::string> secret(const Json& j, const std::string& key, const s
 // config.nats (nats_config.cpp).
 NatsConfig parse_nats(const Json& j);
 
+// config.drain (ops_config.cpp): checked with drain_problem().
+DrainOptions parse_drain(const Json& j);
+// config.admin's bearer secret (ops_config.cpp): from bearer_token_env or
+// bearer_token_file, at least 16 bytes; "" when neither is set.
+std::string parse_admin_bearer(const Json& admin);
+
 }  // namespace gangway::config_parse
