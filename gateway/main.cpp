@@ -72,7 +72,9 @@ int main(int argc, char** argv) {
     int sig = 0;
     sigwait(&signals, &sig);
     std::cout << "{\"level\":\"info\",\"msg\":\"draining\",\"signal\":\"" << strsignal(sig) << "\"}" << std::endl;
-    gateway.drain(std::chrono::seconds(10));
+    // SIGTERM: the platform replaces the gateway (phased, docs/deployment.md);
+    // SIGINT: someone at a terminal, who wants it gone now.
+    gateway.drain(sig == SIGINT ? gangway::Gateway::DrainPace::quick : gangway::Gateway::DrainPace::phased);
   } catch (const std::exception& e) {
     std::cerr << "gangway: " << e.what() << "\n";
     return 1;
