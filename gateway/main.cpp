@@ -21,7 +21,6 @@ namespace {
 using gangway::LogLevel;
 
 // How long SIGTERM waits for the sockets' close handshakes (docs/deployment.md).
-constexpr std::chrono::seconds kDrainGrace{10};
 
 std::string version_text() {
   const auto& b = gangway::build_info();
@@ -90,8 +89,10 @@ int run(const std::string& path) {
     gateway.start();  // logs what listens where
     int sig = 0;
     sigwait(&signals, &sig);
-    gangway::log_event(LogLevel::info, "draining", {}, {{"signal", strsignal(sig)}, {"grace_s", kDrainGrace.count()}});
-    gateway.drain(kDrainGrace);  // logs its summary
+    gangway::log_event(LogLevel::info, "draining", {}, {{"signal", strsignal(sig)}});
+    // SIGTERM: the platform replaces the gateway (phased, docs/deployment.md);
+    // SIGINT: someone at a terminal, who wants it gone now.
+    gateway.drain(sig == SIGINT ? gangway::Gateway::DrainPace::quick : gangway::Gateway::DrainPace::phased);  // logs its summary
   } catch (const std::exception& e) {
     return cannot_start(e.what(), path);
   }

@@ -58,6 +58,10 @@ std::optional<std::string> WinkrAdapter::encode_close(int code, std::string_view
   return winkr::envelope("connection:closed", data, now);
 }
 
+CloseFrame WinkrAdapter::close_for(Ending why, std::string_view) const {
+  return {1008, std::string(why == Ending::token_expired ? winkr::kTokenExpired : winkr::kDisconnected)};
+}
+
 DialectLimits WinkrAdapter::limits() const {
   DialectLimits l;
   l.max_frame_bytes = 32 * 1024;

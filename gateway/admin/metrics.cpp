@@ -88,6 +88,10 @@ void Metrics::render_apps(Exposition& out) const {
              "From a gw.out message's arrival from NATS to the end of its first socket write on each I/O loop "
              "(one observation per message per loop).");
   for (const auto& [app, m] : apps_) out.histogram(app_label(app), m->publish_to_write_seconds.snapshot());
+  family("gangway_tokens_expired", Type::counter, "Sockets closed because their token expired.",
+         [](const AppMetrics& m) { return load(m.tokens_expired); });
+  family("gangway_disconnected", Type::counter, "Sockets closed by a disconnect on the control subjects or the admin API.",
+         [](const AppMetrics& m) { return load(m.disconnected); });
 }
 
 void Metrics::render_callouts(Exposition& out) const {

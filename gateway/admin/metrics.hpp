@@ -42,6 +42,8 @@ struct AppMetrics {
   // of its first write on each loop that has recipients: one observation per
   // event per loop, not per socket (frame.hpp, FrameBytes::first_written_on).
   Histogram publish_to_write_seconds{Histogram::delivery_bounds()};
+  std::atomic<std::uint64_t> tokens_expired{0};    // sockets closed because their token expired
+  std::atomic<std::uint64_t> disconnected{0};      // sockets closed by a disconnect (NATS control, admin API)
 };
 
 // A NATS connection's counters, read at each scrape.

@@ -7,6 +7,11 @@
 
 #include "adapters/registry.hpp"
 #include "gateway/admin/admin_server.hpp"
+#include "gateway/admin/bearer_auth.hpp"
+#include "gateway/app/admin_api.hpp"
+#include "gateway/app/drain.hpp"
+#include "gateway/app/expiry_clock.hpp"
+#include "gateway/backend/ca_bundle.hpp"
 #include "gateway/bus/local_bus.hpp"
 #include "gateway/bus/nats_bus.hpp"
 #include "gateway/bus/nats_url.hpp"
@@ -16,7 +21,9 @@
 #include "gateway/net/listener.hpp"
 #include "gateway/net/loop_pool.hpp"
 #include "gateway/proxy/upstream.hpp"
+#include "gateway/session/disconnects.hpp"
 #include "gateway/session/runtime.hpp"
+#include "gateway/session/session.hpp"
 
 namespace gangway {
 
@@ -41,14 +48,36 @@ struct Gateway::Impl {
   Services services;
   std::vector<std::unique_ptr<AppRuntime>> apps;
   std::vector<std::shared_ptr<net::Listener>> listeners;
+  std::unique_ptr<Disconnects> disconnects;
+  std::unique_ptr<ExpiryClock> expiry;
   std::unique_ptr<AdminServer> admin;
   std::uint16_t admin_port = 0;
+  std::atomic<bool> draining{false};  // /readyz fails from the drain's first moment
+  std::vector<Gateway::DrainHook> drain_hooks;
 
   explicit Impl(Config c) : config(std::move(c)), loops(config.threads) {}
 
-  // For /readyz, asked of the connections themselves: sockets need both.
-  // Empty when both are up, else why not (no secret: NatsBus::why_not_connected).
-  std::string nats_not_ready() const {
+  // The drain's steps (Gateway::drain), from its thread.
+  // Each loop tells its share of its own sockets to close (LoopDrain::advance).
+  void tell_loops(const std::shared_ptr<std::vector<LoopDrain>>& progress, double share) {
+    for (std::size_t i = 0; i < loops.size(); ++i)
+      loops.post(i, [this, progress, i, share] { (*progress)[i].advance(services.sessions[i], share); });
+  }
+  // Each loop answers its sockets' unanswered stores with the dialect's error and closes them.
+  void abandon_stores() {
+    for (std::size_t i = 0; i < loops.size(); ++i)
+      loops.post(i, [this, i] {
+        std::vector<Session*> waiting(services.sessions[i].begin(), services.sessions[i].end());
+        for (Session* s : waiting)
+          if (s->stores_in_flight() > 0) s->abandon_stores();
+      });
+  }
+
+  // For /readyz: empty when ready, else why not. Sockets need both NATS
+  // connections, asked of the connections themselves (no secret:
+  // NatsBus::why_not_connected).
+  std::string not_ready() const {
+    if (draining) return "draining";
     if (!nats_bus) return {};
     if (auto why = nats_bus->why_not_connected(); !why.empty()) return "NATS: " + why;
     if (auto why = no_echo_bus->why_not_connected(); !why.empty()) return "NATS (no-echo connection): " + why;
@@ -142,6 +171,8 @@ Gateway::Gateway(Config config) : impl_(std::make_unique<Impl>(std::move(config)
   d.services.fanout = d.fanout.get();
   d.services.metrics = &d.metrics;
   d.services.sessions.resize(d.loops.size());
+  d.services.expiries.resize(d.loops.size());
+  d.expiry = std::make_unique<ExpiryClock>(d.loops, d.services);
   for (const auto& app_config : d.config.apps) {
     auto made = find_dialect(app_config.dialect)->make(app_config.options);  // check() passed
     auto app = make_app_runtime(app_config, std::move(*made), d.metrics);
@@ -163,6 +194,10 @@ Gateway::Gateway(Config config) : impl_(std::make_unique<Impl>(std::move(config)
     }
     d.apps.push_back(std::move(app));
   }
+  std::vector<AppRuntime*> apps;
+  for (auto& app : d.apps) apps.push_back(app.get());
+  // On the main connection, which echoes: a disconnect this gateway's admin API publishes reaches its own sockets.
+  d.disconnects = std::make_unique<Disconnects>(*d.bus, d.services.subjects, *d.fanout, apps);
 }
 
 Gateway::~Gateway() {
@@ -170,6 +205,7 @@ Gateway::~Gateway() {
   d.stopping = true;
   if (d.admin) d.admin->stop();
   d.loops.stop();
+  d.expiry.reset();  // its timers, while their io_contexts exist
   for (auto& l : d.listeners) l->release();  // acceptors close while their io_context exists
   d.listeners.clear();
   for (auto& app : d.apps)
@@ -183,16 +219,23 @@ Gateway::~Gateway() {
 void Gateway::start() {
   auto& d = *impl_;
   for (auto& l : d.listeners) l->start();
+  d.expiry->start();
   d.loops.start();
   if (d.config.admin_port || !d.config.admin_host.empty()) {
     d.admin = std::make_unique<AdminServer>(
         d.metrics,
         [&d]() -> std::optional<std::string> {
-          auto why = d.nats_not_ready();
+          auto why = d.not_ready();
           if (why.empty()) return std::nullopt;
           return why;
         },
         d.config.admin);
+    AdminApi api{d.bus.get(), d.presence.get(), d.services.subjects, {}};
+    for (const auto& app : d.config.apps) api.apps.push_back(app.name);
+    add_admin_api(*d.admin, std::move(api));
+    // Without a secret the API's routes answer 401 to everyone (AdminServer fails closed).
+    if (!d.config.admin_bearer_token.empty())
+      d.admin->set_authenticator(bearer_authenticator(d.config.admin_bearer_token));
     if (d.config.admin_port) d.admin_port = d.admin->start(d.config.admin_host, d.config.admin_port);
   }
   log_started();
@@ -224,29 +267,48 @@ void Gateway::log_started() const {
   log_event(LogLevel::info, "gangway listening", {}, summary);
 }
 
-void Gateway::drain(std::chrono::milliseconds grace) {
+void Gateway::on_drain(DrainHook hook) { impl_->drain_hooks.push_back(std::move(hook)); }
+
+void Gateway::drain(DrainPace pace) {
+  using Clock = DrainSchedule::Clock;
+  using std::chrono::milliseconds;
+  constexpr milliseconds kTick{100};
   auto& d = *impl_;
+  const auto plan = DrainSchedule::from(d.config.drain, Clock::now(), pace == DrainPace::quick);
+  auto ms = [](Clock::duration t) { return std::chrono::duration_cast<milliseconds>(t).count(); };
+  auto nap_until = [&](Clock::time_point end) { std::this_thread::sleep_for(std::min<Clock::duration>(kTick, end - Clock::now())); };
+  d.draining = true;
+  const std::int64_t at_start = d.open_sockets();
+  log_line("info", "", "draining: /readyz answers 503",
+           {{"sockets", at_start}, {"refuse_after_ms", ms(plan.refuse - plan.start)},
+            {"close_window_ms", ms(plan.closed - plan.refuse)}});
+  std::this_thread::sleep_until(plan.refuse);
+
   for (auto& l : d.listeners) l->stop();
   for (auto& app : d.apps)
     if (app->upstream) app->upstream->drain();  // answers from now on close their connection
-  for (std::size_t i = 0; i < d.loops.size(); ++i)
-    d.loops.post(i, [&d, i] {
-      std::vector<Connection*> open(d.services.sessions[i].begin(), d.services.sessions[i].end());
-      for (auto* c : open) c->close(1001, "going away");
-    });
-  auto started = std::chrono::steady_clock::now();
-  std::int64_t at_start = d.open_sockets(), open = at_start;
-  while (open > 0 && std::chrono::steady_clock::now() < started + grace) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    open = d.open_sockets();
+  const std::int64_t at_refuse = d.open_sockets();
+  auto progress = std::make_shared<std::vector<LoopDrain>>(d.loops.size());
+  for (double share = 0; share < 1; nap_until(plan.closed)) d.tell_loops(progress, share = plan.share(Clock::now()));
+  log_line("info", "", "draining: every socket told to close",
+           {{"sockets_at_refuse", at_refuse}, {"open", d.open_sockets()}, {"ms", ms(Clock::now() - plan.start)}});
+
+  // Sockets still upgrading when the listeners closed are told as they open.
+  auto settled = [&] { return d.outbox->stats().pending == 0 && d.open_sockets() == 0; };
+  for (; !settled() && Clock::now() < plan.force; nap_until(plan.force)) d.tell_loops(progress, 1);
+  if (auto stores = d.outbox->stats().pending; stores > 0) {
+    log_line("warn", "", "draining: stores still unanswered get the dialect's error", {{"stores", stores}});
+    d.abandon_stores();
   }
-  auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+  for (auto& hook : d.drain_hooks) hook(plan.exit);
+  // What the bus did not take yet: a stored message is announced before the process goes.
+  d.outbox->drain(plan.exit);
+  while (d.open_sockets() > 0 && Clock::now() < plan.exit) nap_until(plan.exit);
+  const std::int64_t open = d.open_sockets();
   log_event(open > 0 ? LogLevel::warn : LogLevel::info, "drained", {},
-            {{"sockets", at_start}, {"closed", at_start - open}, {"still_open", open}, {"ms", took.count()},
-             {"grace_ms", grace.count()}});
-  // Stores still in flight and what the bus did not take yet: a stored
-  // message is announced before the process goes, within the deadline.
-  d.outbox->drain(started + grace);
+            {{"sockets", at_start}, {"closed", at_start - open}, {"still_open", open},
+             {"stores_unanswered", d.outbox->stats().pending}, {"ms", ms(Clock::now() - plan.start)},
+             {"grace_ms", ms(plan.exit - plan.start)}});
 }
 
 std::vector<std::uint16_t> Gateway::app_ports() const {

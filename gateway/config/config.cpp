@@ -139,6 +139,7 @@ void parse_admin(const Json& a, Config& c) {
   o.request_timeout =
       std::chrono::milliseconds(number_in(a, "request_timeout_ms", o.request_timeout.count(), 1, 600'000, where));
   o.idle_timeout = std::chrono::milliseconds(number_in(a, "idle_timeout_ms", o.idle_timeout.count(), 1, 3'600'000, where));
+  c.admin_bearer_token = config_parse::parse_admin_bearer(a);
 }
 
 backend::CalloutSpec parse_callout(const Json& j, const std::string& where) {
@@ -307,6 +308,7 @@ Config parse_document(const Json& j) {
     throw ConfigError("config.max_json_depth must be between 1 and 1000");
   if (auto n = lookup(j, "nats"); n != j.end()) c.nats = config_parse::parse_nats(*n);
   if (auto a = lookup(j, "admin"); a != j.end()) parse_admin(*a, c);
+  if (auto d = lookup(j, "drain"); d != j.end()) c.drain = config_parse::parse_drain(*d);
   auto apps = lookup(j, "apps");
   if (apps == j.end() || !apps->is_array() || apps->empty()) throw ConfigError("config.apps must list apps");
   for (std::size_t i = 0; i < apps->size(); ++i)
@@ -380,7 +382,10 @@ Result<Config, std::string> load_config(const std::string& path, Secrets secrets
   std::stringstream ss;
   ss << in.rdbuf();
   auto c = parse_config(ss.str(), secrets);
-  if (c) apply_env_overrides(*c);
+  if (!c) return c;
+  apply_env_overrides(*c);
+  if (auto problem = drain_problem(c->drain); !problem.empty())
+    return Failure{"config." + problem + " (GANGWAY_DRAIN_GRACE_S applied)"};
   return c;
 }
 
@@ -394,6 +399,8 @@ void apply_env_overrides(Config& c) {
   if (const char* v = std::getenv("GANGWAY_LISTEN_HOST"); v && *v)
     for (auto& app : c.apps) app.host = v;
   if (const char* v = std::getenv("GANGWAY_ADMIN_HOST"); v && *v) c.admin_host = v;
+  // The drain must end before the platform's kill: a chart sets both from one value.
+  if (const char* v = std::getenv("GANGWAY_DRAIN_GRACE_S"); v && *v) c.drain.grace = std::chrono::seconds(std::atoi(v));
 }
 
 }  // namespace gangway

@@ -2,6 +2,7 @@
 // The gateway's configuration: a JSON file (docs/configuration.md), with a few
 // environment overrides for container deployments. Loading validates
 // everything; a bad config is a clear startup error, never a runtime surprise.
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -105,6 +106,18 @@ struct UnsetVariable {
   std::string key;       // the key that names it, e.g. config.apps[0].jwt.keys[0].secret_env
 };
 
+// The phases of a drain on SIGTERM (docs/deployment.md, "Stopping"), in
+// whole seconds from the signal: /readyz fails at once; upgrades are still
+// accepted and no socket is closed until `refuse_after`; then the listeners
+// close and the sockets are closed with 1001, spread evenly until
+// `grace - flush`; the last `flush` is for stores in flight, the outbox and
+// close handshakes; the gateway exits before `grace`.
+struct DrainOptions {
+  std::chrono::seconds grace{25};
+  std::chrono::seconds refuse_after{5};
+  std::chrono::seconds flush{5};
+};
+
 struct Config {
   std::string gateway_id;  // defaults to "gw-<hostname>-<pid>" (sanitised to a subject token)
   unsigned threads = 0;    // I/O loops; 0 = one per core
@@ -113,9 +126,17 @@ struct Config {
   std::string admin_host = "127.0.0.1";
   std::uint16_t admin_port = 0;  // 0: no admin listener
   AdminOptions admin;
+  // The admin API's bearer secret (admin.bearer_token_env / _file); empty:
+  // its routes answer 401 to everyone. Never logged.
+  std::string admin_bearer_token;
+  DrainOptions drain;
   std::vector<AppConfig> apps;
   std::vector<UnsetVariable> unset_env;  // Secrets::deferred only
 };
+
+// Why `drain` cannot be used, or empty (also checked after the environment's overrides).
+std::string drain_problem(const DrainOptions& drain);
+
 
 // How a secret's unset environment variable is taken: `required` (to serve)
 // fails; `deferred` (--check-config, which runs where the secrets are not)
@@ -145,7 +166,8 @@ struct AcceptedKeys {
 AcceptedKeys accepted_config_keys(std::string_view json_text);
 
 // GANGWAY_NATS_URL, GANGWAY_GATEWAY_ID, GANGWAY_THREADS, GANGWAY_LISTEN_HOST
-// (every app's host) and GANGWAY_ADMIN_HOST override the file.
+// (every app's host), GANGWAY_ADMIN_HOST and GANGWAY_DRAIN_GRACE_S (drain.grace_s,
+// as Helm's shutdown.drainSeconds sets it) override the file.
 void apply_env_overrides(Config& c);
 
 }  // namespace gangway

@@ -100,4 +100,10 @@ void accepted_keys(const Json& root, const ParseContext& context, AcceptedKeys& 
 // What is wrong with text that is not JSON, with its line and column.
 std::string json_syntax_error(std::string_view text);
 
+// config.drain (ops_config.cpp): checked with drain_problem().
+DrainOptions parse_drain(const Json& j);
+// config.admin's bearer secret (ops_config.cpp): from bearer_token_env or
+// bearer_token_file, at least 16 bytes; "" when neither is set.
+std::string parse_admin_bearer(const Json& admin);
+
 }  // namespace gangway::config_parse

@@ -2,6 +2,7 @@
 // The dialect-neutral model that adapters translate to and from.
 // Actions flow client -> core; Events flow core/NATS -> clients.
 #include <cstddef>
+#include <cstdint>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -23,6 +24,10 @@ struct Principal {
   std::string name;      // display name (the first configured name claim present), else empty
   std::string username;  // login handle (the username claim), else the display name
   bool admin = false;    // the app's config marks this user as an administrator
+  // Unix seconds from which the credential no longer verifies (a JWT's `exp`
+  // plus the app's leeway); the socket is closed then. 0: no end is known
+  // (a session cookie, a token without `exp`).
+  std::int64_t expires_at = 0;
 };
 
 // Read-only view of one session, handed to the adapter on its loop.

@@ -51,6 +51,12 @@ class Fanout {
   // On loop `loop`. Idempotent.
   void leave(std::size_t loop, const std::string& subject, Connection* c);
 
+  // Any thread. Runs `fn` on each loop where the room of `subject` has
+  // members, once for each of them there (on a copy of the list: `fn` may
+  // close them). Nothing if no local socket is in the room. For what reaches
+  // sockets other than as a frame: a disconnect (session/disconnects.hpp).
+  void visit(const std::string& subject, std::function<void(Connection&)> fn);
+
   // Bus subscriptions this fan-out holds: one per own room, one per shared prefix
   // (for tests and /metrics).
   std::size_t subscribed_subjects() const;

@@ -318,16 +318,20 @@ void WsSession::on_write(beast::error_code ec, std::size_t) {
   if (pending_close_) do_close();
 }
 
-void WsSession::close(int code, std::string_view reason) {
+void WsSession::close(int code, std::string_view reason) { start_close(code, reason, true); }
+
+void WsSession::finish(int code, std::string_view reason) { start_close(code, reason, false); }
+
+void WsSession::start_close(int code, std::string_view reason, bool drop_queued) {
   if (!ws_.is_open() || pending_close_) return;
   closing_ = true;
   pending_close_ = std::make_unique<std::pair<int, std::string>>(code, std::string(reason.substr(0, 120)));
-  // Frames not yet started are dropped: the socket is going away. A batch in
-  // flight finishes first, bounded by the deadline.
   // Before the greeting nothing is in flight, and the greeting never comes.
   if (!welcomed_) queue_.clear();
   welcomed_ = true;
-  queue_.resize(queue_head_ + in_flight_);
+  // Frames not yet started are dropped (but by finish()): the socket is going
+  // away. A batch in flight finishes first, bounded by the deadline.
+  if (drop_queued) queue_.resize(queue_head_ + in_flight_);
   queued_bytes_ = 0;
   for (std::size_t i = queue_head_; i < queue_.size(); ++i) queued_bytes_ += queue_[i]->size();
   arm_deadline();

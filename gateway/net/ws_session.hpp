@@ -45,9 +45,11 @@ class WsSession final : public std::enable_shared_from_this<WsSession>, public P
   // Peer (on the session's loop, but post()).
   SendResult send(const Frame& frame) override;
   void close(int code, std::string_view reason) override;
+  void finish(int code, std::string_view reason) override;
   const SessionInfo& info() const override { return session_.info(); }
   void greet(const std::function<void()>& greet) override;
   bool closing() const override { return closing_; }
+  Session& engine() override { return session_; }
   void post(std::function<void()> fn) override;
   std::shared_ptr<Peer> shared() override { return shared_from_this(); }
 
@@ -77,6 +79,8 @@ class WsSession final : public std::enable_shared_from_this<WsSession>, public P
   void on_read(boost::beast::error_code ec, std::size_t bytes);
   void write_front();
   void on_write(boost::beast::error_code ec, std::size_t bytes);
+  // close() and finish(): `drop_queued` drops the frames not yet started.
+  void start_close(int code, std::string_view reason, bool drop_queued);
   void do_close();
   void shutdown(std::string_view reason);
 

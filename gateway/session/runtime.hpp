@@ -2,6 +2,8 @@
 // What sessions share: one AppRuntime per configured app, one Services per
 // process. Built once at startup (gateway/app/gateway.cpp) and read-only
 // afterwards, but for the thread-safe objects they point to.
+#include <atomic>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <unordered_set>
@@ -21,9 +23,11 @@
 #include "gateway/fanout/fanout.hpp"
 #include "gateway/limits/rate_limiter.hpp"
 #include "gateway/presence/presence.hpp"
+#include "gateway/session/deadline_heap.hpp"
 
 namespace gangway {
 
+class Session;
 namespace proxy {
 class Upstream;  // gateway/proxy/upstream.hpp: Beast stays out of the session engine's headers
 }
@@ -70,7 +74,10 @@ struct Services {
   Presence* presence = nullptr;
   RateLimiter* rates = nullptr;
   // Open sockets per loop, for draining; sessions[i] is touched only on loop i.
-  std::vector<std::unordered_set<Connection*>> sessions;
+  std::vector<std::unordered_set<Session*>> sessions;
+  // Per loop: the open sockets whose credential expires, nearest first;
+  // expiries[i] is touched only on loop i, which checks it once a second.
+  std::vector<DeadlineHeap<Session>> expiries;
 };
 
 // The config's limits where set, else the dialect's, else the gateway's defaults.

@@ -46,7 +46,8 @@ void Session::open() {
   if (peer_.closing()) return;
   open_ = true;
   opened_at_ = std::chrono::steady_clock::now();
-  services_.sessions[loop_].insert(&peer_);
+  services_.sessions[loop_].insert(this);
+  if (info_.user.expires_at > 0) services_.expiries[loop_].push(*this, info_.user.expires_at);
   app_.metrics->connections.fetch_add(1, std::memory_order_relaxed);
   auto plan = std::make_shared<Opened>(app_.adapter->on_open(info_));
   // The greeting waits until the server has every room's subscription: a
@@ -70,12 +71,14 @@ void Session::greet(Opened&& plan) {
 }
 
 void Session::on_text(std::string_view frame) {
+  if (peer_.closing()) return;  // what a closing socket still sends is neither stored nor answered
   auto action = app_.adapter->decode(frame, info_);
   if (!action) return send_error(action.error());
   execute(std::move(*action));
 }
 
 void Session::on_binary() {
+  if (peer_.closing()) return;
   send_error({ErrorCode::binary_frame, "binary frames are not accepted; send JSON text", "", ""});
 }
 
@@ -86,9 +89,12 @@ void Session::closed(std::string_view reason) {
   auto rooms = rooms_.list(info_);
   for (const auto& room : rooms) leave(room);
   for (auto& action : app_.adapter->on_close(info_, rooms)) publish(std::move(action));
-  services_.sessions[loop_].erase(&peer_);
+  services_.sessions[loop_].erase(this);
+  services_.expiries[loop_].erase(*this);
   app_.metrics->connections.fetch_sub(1, std::memory_order_relaxed);
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - opened_at_);
+  static constexpr std::string_view ended[] = {"", "token_expired", "disconnected", "shutdown"};
+  if (ended_ != Ended::none) reason = ended[static_cast<int>(ended_)];
   publish_lifecycle("disconnect", ",\"reason\":" + Json(std::string(reason)).dump() +
                                     ",\"duration_ms\":" + std::to_string(ms.count()));
 }

@@ -6,6 +6,7 @@
 // up: the answer is handled on the thread that brings it, through the
 // outbox (gateway/bus/outbox.hpp), and only the sender's reply goes back to
 // the socket's loop.
+#include <cstdint>
 #include <memory>
 
 #include "gateway/core/ids.hpp"
@@ -51,6 +52,12 @@ void Session::store_then_fan_out(Action&& action) {
   if (spec_it == app_.config.persist.end())
     return send_error({ErrorCode::store_failed, "storing " + action.kind + " is not configured", "",
                        action.request_event});
+  if (draining())
+    return send_error({ErrorCode::unavailable, "the gateway is restarting: send it again once reconnected", "",
+                       action.request_event});
+  if (stores_in_flight_ == UINT16_MAX)
+    return send_error({ErrorCode::unavailable, "too many messages are waiting to be stored, slow down", "",
+                       action.request_event});
   const PersistSpec& spec = spec_it->second;
   auto id = new_uuid();
   Json env = envelope(action, info_, services_.gateway_id, id);
@@ -60,16 +67,25 @@ void Session::store_then_fan_out(Action&& action) {
 
   // The sender's side, on its loop while it is connected: the reply, or the error.
   const Loopback sender(peer_, false);
+  // Each ends the store for the session (store_settled: a drain waiting for
+  // its acknowledgement closes the socket once it is sent).
   auto failed = [this, sender, request = action.request_event](std::string detail,
                                                                 ErrorCode code = ErrorCode::store_failed) {
-    sender.post([this, request, detail = std::move(detail), code] { send_error({code, detail, "", request}); });
+    sender.post([this, request, detail = std::move(detail), code] {
+      send_error({code, detail, "", request});
+      store_settled();
+    });
   };
   // Held by the answer's handler: a drain waits for it (Outbox::pending).
   auto stored = [this, sender, after, failed, reply = std::move(action.reply),
                  pending = services_.outbox->pending()](Json message) {
     if (!after->fan_out(std::move(message))) return failed("the store answered no message");
-    sender.post([this, reply] { peer_.send_text(reply); });
+    sender.post([this, reply] {
+      peer_.send_text(reply);
+      store_settled();
+    });
   };
+  ++stores_in_flight_;
 
   switch (spec.via) {
     case PersistSpec::Via::jetstream: {
@@ -101,7 +117,7 @@ void Session::store_then_fan_out(Action&& action) {
     case PersistSpec::Via::http: {
       backend::CalloutRequest request;
       const auto* callout = callout_request({spec.callout, {}}, std::move(env), request);
-      if (!callout) return send_error({ErrorCode::store_failed, "the store is not configured", "", action.request_event});
+      if (!callout) return failed("the store is not configured");
       app_.callouts->call(*callout, std::move(request),
                           [stored, failed, after, metrics = services_.metrics, app = info_.app,
                            name = spec.callout, asked = std::chrono::steady_clock::now()](backend::CalloutResult r) {

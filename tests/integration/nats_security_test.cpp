@@ -106,8 +106,8 @@ bus::NatsOptions publisher(const std::string& url) {
 std::string permissioned_users() {
   return std::string("authorization {\n  users = [\n") + "    { user: gw, password: \"" + kPassword +
          "\", permissions: {\n"
-         "        publish: [\"gw.in.>\", \"gw.rate.>\", \"$KV.gw-presence.>\", \"$JS.API.>\", \"_INBOX.>\"]\n"
-         "        subscribe: [\"gw.out.>\", \"gw.rate.>\", \"$KV.gw-presence.>\", \"_INBOX.>\"] } }\n"
+         "        publish: [\"gw.in.>\", \"gw.rate.>\", \"gw.ctl.>\", \"$KV.gw-presence.>\", \"$JS.API.>\", \"_INBOX.>\"]\n"
+         "        subscribe: [\"gw.out.>\", \"gw.rate.>\", \"gw.ctl.>\", \"$KV.gw-presence.>\", \"_INBOX.>\"] } }\n"
          "    { user: backend, password: backend-pw }\n  ]\n}\n";
 }
 

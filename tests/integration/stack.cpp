@@ -38,7 +38,11 @@ int DemoBackend::post_message(const std::string& token, const std::string& conve
   return res ? res->status : -1;
 }
 
-GatewayProcess::GatewayProcess(const nlohmann::json& config, const std::vector<std::string>& args) {
+GatewayProcess::GatewayProcess(const nlohmann::json& given, const std::vector<std::string>& args) {
+  nlohmann::json config = given;
+  // A test's gateway stops at once (no load balancer to wait for) and soon:
+  // ChildProcess::stop waits 5 s. Tests of the drain itself set their own.
+  if (!config.contains("drain")) config["drain"] = {{"grace_s", 4}, {"refuse_after_s", 0}, {"flush_s", 2}};
   auto path = dir_.path() + "/gangway.json";
   std::ofstream(path) << config.dump(2);
   std::string listen = config["apps"][0]["listen"];
