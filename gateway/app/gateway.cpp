@@ -260,7 +260,7 @@ void Gateway::log_started() const {
   if (d.nats_bus) {
     summary["nats"] = bus::redact_nats_url(d.config.nats.url);
     summary["nats_connected"] = d.main_up && d.no_echo_up;
-    if (auto why = d.nats_not_ready(); !why.empty()) summary["nats_why"] = why;
+    if (auto why = d.not_ready(); !why.empty()) summary["nats_why"] = why;
   } else {
     summary["nats"] = "in-process (nats.enabled: false)";
   }

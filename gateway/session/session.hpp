@@ -114,7 +114,9 @@ class Session {
   bool within_rate(const Action& action);
   void publish(Action&& action);
   void fan_out(const Action& action);
-  void fan_out_draining(const Action& action);
+  // Draining: sends `event` (for `room`) to this socket now, and excludes
+  // it from the room's copy, if it is one of its recipients.
+  void keep_for_me(Event& event, const RoomKey& room);
   // `extra_members` is JSON text after the common members: `,"reason":"…"`.
   void publish_lifecycle(std::string_view what, std::string_view extra_members = {});
 

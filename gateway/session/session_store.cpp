@@ -26,22 +26,40 @@ struct AfterStore {
   std::string envelope;     // its body
   std::string id;           // the envelope's id, its Nats-Msg-Id (JetStream drops duplicates)
   std::string out_subject;  // gw.out.<app>.<room>
+  RoomKey room;
   std::optional<Event> fanout;
 
   // The envelope on gw.in, for a store that was not itself on NATS.
   void announce() const {
     services->outbox->publish(*services->no_echo_bus, in_subject, envelope, {{"Nats-Msg-Id", id}});
   }
-  // The stored message, as the fanned-out event's data, on gw.out (the
-  // gateway's own sockets hear it through the main connection's echo).
-  // False if the store answered no message.
-  bool fan_out(Json message) const {
-    if (!message.is_object()) return false;
-    if (!fanout) return true;
-    Event event = *fanout;
-    event.data = std::move(message);
+  // The stored message as the fanned-out event's data (null: none is).
+  std::optional<Event> event(Json message) const {
+    if (!fanout) return std::nullopt;
+    Event e = *fanout;
+    e.data = std::move(message);
+    return e;
+  }
+  // `event` on gw.out (the gateway's own sockets hear it through the main
+  // connection's echo).
+  void fan_out(const Event& event) const {
     services->outbox->publish(*services->bus, out_subject, serialize_event(event));
-    return true;
+  }
+};
+
+// A stored message's event, published exactly once: by the sender's loop
+// (which knows whether the sender is draining and takes it directly), or,
+// if the sender is gone before that runs, when the last copy is dropped.
+struct StoredEvent {
+  std::shared_ptr<const AfterStore> after;
+  std::optional<Event> event;
+  bus::Outbox::Pending pending;  // a drain waits for it
+  StoredEvent(std::shared_ptr<const AfterStore> a, std::optional<Event> e, bus::Outbox::Pending p)
+      : after(std::move(a)), event(std::move(e)), pending(std::move(p)) {}
+  StoredEvent(const StoredEvent&) = delete;
+  StoredEvent& operator=(const StoredEvent&) = delete;
+  ~StoredEvent() {
+    if (event) after->fan_out(*event);
   }
 };
 
@@ -63,7 +81,7 @@ void Session::store_then_fan_out(Action&& action) {
   Json env = envelope(action, info_, services_.gateway_id, id);
   auto after = std::make_shared<const AfterStore>(
       AfterStore{&services_, services_.subjects.inbound(info_.app, action.kind, action.room), env.dump(), id,
-                 services_.subjects.outbound(info_.app, action.room), action.fanout});
+                 services_.subjects.outbound(info_.app, action.room), action.room, action.fanout});
 
   // The sender's side, on its loop while it is connected: the reply, or the error.
   const Loopback sender(peer_, false);
@@ -79,8 +97,14 @@ void Session::store_then_fan_out(Action&& action) {
   // Held by the answer's handler: a drain waits for it (Outbox::pending).
   auto stored = [this, sender, after, failed, reply = std::move(action.reply),
                  pending = services_.outbox->pending()](Json message) {
-    if (!after->fan_out(std::move(message))) return failed("the store answered no message");
-    sender.post([this, reply] {
+    if (!message.is_object()) return failed("the store answered no message");
+    auto out = std::make_shared<StoredEvent>(after, after->event(std::move(message)), pending);
+    sender.post([this, reply, out, room = after->room] {
+      if (out->event) {
+        if (draining()) keep_for_me(*out->event, room);
+        out->after->fan_out(*out->event);
+        out->event.reset();
+      }
       peer_.send_text(reply);
       store_settled();
     });

@@ -62,7 +62,7 @@ TEST(DeepFrames, WhatAFrameAsDeepAsTheBoundFansOutIsReadByEveryGateway) {
   const std::string frame = R"({"event":"message:send","data":{"conversation_id":"c-1","content":"hi","metadata":)" +
                             test::nested_objects(max_json_depth() - 2) + "}}";
   ASSERT_EQ(json_depth(frame, 1000), max_json_depth());
-  auto decoded = find_adapter("winkr")->decode(frame, session());
+  auto decoded = make_adapter("winkr")->decode(frame, session());
   ASSERT_TRUE(decoded.ok()) << decoded.error().detail;
   ASSERT_TRUE(decoded->fanout);
   const std::string published = serialize_event(*decoded->fanout);

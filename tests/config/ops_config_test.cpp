@@ -18,7 +18,7 @@ Json base() {
     "gateway_id": "gw-1",
     "admin": {"listen": "127.0.0.1:9100"},
     "apps": [{"name": "tribe", "dialect": "tribe", "listen": "127.0.0.1:8000", "routes": ["/api/v1/ws"],
-              "jwt": {"keys": [{"alg": "HS256", "secret": "k"}]}}]
+              "jwt": {"keys": [{"alg": "HS256", "secret": "0123456789abcdef0123456789abcdef"}]}}]
   })");
 }
 

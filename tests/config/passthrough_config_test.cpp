@@ -8,7 +8,7 @@ namespace {
 
 Json app_with(Json passthrough, std::string backend_url = "http://127.0.0.1:8001") {
   Json app = Json::parse(R"({"name": "tribe", "dialect": "tribe", "listen": "127.0.0.1:8000",
-                             "routes": ["/api/v1/ws"], "jwt": {"keys": [{"alg": "HS256", "secret": "s"}]}})");
+                             "routes": ["/api/v1/ws"], "jwt": {"keys": [{"alg": "HS256", "secret": "0123456789abcdef0123456789abcdef"}]}})");
   if (!backend_url.empty()) app["backend"] = {{"url", backend_url}};
   if (!passthrough.is_null()) app["passthrough"] = passthrough;
   return Json{{"apps", Json::array({app})}};

@@ -25,7 +25,7 @@ DialectError error_of(const Event& e, std::size_t size) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static const std::vector<std::string_view> dialects = adapter_names();
+  static const auto adapters = fuzz::every_adapter();
   auto event = parse_event(fuzz::as_text(data, size));
   if (!event) return 0;
   // What a gateway republishes (a stored message's fan-out) reads back the same.
@@ -33,8 +33,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   auto again = parse_event(once);
   fuzz::check(again.has_value() && serialize_event(*again) == once, "an event survives serialize/parse");
   const DialectError err = error_of(*event, size);
-  for (std::string_view name : dialects) {
-    const Adapter& adapter = *find_adapter(name);
+  for (const auto& made : adapters) {
+    const Adapter& adapter = *made;
     for (const RoomKey& room : fuzz::every_room()) adapter.encode(*event, room);
     adapter.encode_error(err);
     adapter.encode_close(1008, event->name);

@@ -8,13 +8,22 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "adapters/registry.hpp"
 #include "gateway/core/model.hpp"
 
 namespace gangway::fuzz {
+
+// Every dialect's adapter, with its default options.
+inline std::vector<std::unique_ptr<const Adapter>> every_adapter() {
+  std::vector<std::unique_ptr<const Adapter>> out;
+  for (std::string_view name : dialect_names()) out.push_back(make_adapter(name));
+  return out;
+}
 
 inline std::string_view as_text(const std::uint8_t* data, std::size_t size) {
   return {reinterpret_cast<const char*>(data), size};

@@ -137,10 +137,10 @@ std::shared_ptr<RecordingPeer> joined(SessionHarness& h) {
   return peer;
 }
 
-// The count drops on whichever thread lets the store's callbacks go: polled.
-bool no_store_in_flight(SessionHarness& h) {
-  for (int i = 0; i < 500 && h.services.stores_in_flight.load() != 0; ++i) h.loop.run_for(10ms);
-  return h.services.stores_in_flight.load() == 0;
+// The count drops once the store's answer reached the session: polled.
+bool no_store_in_flight(SessionHarness& h, RecordingPeer& peer) {
+  for (int i = 0; i < 500 && peer.session.stores_in_flight() != 0; ++i) h.loop.run_for(10ms);
+  return peer.session.stores_in_flight() == 0;
 }
 
 // Sends message:send and runs the loop until the store's request (after the
@@ -167,7 +167,7 @@ TEST(SessionLifetime, ADrainedSocketClosesOnlyOnceItsStoreAnsweredAndItsAckIsSen
   SessionHarness h(winkr_slow_store_app());
   auto peer = joined(h);
   send_and_wait_for_store(h, *peer);
-  EXPECT_EQ(h.services.stores_in_flight.load(), 1);
+  EXPECT_EQ(peer->session.stores_in_flight(), 1u);
 
   peer->session.drain();
   EXPECT_FALSE(peer->closed) << "the store's answer is awaited";
@@ -184,7 +184,7 @@ TEST(SessionLifetime, ADrainedSocketClosesOnlyOnceItsStoreAnsweredAndItsAckIsSen
   ASSERT_TRUE(h.loop.run_until([&] { return peer->closed.has_value(); }));
   EXPECT_EQ(peer->closed->first, 1001);
   EXPECT_EQ(json::parse(peer->frames.back())["event"], "message:new") << "the acknowledgement went out before the close";
-  EXPECT_TRUE(no_store_in_flight(h));
+  EXPECT_TRUE(no_store_in_flight(h, *peer));
 }
 
 TEST(SessionLifetime, AtTheDeadlineAnUnansweredStoreGetsTheDialectsErrorNeverAnAck) {
@@ -201,7 +201,7 @@ TEST(SessionLifetime, AtTheDeadlineAnUnansweredStoreGetsTheDialectsErrorNeverAnA
   EXPECT_NE(error["data"]["details"]["error"].get<std::string>().find("may not have been stored"), std::string::npos);
   const std::size_t frames = peer->frames.size();
   h.backend.release();  // the store answers after all: nobody is told it succeeded
-  EXPECT_TRUE(no_store_in_flight(h));
+  EXPECT_TRUE(no_store_in_flight(h, *peer));
   EXPECT_EQ(peer->frames.size(), frames);
 }
 
