@@ -125,6 +125,20 @@ void parse_admin(const Json& a, Config& c) {
   o.idle_timeout = std::chrono::milliseconds(number_in(a, "idle_timeout_ms", o.idle_timeout.count(), 1, 3'600'000, where));
 }
 
+// config.delivery: each loop's bounds on the events it still has to deliver.
+void parse_delivery(const Json& d, Config& c) {
+  const std::string where = "config.delivery";
+  if (!d.is_object()) throw ConfigError(where + " must be an object");
+  auto& o = c.delivery;
+  // At least one large event (a frame may be 1 MiB); at most what a loop could hold without harm.
+  o.max_backlog_bytes = static_cast<std::size_t>(number_in(d, "max_backlog_bytes",
+                                                           static_cast<std::int64_t>(o.max_backlog_bytes),
+                                                           64 * 1024, std::int64_t{1} << 32, where));
+  o.max_delay = std::chrono::milliseconds(number_in(d, "max_delay_ms", o.max_delay.count(), 10, 60'000, where));
+  o.max_write_stall =
+      std::chrono::milliseconds(number_in(d, "max_write_stall_ms", o.max_write_stall.count(), 100, 600'000, where));
+}
+
 backend::CalloutSpec parse_callout(const Json& j, const std::string& where) {
   backend::CalloutSpec c;
   c.method = get_or<std::string>(j, "method", "GET", where);
@@ -307,6 +321,7 @@ Result<Config, std::string> parse_config(std::string_view text) {
       throw ConfigError("config.max_json_depth must be between 1 and 1000");
     if (auto n = j.find("nats"); n != j.end()) c.nats = config_parse::parse_nats(*n);
     if (auto a = j.find("admin"); a != j.end()) parse_admin(*a, c);
+    if (auto d = j.find("delivery"); d != j.end()) parse_delivery(*d, c);
     auto apps = j.find("apps");
     if (apps == j.end() || !apps->is_array() || apps->empty()) throw ConfigError("config.apps must list apps");
     for (std::size_t i = 0; i < apps->size(); ++i)

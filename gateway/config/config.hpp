@@ -12,6 +12,7 @@
 #include "gateway/auth/jwt_verifier.hpp"
 #include "gateway/backend/callout_client.hpp"
 #include "gateway/bus/nats_security.hpp"
+#include "gateway/core/delivery_limits.hpp"
 #include "gateway/core/result.hpp"
 
 namespace gangway {
@@ -100,6 +101,7 @@ struct Config {
   std::string admin_host = "127.0.0.1";
   std::uint16_t admin_port = 0;  // 0: no admin listener
   AdminOptions admin;
+  DeliveryLimits delivery;  // each loop's backlog of gw.out events under overload
   std::vector<AppConfig> apps;
 };
 

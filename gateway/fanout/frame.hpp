@@ -7,6 +7,7 @@
 // own (the server announces server_no_context_takeover), so the same bytes
 // are valid on every compressed socket.
 #include <atomic>
+#include <chrono>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -15,13 +16,20 @@ namespace gangway {
 
 class FrameBytes {
  public:
-  explicit FrameBytes(std::string text) : text_(std::move(text)) {}
+  using Time = std::chrono::steady_clock::time_point;
+  // `received`: for an event, when the gateway received it from the bus (the
+  // clock its delivery deadline runs on, gateway/fanout/backlog.hpp); the
+  // default for any other frame (a reply, a greeting), which never expires.
+  explicit FrameBytes(std::string text, Time received = {}) : text_(std::move(text)), received_(received) {}
   ~FrameBytes();
   FrameBytes(const FrameBytes&) = delete;
   FrameBytes& operator=(const FrameBytes&) = delete;
 
   const std::string& text() const { return text_; }
   std::size_t size() const { return text_.size(); }
+  // An event from the bus, with the time the gateway received it.
+  bool is_event() const { return received_ != Time{}; }
+  Time received() const { return received_; }
 
   // The payload of a compressed frame (RSV1) carrying this text, deflated at
   // `level` (1–9), or null when compressing does not make it smaller. Safe
@@ -31,6 +39,7 @@ class FrameBytes {
 
  private:
   std::string text_;
+  Time received_;
   // null: not compressed yet; &text_: compressing does not help; else owned.
   mutable std::atomic<const std::string*> deflated_{nullptr};
 };
@@ -39,6 +48,10 @@ class FrameBytes {
 using Frame = std::shared_ptr<const FrameBytes>;
 
 inline Frame make_frame(std::string text) { return std::make_shared<const FrameBytes>(std::move(text)); }
+// An event the gateway received from the bus at `received`.
+inline Frame make_event_frame(std::string text, FrameBytes::Time received) {
+  return std::make_shared<const FrameBytes>(std::move(text), received);
+}
 
 // `text` as the payload of one compressed WebSocket message (RFC 7692 7.2.1:
 // raw deflate, flushed, without the trailing 00 00 ff ff), compressed alone.
