@@ -32,6 +32,11 @@ void Metrics::watch_callouts(const std::string& app, std::shared_ptr<const backe
   callout_clients_.emplace_back(app, std::move(counters));
 }
 
+void Metrics::watch(std::string name, std::string type, std::string help, std::function<std::uint64_t()> read) {
+  std::lock_guard lock(mu_);
+  watched_.push_back({std::move(name), std::move(type), std::move(help), std::move(read)});
+}
+
 // Under mu_.
 void Metrics::render_callout_clients(std::ostream& out) const {
   using Counters = backend::CalloutCounters;
@@ -87,12 +92,26 @@ std::string Metrics::render() const {
          [&](const AppMetrics& m) { return load(m.frames_out); });
   family("gangway_bytes_out_total", "counter", "Bytes of frames written to clients.",
          [&](const AppMetrics& m) { return load(m.bytes_out); });
-  family("gangway_slow_consumers_total", "counter", "Sockets dropped because their write queue was full.",
+  family("gangway_slow_consumers_total", "counter",
+         "Sockets closed (1008) as slow consumers: their write queue was full, or a write was stuck while they "
+         "shed events.",
          [&](const AppMetrics& m) { return load(m.slow_consumers); });
+  family("gangway_deliveries_dropped_total", "counter",
+         "Events not written to a socket that was more than delivery.max_delay_ms behind (one per socket).",
+         [&](const AppMetrics& m) { return load(m.deliveries_dropped); });
   family("gangway_bus_messages_total", "counter", "Messages on gw.out subjects parsed for local sockets (once each).",
          [&](const AppMetrics& m) { return load(m.bus_messages); });
   family("gangway_bus_bad_messages_total", "counter", "gw.out messages whose body did not parse.",
          [&](const AppMetrics& m) { return load(m.bus_bad_messages); });
+  out << "# HELP gangway_events_dropped_total gw.out events a loop dropped under overload, once per loop: "
+         "its backlog was full (backlog_full) or the event waited past delivery.max_delay_ms (late).\n"
+         "# TYPE gangway_events_dropped_total counter\n";
+  for (const auto& [app, m] : apps_) {
+    out << "gangway_events_dropped_total{app=\"" << app << "\",reason=\"backlog_full\"} "
+        << load(m->events_dropped_backlog) << '\n';
+    out << "gangway_events_dropped_total{app=\"" << app << "\",reason=\"late\"} " << load(m->events_dropped_late)
+        << '\n';
+  }
   out << "# HELP gangway_errors_total Error frames and refusals sent to clients, by code.\n"
          "# TYPE gangway_errors_total counter\n";
   for (const auto& [key, v] : errors_)
@@ -102,6 +121,9 @@ std::string Metrics::render() const {
     out << "gangway_callouts_total{app=\"" << std::get<0>(key) << "\",callout=\"" << std::get<1>(key)
         << "\",outcome=\"" << std::get<2>(key) << "\"} " << load(*v) << '\n';
   render_callout_clients(out);
+  for (const auto& w : watched_)
+    out << "# HELP " << w.name << ' ' << w.help << "\n# TYPE " << w.name << ' ' << w.type << '\n'
+        << w.name << ' ' << w.read() << '\n';
   out << "# HELP gangway_nats_connected 1 while both NATS connections are up.\n# TYPE gangway_nats_connected gauge\n"
       << "gangway_nats_connected " << (nats_connected() ? 1 : 0) << '\n';
   return out.str();

@@ -3,6 +3,7 @@
 // relaxed atomics; the only lock is taken when an app or error code is first seen.
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -21,9 +22,14 @@ struct AppMetrics {
   std::atomic<std::uint64_t> frames_in{0};
   std::atomic<std::uint64_t> frames_out{0};
   std::atomic<std::uint64_t> bytes_out{0};
-  std::atomic<std::uint64_t> slow_consumers{0};  // dropped for a full write queue
+  std::atomic<std::uint64_t> slow_consumers{0};  // closed (1008): write queue full, or writes stuck while shedding
+  std::atomic<std::uint64_t> deliveries_dropped{0};  // events not written to a socket that was too far behind
   std::atomic<std::uint64_t> bus_messages{0};    // gw.out messages parsed for local sockets (once each)
   std::atomic<std::uint64_t> bus_bad_messages{0};  // gw.out bodies that did not parse
+  // gw.out events a loop did not deliver under overload (fanout/backlog.hpp),
+  // once per loop that had members: its backlog was full, or the event waited too long.
+  std::atomic<std::uint64_t> events_dropped_backlog{0};
+  std::atomic<std::uint64_t> events_dropped_late{0};
 };
 
 class Metrics {
@@ -33,6 +39,10 @@ class Metrics {
   void callout(const std::string& app, const std::string& name, std::string_view outcome);
   // An app's callout client: its queue and breaker counters are rendered with the rest.
   void watch_callouts(const std::string& app, std::shared_ptr<const backend::CalloutCounters> counters);
+  // A value kept elsewhere (nats.c's drop counts, the loops' backlogs), read
+  // by `read` on the admin thread at each render: one unlabelled series.
+  // `read` must stay callable for the Metrics' life. Before serving starts.
+  void watch(std::string name, std::string type, std::string help, std::function<std::uint64_t()> read);
   void set_nats_connected(bool up) { nats_connected_.store(up, std::memory_order_relaxed); }
   bool nats_connected() const { return nats_connected_.load(std::memory_order_relaxed); }
   std::string render() const;
@@ -43,6 +53,11 @@ class Metrics {
   std::map<std::pair<std::string, std::string>, std::unique_ptr<std::atomic<std::uint64_t>>> errors_;
   std::map<std::tuple<std::string, std::string, std::string>, std::unique_ptr<std::atomic<std::uint64_t>>> callouts_;
   std::vector<std::pair<std::string, std::shared_ptr<const backend::CalloutCounters>>> callout_clients_;
+  struct Watched {
+    std::string name, type, help;
+    std::function<std::uint64_t()> read;
+  };
+  std::vector<Watched> watched_;
   std::atomic<bool> nats_connected_{false};
 
   void render_callout_clients(std::ostream& out) const;

@@ -39,6 +39,25 @@ struct Gateway::Impl {
 
   explicit Impl(Config c) : config(std::move(c)), loops(config.threads) {}
 
+  // What /metrics reads of the overload bounds kept outside Metrics: the
+  // loops' backlogs (the fan-out) and what nats.c shed (docs/architecture.md,
+  // "Overload"). After the fan-out is made.
+  void watch_overload() {
+    metrics.watch("gangway_delivery_backlog_bytes", "gauge",
+                  "Bytes of gw.out events posted to the loops and not yet delivered (all loops).", [this] {
+                    std::uint64_t total = 0;
+                    for (std::size_t i = 0; i < loops.size(); ++i) total += fanout->backlog_bytes(i);
+                    return total;
+                  });
+    if (!nats_bus) return;
+    metrics.watch("gangway_nats_dropped_total", "counter",
+                  "Messages nats.c dropped because a subscription's pending limit was reached (both connections).",
+                  [this] { return nats_bus->dropped_messages() + no_echo_bus->dropped_messages(); });
+    metrics.watch("gangway_nats_slow_consumer_total", "counter",
+                  "Times a subscription reached its pending limit (nats.c reports each episode once).",
+                  [this] { return nats_bus->slow_consumer_events() + no_echo_bus->slow_consumer_events(); });
+  }
+
   // For /readyz, asked of the connections themselves: sockets need both.
   // Empty when both are up, else why not (no secret: NatsBus::why_not_connected).
   std::string nats_not_ready() const {
@@ -51,6 +70,7 @@ struct Gateway::Impl {
 
 namespace {
 bool has_jwt(const AppConfig& app) { return !app.jwt.keys.empty() || !app.jwt.jwks_url.empty(); }
+
 }  // namespace
 
 std::string Gateway::check(const Config& config) {
@@ -138,10 +158,11 @@ Gateway::Gateway(Config config) : impl_(std::make_unique<Impl>(std::move(config)
     *up = now;
     report();
   });
-  d.fanout = std::make_unique<Fanout>(*d.bus, d.loops.size(),
-                                      [loops = &d.loops](std::size_t i, std::function<void()> fn) {
-                                        loops->post(i, std::move(fn));
-                                      });
+  d.fanout = std::make_unique<Fanout>(
+      *d.bus, d.loops.size(),
+      [loops = &d.loops](std::size_t i, std::function<void()> fn) { loops->post(i, std::move(fn)); },
+      d.config.delivery);
+  d.watch_overload();
   auto* kv = d.no_echo_bus && d.no_echo_bus->connected() ? d.no_echo_bus.get() : nullptr;
   d.presence = std::make_unique<Presence>(*d.services.no_echo_bus, kv, d.config.nats.subject_prefix + "-presence",
                                           d.config.gateway_id);
@@ -152,6 +173,7 @@ Gateway::Gateway(Config config) : impl_(std::make_unique<Impl>(std::move(config)
   d.services.subjects = Subjects(d.config.nats.subject_prefix);
   d.services.fanout = d.fanout.get();
   d.services.metrics = &d.metrics;
+  d.services.delivery = d.config.delivery;
   d.services.sessions.resize(d.loops.size());
   for (const auto& app_config : d.config.apps) {
     auto made = find_dialect(app_config.dialect)->make(app_config.options);  // check() passed

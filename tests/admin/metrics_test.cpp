@@ -76,10 +76,34 @@ TEST(Metrics, NamesAreValidForPrometheusAndOpenMetrics) {
   metrics.error("tribe", "unauthorized");
   metrics.callout("tribe", "participant", "allowed");
   metrics.watch_callouts("tribe", std::make_shared<backend::CalloutCounters>());
+  metrics.watch("gangway_delivery_backlog_bytes", "gauge", "Backlog.", [] { return 1; });
+  metrics.watch("gangway_nats_dropped_total", "counter", "Dropped.", [] { return 2; });
   // gangway_connections (open now) predates this check; renaming it would
   // break dashboards, so it is the one clash allowed.
   auto problems = problems_in(metrics.render(), {"gangway_connections"});
   for (const auto& p : problems) ADD_FAILURE() << p;
+}
+
+// What the gateway sheds under overload, and why (docs/architecture.md, "Overload").
+TEST(Metrics, SheddingIsCountedPerAppAndReason) {
+  Metrics metrics;
+  auto& app = metrics.app("tribe");
+  app.events_dropped_backlog = 3;
+  app.events_dropped_late = 5;
+  app.deliveries_dropped = 7;
+  app.slow_consumers = 2;
+  std::uint64_t nats_dropped = 11;
+  metrics.watch("gangway_nats_dropped_total", "counter", "Dropped by nats.c.", [&] { return nats_dropped; });
+  nats_dropped = 13;  // read at render time, not when watched
+  auto text = metrics.render();
+  for (const char* sample : {
+           "gangway_events_dropped_total{app=\"tribe\",reason=\"backlog_full\"} 3\n",
+           "gangway_events_dropped_total{app=\"tribe\",reason=\"late\"} 5\n",
+           "gangway_deliveries_dropped_total{app=\"tribe\"} 7\n",
+           "gangway_slow_consumers_total{app=\"tribe\"} 2\n",
+           "# TYPE gangway_nats_dropped_total counter\ngangway_nats_dropped_total 13\n",
+       })
+    EXPECT_NE(text.find(sample), std::string::npos) << sample;
 }
 
 TEST(Metrics, TheCheckCatchesBadNames) {
