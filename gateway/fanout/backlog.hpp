@@ -10,8 +10,9 @@
 //    and not yet delivered) past max_backlog_bytes is not posted to that
 //    loop, and counted (`backlog_full`): the newest events are shed, and what
 //    is delivered keeps its order;
-//  - time: a loop delivers an event only within max_delay of the gateway
-//    receiving it; an older one is dropped unparsed, and counted (`late`).
+//  - time: a loop delivers an event only within max_delay / 2 of the gateway
+//    receiving it (the sockets' queues have the other half); an older one is
+//    dropped unparsed, and counted (`late`).
 //    That bounds publish-to-delivery latency under overload, and how long a
 //    loop spends on its backlog before it reads, accepts and closes sockets
 //    again.

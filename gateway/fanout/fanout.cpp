@@ -252,7 +252,10 @@ std::uint64_t Fanout::reserve(std::uint64_t mask, std::size_t cost, AppMetrics& 
 
 void Fanout::deliver_on(std::size_t loop, Pending& pending, const MemberList* members) {
   if (members && !members->empty()) {  // else all left since
-    if (std::chrono::steady_clock::now() - pending.received > limits_.max_delay) {
+    // Half the delay for the loop, the rest for the sockets' queues: an event
+    // handed to sockets when nearly max_delay old would be dropped again by
+    // every socket with a write in flight, after the loop paid for it.
+    if (std::chrono::steady_clock::now() - pending.received > limits_.max_delay / 2) {
       // Dropped unparsed: catching up on stale events would only make the next ones late too.
       pending.metrics.events_dropped_late.fetch_add(1, std::memory_order_relaxed);
     } else if (const auto& e = pending.encoded()) {
