@@ -91,7 +91,7 @@ class Fanout {
   // the others are counted in `metrics` and get nothing.
   std::uint64_t reserve(std::uint64_t mask, std::size_t cost, AppMetrics& metrics);
   // On loop `loop`, with the event's reservation: delivers it to `members`
-  // unless it waited past limits_.max_delay (then counts it), and frees the
+  // unless it waited past limits_.max_delay / 2 (then counts it), and frees the
   // reservation.
   void deliver_on(std::size_t loop, Pending& pending, const MemberList* members);
   // A bus message parsed and encoded once, for every loop.
