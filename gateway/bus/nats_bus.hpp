@@ -93,6 +93,8 @@ class NatsBus final : public Bus {
   std::uint64_t slow_consumer_events() const;
   // Messages nats.c dropped for slow subscriptions, over the bus's lifetime.
   std::uint64_t dropped_messages() const;
+  // Times the connection was re-established after a loss (nats.c's statistics). Any thread.
+  std::uint64_t reconnects() const;
 
   // Creates the stream (file storage) or, if it exists, sets its subjects,
   // keeping the rest of its configuration. Blocking.

@@ -190,6 +190,38 @@ void Fanout::leave_own(std::size_t loop, const std::string& subject, Connection*
 
 std::size_t Fanout::backlog_bytes(std::size_t loop) const { return backlogs_[loop].bytes(); }
 
+void Fanout::visit(const std::string& subject, std::function<void(Connection&)> fn) {
+  std::string id;
+  std::shared_ptr<Shared> shared;
+  std::shared_ptr<Room> room;
+  std::uint64_t mask = 0;
+  {
+    std::lock_guard lock(mu_);
+    if (Shared* s = shared_for(subject, &id)) {
+      shared = shared_.at(s->prefix);
+      if (auto it = s->masks.find(id); it != s->masks.end()) mask = it->second;
+    } else if (auto it = rooms_.find(subject); it != rooms_.end()) {
+      room = it->second;
+      mask = room->loop_mask.load(std::memory_order_acquire);
+    }
+  }
+  auto each = std::make_shared<std::function<void(Connection&)>>(std::move(fn));
+  for (std::size_t i = 0; mask; ++i, mask >>= 1) {
+    if (!(mask & 1)) continue;
+    post_(i, [i, shared, room, id, each] {
+      const MemberList* members = nullptr;
+      if (room) {
+        members = &room->members[i];
+      } else if (auto it = shared->members[i].find(id); it != shared->members[i].end()) {
+        members = &it->second;
+      }
+      if (!members) return;
+      std::vector<Connection*> copy(members->begin(), members->end());
+      for (Connection* c : copy) (*each)(*c);
+    });
+  }
+}
+
 std::size_t Fanout::subscribed_subjects() const {
   std::lock_guard lock(mu_);
   return rooms_.size() + shared_.size();
@@ -313,7 +345,7 @@ std::optional<Fanout::Encoded> Fanout::encode(const RoomKey& key, const Adapter&
   }
   auto bytes = adapter.encode(*event, key);
   if (!bytes) return std::nullopt;
-  return Encoded{make_event_frame(std::move(*bytes), received),
+  return Encoded{make_frame(std::move(*bytes), received),
                  std::make_shared<const Exclude>(std::move(event->exclude))};
 }
 

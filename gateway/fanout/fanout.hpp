@@ -62,6 +62,12 @@ class Fanout {
   // On loop `loop`. Idempotent.
   void leave(std::size_t loop, const std::string& subject, Connection* c);
 
+  // Any thread. Runs `fn` on each loop where the room of `subject` has
+  // members, once for each of them there (on a copy of the list: `fn` may
+  // close them). Nothing if no local socket is in the room. For what reaches
+  // sockets other than as a frame: a disconnect (session/disconnects.hpp).
+  void visit(const std::string& subject, std::function<void(Connection&)> fn);
+
   // Bus subscriptions this fan-out holds: one per own room, one per shared prefix
   // (for tests and /metrics).
   std::size_t subscribed_subjects() const;
@@ -99,6 +105,7 @@ class Fanout {
     Frame frame;
     std::shared_ptr<const Exclude> exclude;
   };
+  // `received`: when the message came from the bus, carried by the frame (FrameBytes::arrived).
   static std::optional<Encoded> encode(const RoomKey& key, const Adapter& adapter, AppMetrics& metrics,
                                        const bus::Message& msg, std::chrono::steady_clock::time_point received);
   static void deliver(const MemberList& members, const Encoded& encoded, AppMetrics& metrics);

@@ -17,7 +17,7 @@ const FrameBytes* SendQueue::first_waiting_event() const {
 
 SendQueue::Offer SendQueue::offer(const Frame& frame, std::size_t max_bytes, std::chrono::nanoseconds max_delay) {
   if (frame->is_event()) {
-    if (const FrameBytes* oldest = first_waiting_event(); oldest && frame->received() - oldest->received() > max_delay)
+    if (const FrameBytes* oldest = first_waiting_event(); oldest && frame->arrived() - oldest->arrived() > max_delay)
       return Offer::shed;
   }
   if (bytes_ + frame->size() > max_bytes) return Offer::overflow;
@@ -30,10 +30,10 @@ std::size_t SendQueue::drop_events_before(FrameBytes::Time oldest) {
   // Events are in the order the bus delivered them, so when the first is in
   // time they all are: one look in the common case.
   const FrameBytes* first = first_waiting_event();
-  if (!first || first->received() >= oldest) return 0;
+  if (!first || first->arrived() >= oldest) return 0;
   std::size_t kept = head_ + in_flight_, dropped = 0;
   for (std::size_t i = kept; i < frames_.size(); ++i) {
-    if (frames_[i]->is_event() && frames_[i]->received() < oldest) {
+    if (frames_[i]->is_event() && frames_[i]->arrived() < oldest) {
       bytes_ -= frames_[i]->size();
       ++dropped;
     } else {

@@ -2,7 +2,7 @@
 // A socket's frames on their way out: the one write in flight and the frames
 // waiting behind it, bounded in bytes and, for events, in time.
 //
-// Events carry the time the gateway received them (FrameBytes::received).
+// Events carry the time the gateway received them (FrameBytes::arrived).
 // A socket that cannot take what its loop delivers falls behind; rather than
 // let its queue grow (memory) and its events age (latency), the queue sheds
 // (docs/architecture.md, "Overload"):
@@ -38,6 +38,8 @@ class SendQueue {
   std::size_t drop_events_before(FrameBytes::Time oldest);
   // The frames waiting behind the write in flight, oldest first.
   std::span<const Frame> waiting() const { return std::span<const Frame>(frames_).subspan(head_ + in_flight_); }
+  // The frames of the write in flight.
+  std::span<const Frame> writing() const { return std::span<const Frame>(frames_).subspan(head_, in_flight_); }
   // The first `n` waiting frames are being written.
   void start_write(std::size_t n) { in_flight_ = n; }
   // The write in flight is done (or failed): its frames are released. Their

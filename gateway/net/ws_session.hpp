@@ -35,15 +35,23 @@ class WsSession final : public std::enable_shared_from_this<WsSession>, public P
   WsSession(BatchingStream::Socket&& socket, std::size_t loop, AppRuntime& app, Services& services);
   ~WsSession() override;
 
-  // On the session's loop: reads and answers the upgrade request.
+  // On the session's loop: reads the first request's header; an upgrade (or
+  // a request the pass-through does not take) is answered here, any other
+  // goes to an HttpConnection with the socket (http_connection.hpp).
   void start();
+  // On the session's loop: answers `request`, read by an HttpConnection on
+  // this socket (`read_ahead`: what followed it, copied), as start() would.
+  void resume(boost::beast::http::request<boost::beast::http::empty_body>&& request,
+              boost::asio::const_buffer read_ahead);
 
   // Peer (on the session's loop, but post()).
   SendResult send(const Frame& frame) override;
   void close(int code, std::string_view reason) override;
+  void finish(int code, std::string_view reason) override;
   const SessionInfo& info() const override { return session_.info(); }
   void greet(const std::function<void()>& greet) override;
   bool closing() const override { return closing_; }
+  Session& engine() override { return session_; }
   void post(std::function<void()> fn) override;
   std::shared_ptr<Peer> shared() override { return shared_from_this(); }
 
@@ -61,7 +69,8 @@ class WsSession final : public std::enable_shared_from_this<WsSession>, public P
   // (default: the app's handshake_timeout_s).
   void arm_deadline(std::chrono::seconds limit = std::chrono::seconds(0));
   void on_request(boost::beast::error_code ec);
-  unsigned status_for(boost::beast::error_code ec) const;  // the answer to a request that did not parse; 0: none
+  void run_gate();   // the request (upgrade_->request) to the UpgradeGate
+  void hand_over();  // the socket, the request and what followed it to an HttpConnection
   void answer_and_linger(unsigned status);  // refuse(), then drain what the client still sends
   void linger(std::shared_ptr<std::array<char, 4096>> sink);
   void compress_if_agreed(boost::beast::string_view extensions);  // the Sec-WebSocket-Extensions answered
@@ -76,6 +85,8 @@ class WsSession final : public std::enable_shared_from_this<WsSession>, public P
   // socket if its write has been stuck too long.
   SendResult shed(const Frame& frame);
   void slow_consumer();  // counts it and closes the socket (1008), later
+  // close() and finish(): `drop_queued` drops the frames not yet started.
+  void start_close(int code, std::string_view reason, bool drop_queued);
   void do_close();
   void shutdown(std::string_view reason);
 
@@ -85,6 +96,7 @@ class WsSession final : public std::enable_shared_from_this<WsSession>, public P
   ReadBuffer buffer_;
   // Only while upgrading (~350 bytes an accepted socket no longer carries).
   struct Upgrade {
+    std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();  // gangway_upgrade_duration_seconds
     boost::beast::http::request_parser<boost::beast::http::empty_body> parser;
     boost::beast::http::request<boost::beast::http::empty_body> request;  // kept until the upgrade is accepted
   };

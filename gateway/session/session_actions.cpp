@@ -101,8 +101,24 @@ void Session::publish(Action&& a) {
 }
 
 void Session::fan_out(const Action& a) {
+  if (a.fanout && draining()) return fan_out_draining(a);
   if (a.fanout) services_.bus->publish(services_.subjects.outbound(info_.app, a.room), serialize_event(*a.fanout));
   if (open_) peer_.send_text(a.reply);
+}
+
+// A draining socket closes as soon as its last store has answered, before
+// the event that acknowledges it (winkr's message:new) would come back from
+// the bus: it gets the event directly, and the room's copy excludes it.
+void Session::fan_out_draining(const Action& a) {
+  Event event = *a.fanout;
+  const bool for_me = rooms_.contains(a.room, info_) && event.exclude.user != info_.user.id &&
+                      (event.exclude.conn.empty() || event.exclude.conn == info_.conn_id);
+  if (for_me && event.exclude.conn.empty()) event.exclude.conn = info_.conn_id;
+  services_.bus->publish(services_.subjects.outbound(info_.app, a.room), serialize_event(event));
+  if (!open_) return;
+  if (for_me)
+    if (auto frame = app_.adapter->encode(*a.fanout, a.room)) peer_.send_text(std::move(*frame));
+  peer_.send_text(a.reply);
 }
 
 void Session::publish_lifecycle(std::string_view what, std::string_view extra_members) {

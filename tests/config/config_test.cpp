@@ -12,7 +12,7 @@ Json minimal() {
   return Json::parse(R"({
     "gateway_id": "gw-1",
     "apps": [{"name": "tribe", "dialect": "tribe", "listen": "127.0.0.1:8000", "routes": ["/api/v1/ws"],
-              "jwt": {"keys": [{"alg": "HS256", "secret": "s3cret"}], "audience": "gangway"},
+              "jwt": {"keys": [{"alg": "HS256", "secret": "config-test-secret-0123456789abcdef"}], "audience": "gangway"},
               "backend": {"url": "http://127.0.0.1:8001"},
               "callouts": {"conversation_participant": {"path": "/p/{conversation_id}", "cache_ttl_ms": 5000}},
               "persist": {"message": {"via": "http", "callout": "conversation_participant"}},
@@ -207,11 +207,11 @@ TEST(Config, SecretsComeFromTheEnvironment) {
   Json j = minimal();
   j["apps"][0]["jwt"]["keys"][0] = {{"alg", "HS256"}, {"secret_env", "GANGWAY_TEST_SECRET_UNSET"}};
   EXPECT_FALSE(parse_config(j.dump()));
-  setenv("GANGWAY_TEST_SECRET_SET", "from-env", 1);
+  setenv("GANGWAY_TEST_SECRET_SET", "from-env-0123456789abcdef0123456789", 1);
   j["apps"][0]["jwt"]["keys"][0]["secret_env"] = "GANGWAY_TEST_SECRET_SET";
   auto c = parse_config(j.dump());
   ASSERT_TRUE(c) << c.error();
-  EXPECT_EQ(c->apps[0].jwt.keys[0].material, "from-env");
+  EXPECT_EQ(c->apps[0].jwt.keys[0].material, "from-env-0123456789abcdef0123456789");
 }
 
 }  // namespace

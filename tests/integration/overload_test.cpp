@@ -30,8 +30,9 @@ using namespace std::chrono_literals;
 
 const std::string kSubject = "gw.out.tribe.conversation.c-general";
 constexpr std::int64_t kMiB = 1024 * 1024;
-// gangway's drain deadline on SIGTERM (gateway/main.cpp).
-constexpr auto kDrainDeadline = 10s;
+// The drain deadline of the flood test's gateway (drain.grace_s): it exits by
+// one second before it.
+constexpr auto kDrainDeadline = 4s;
 
 // A chat-like event of about 200 bytes with its sequence number.
 std::string event(int n) {
@@ -158,7 +159,9 @@ TEST(Overload, ASocketThatNeverReadsIsClosedAndTheOthersGetEverything) {
 TEST(Overload, UnderAFloodItStillAnswersAndExitsOnSigtermInTime) {
   NatsServer nats;
   DemoBackend backend(nats.url());
-  GatewayProcess gw(tribe_config(nats.url(), backend.port()));  // the default delivery limits
+  json config = tribe_config(nats.url(), backend.port());  // the default delivery limits
+  config["drain"] = {{"grace_s", kDrainDeadline.count()}, {"refuse_after_s", 0}, {"flush_s", 2}};
+  GatewayProcess gw(config);
   const std::int64_t base_kib = status_kib(gw.process().pid(), "VmRSS:");
   // Readers that take what they are sent and drop it, until the gateway closes them.
   constexpr int kReaders = 8;

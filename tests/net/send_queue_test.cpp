@@ -15,7 +15,7 @@ using Offer = SendQueue::Offer;
 
 const FrameBytes::Time t0 = std::chrono::steady_clock::now();
 
-Frame event(const std::string& text, std::chrono::milliseconds at) { return make_event_frame(text, t0 + at); }
+Frame event(const std::string& text, std::chrono::milliseconds at) { return make_frame(text, t0 + at); }
 
 std::string texts(std::span<const Frame> frames) {
   std::string out;
