@@ -43,6 +43,11 @@ void Metrics::watch_callouts(const std::string& app, std::shared_ptr<const backe
   callout_clients_.emplace_back(app, std::move(counters));
 }
 
+void Metrics::watch_backlog(std::function<std::uint64_t()> read) {
+  std::lock_guard lock(mu_);
+  backlog_ = std::move(read);
+}
+
 void Metrics::watch_nats(const std::string& connection, std::function<NatsCounts()> read) {
   std::lock_guard lock(mu_);
   nats_.emplace_back(connection, std::move(read));
@@ -78,8 +83,20 @@ void Metrics::render_apps(Exposition& out) const {
          [](const AppMetrics& m) { return load(m.frames_out); });
   family("gangway_bytes_out", Type::counter, "Bytes of frames written to clients.",
          [](const AppMetrics& m) { return load(m.bytes_out); });
-  family("gangway_slow_consumers", Type::counter, "Sockets dropped because their write queue was full.",
+  family("gangway_slow_consumers", Type::counter,
+         "Sockets closed (1008) as slow consumers: their write queue was full, or a write was stuck while they "
+         "shed events.",
          [](const AppMetrics& m) { return load(m.slow_consumers); });
+  family("gangway_deliveries_dropped", Type::counter,
+         "Events not written to a socket that was more than delivery.max_delay_ms behind (one per socket).",
+         [](const AppMetrics& m) { return load(m.deliveries_dropped); });
+  out.family("gangway_events_dropped", Type::counter,
+             "gw.out events a loop dropped under overload, once per loop: its backlog was full (backlog_full) or "
+             "the event waited past half of delivery.max_delay_ms (late).");
+  for (const auto& [app, m] : apps_) {
+    out.sample(app_label(app) + "," + Exposition::label("reason", "backlog_full"), load(m->events_dropped_backlog));
+    out.sample(app_label(app) + "," + Exposition::label("reason", "late"), load(m->events_dropped_late));
+  }
   family("gangway_bus_messages", Type::counter, "Messages on gw.out subjects parsed for local sockets (once each).",
          [](const AppMetrics& m) { return load(m.bus_messages); });
   family("gangway_bus_bad_messages", Type::counter, "gw.out messages whose body did not parse.",
@@ -141,6 +158,11 @@ void Metrics::render_callout_clients(Exposition& out) const {
 void Metrics::render_nats(Exposition& out) const {
   out.family("gangway_nats_connected", Type::gauge, "1 while both NATS connections are up.");
   out.sample("", std::uint64_t{nats_connected() ? 1u : 0u});
+  if (backlog_) {
+    out.family("gangway_delivery_backlog_bytes", Type::gauge,
+               "Bytes of gw.out events handed to the I/O loops and not yet delivered (all loops).");
+    out.sample("", backlog_());
+  }
   std::vector<std::pair<std::string, NatsCounts>> counts;
   for (const auto& [connection, read] : nats_) counts.emplace_back(connection, read());
   auto family = [&](const char* name, const char* help, std::uint64_t NatsCounts::*field) {

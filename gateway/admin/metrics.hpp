@@ -32,9 +32,14 @@ struct AppMetrics {
   std::atomic<std::uint64_t> frames_in{0};
   std::atomic<std::uint64_t> frames_out{0};
   std::atomic<std::uint64_t> bytes_out{0};
-  std::atomic<std::uint64_t> slow_consumers{0};  // dropped for a full write queue
+  std::atomic<std::uint64_t> slow_consumers{0};  // closed (1008): write queue full, or writes stuck while shedding
+  std::atomic<std::uint64_t> deliveries_dropped{0};  // events not written to a socket that was too far behind
   std::atomic<std::uint64_t> bus_messages{0};    // gw.out messages parsed for local sockets (once each)
   std::atomic<std::uint64_t> bus_bad_messages{0};  // gw.out bodies that did not parse
+  // gw.out events a loop did not deliver under overload (fanout/backlog.hpp),
+  // once per loop that had members: its backlog was full, or the event waited too long.
+  std::atomic<std::uint64_t> events_dropped_backlog{0};
+  std::atomic<std::uint64_t> events_dropped_late{0};
   // From the upgrade request's first read to the WebSocket accepted
   // (authentication and open checks included); accepted upgrades only.
   Histogram upgrade_seconds{Histogram::request_bounds()};
@@ -73,6 +78,10 @@ class Metrics {
   // A NATS connection ("main", "no_echo"): `read` is called at each scrape,
   // on the admin thread, while the Metrics live.
   void watch_nats(const std::string& connection, std::function<NatsCounts()> read);
+  // The bytes of gw.out events the I/O loops hold and have not delivered yet
+  // (docs/architecture.md, "Overload"), read on the admin thread at each
+  // render; `read` must stay callable for the Metrics' life. Before serving starts.
+  void watch_backlog(std::function<std::uint64_t()> read);
   void set_nats_connected(bool up) { nats_connected_.store(up, std::memory_order_relaxed); }
   bool nats_connected() const { return nats_connected_.load(std::memory_order_relaxed); }
   // Any thread (the admin thread, in the gateway).
@@ -88,6 +97,7 @@ class Metrics {
   std::vector<std::pair<std::string, std::shared_ptr<const backend::CalloutCounters>>> callout_clients_;
   std::vector<std::pair<std::string, std::shared_ptr<const proxy::Counters>>> passthroughs_;
   std::vector<std::pair<std::string, std::function<NatsCounts()>>> nats_;
+  std::function<std::uint64_t()> backlog_;
   std::atomic<bool> nats_connected_{false};
   std::function<OutboxStats()> outbox_;
 

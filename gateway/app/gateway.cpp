@@ -156,10 +156,16 @@ Gateway::Gateway(Config config) : impl_(std::make_unique<Impl>(std::move(config)
     d.main_up = d.no_echo_up = true;  // in-process
     d.metrics.set_nats_connected(true);
   }
-  d.fanout = std::make_unique<Fanout>(*d.bus, d.loops.size(),
-                                      [loops = &d.loops](std::size_t i, std::function<void()> fn) {
-                                        loops->post(i, std::move(fn));
-                                      });
+  d.fanout = std::make_unique<Fanout>(
+      *d.bus, d.loops.size(),
+      [loops = &d.loops](std::size_t i, std::function<void()> fn) { loops->post(i, std::move(fn)); },
+      d.config.delivery);
+  // The loops' backlogs on /metrics (docs/architecture.md, "Overload").
+  d.metrics.watch_backlog([&d] {
+    std::uint64_t total = 0;
+    for (std::size_t i = 0; i < d.loops.size(); ++i) total += d.fanout->backlog_bytes(i);
+    return total;
+  });
   auto* kv = d.no_echo_bus && d.no_echo_bus->connected() ? d.no_echo_bus.get() : nullptr;
   d.presence = std::make_unique<Presence>(*d.services.no_echo_bus, kv, d.config.nats.subject_prefix + "-presence",
                                           d.config.gateway_id);
@@ -170,6 +176,7 @@ Gateway::Gateway(Config config) : impl_(std::make_unique<Impl>(std::move(config)
   d.services.subjects = Subjects(d.config.nats.subject_prefix);
   d.services.fanout = d.fanout.get();
   d.services.metrics = &d.metrics;
+  d.services.delivery = d.config.delivery;
   d.services.sessions.resize(d.loops.size());
   d.services.expiries.resize(d.loops.size());
   d.expiry = std::make_unique<ExpiryClock>(d.loops, d.services);

@@ -142,6 +142,20 @@ void parse_admin(const Json& a, Config& c) {
   c.admin_bearer_token = config_parse::parse_admin_bearer(a);
 }
 
+// config.delivery: each loop's bounds on the events it still has to deliver.
+void parse_delivery(const Json& d, Config& c) {
+  const std::string where = "config.delivery";
+  if (!d.is_object()) throw ConfigError(where + " must be an object");
+  auto& o = c.delivery;
+  // At least one large event (a frame may be 1 MiB); at most what a loop could hold without harm.
+  o.max_backlog_bytes = static_cast<std::size_t>(number_in(d, "max_backlog_bytes",
+                                                           static_cast<std::int64_t>(o.max_backlog_bytes),
+                                                           64 * 1024, std::int64_t{1} << 32, where));
+  o.max_delay = std::chrono::milliseconds(number_in(d, "max_delay_ms", o.max_delay.count(), 10, 60'000, where));
+  o.max_write_stall =
+      std::chrono::milliseconds(number_in(d, "max_write_stall_ms", o.max_write_stall.count(), 100, 600'000, where));
+}
+
 backend::CalloutSpec parse_callout(const Json& j, const std::string& where) {
   backend::CalloutSpec c;
   c.method = get_or<std::string>(j, "method", "GET", where);
@@ -308,6 +322,7 @@ Config parse_document(const Json& j) {
     throw ConfigError("config.max_json_depth must be between 1 and 1000");
   if (auto n = lookup(j, "nats"); n != j.end()) c.nats = config_parse::parse_nats(*n);
   if (auto a = lookup(j, "admin"); a != j.end()) parse_admin(*a, c);
+  if (auto d = lookup(j, "delivery"); d != j.end()) parse_delivery(*d, c);
   if (auto d = lookup(j, "drain"); d != j.end()) c.drain = config_parse::parse_drain(*d);
   auto apps = lookup(j, "apps");
   if (apps == j.end() || !apps->is_array() || apps->empty()) throw ConfigError("config.apps must list apps");

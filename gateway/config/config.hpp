@@ -14,6 +14,7 @@
 #include "gateway/auth/jwt_verifier.hpp"
 #include "gateway/backend/callout_client.hpp"
 #include "gateway/bus/nats_security.hpp"
+#include "gateway/core/delivery_limits.hpp"
 #include "gateway/core/result.hpp"
 #include "gateway/proxy/options.hpp"
 
@@ -126,6 +127,7 @@ struct Config {
   std::string admin_host = "127.0.0.1";
   std::uint16_t admin_port = 0;  // 0: no admin listener
   AdminOptions admin;
+  DeliveryLimits delivery;  // each loop's backlog of gw.out events under overload
   // The admin API's bearer secret (admin.bearer_token_env / _file); empty:
   // its routes answer 401 to everyone. Never logged.
   std::string admin_bearer_token;

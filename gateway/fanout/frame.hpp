@@ -18,6 +18,7 @@ namespace gangway {
 class FrameBytes {
  public:
   using Clock = std::chrono::steady_clock;
+  using Time = Clock::time_point;
   // `arrived`: when the gw.out message this frame renders came from NATS
   // (the fan-out's frames); zero for the others (replies, greetings).
   explicit FrameBytes(std::string text, Clock::time_point arrived = {}) : text_(std::move(text)), arrived_(arrived) {}
@@ -35,6 +36,9 @@ class FrameBytes {
   const std::string* deflated(int level) const;
 
   Clock::time_point arrived() const { return arrived_; }
+  // An event from the bus: it has an arrival time, the clock its delivery
+  // deadline runs on (docs/architecture.md, "Overload"); other frames never expire.
+  bool is_event() const { return arrived_ != Clock::time_point{}; }
   // For gangway_publish_to_write_seconds: true once per loop (< 64), for the
   // first of its sockets to finish writing this frame, and only for frames
   // with an arrival time: one observation per event per loop, never per

@@ -3,6 +3,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
+#include <cstdint>
 #include <span>
 
 #include "gateway/core/log.hpp"
@@ -17,10 +18,6 @@ namespace http = beast::http;
 namespace websocket = beast::websocket;
 
 namespace {
-// A drained write queue keeps this many slots, so a socket that gets an event
-// now and then does not allocate for each.
-constexpr std::size_t kKeptQueueSlots = 8;
-
 // A client can cause these at will, a struggling network many at once.
 LogLimiter bad_requests;
 LogLimiter slow_consumers;
@@ -224,9 +221,7 @@ void WsSession::compress_if_agreed(beast::string_view extensions) {
 void WsSession::greet(const std::function<void()>& greet) {
   // Events that arrived while the rooms were joining wait behind the greeting
   // and the open actions' immediate answers (circles' thread_info).
-  std::vector<Frame> early;
-  early.swap(queue_);
-  queued_bytes_ = 0;
+  std::vector<Frame> early = queue_.take_all();
   welcomed_ = true;
   greet();
   for (auto& f : early) send(f);
@@ -263,58 +258,74 @@ void WsSession::on_read(beast::error_code ec, std::size_t) {
 
 SendResult WsSession::send(const Frame& frame) {
   if (closing_ || !open_) return SendResult::closed;
-  if (queued_bytes_ + frame->size() > session_.app().limits.max_queued_bytes) {
-    session_.app().metrics->slow_consumers.fetch_add(1, std::memory_order_relaxed);
-    session_.services().metrics->error(session_.app().config.name, "slow_consumer");
-    log_limited(slow_consumers, LogLevel::warn, "slow consumer closed", session_.log_context(),
-                {{"queued_bytes", queued_bytes_}, {"max_queued_bytes", session_.app().limits.max_queued_bytes},
-                 {"close_code", 1008}});
-    // Deferred: the fan-out may be iterating the room this session is in.
-    boost::asio::post(ws_.get_executor(), [self = shared_from_this()] { self->close(1008, "slow consumer"); });
-    closing_ = true;
-    return SendResult::overflow;
+  const auto& delivery = session_.services().delivery;
+  switch (queue_.offer(frame, session_.app().limits.max_queued_bytes, delivery.max_delay)) {
+    case SendQueue::Offer::shed:
+      return shed(frame);
+    case SendQueue::Offer::overflow:
+      slow_consumer();
+      return SendResult::overflow;
+    case SendQueue::Offer::queued:
+      break;
   }
-  queued_bytes_ += frame->size();
-  queue_.push_back(frame);
-  if (queued() == 1 && welcomed_) write_front();
+  if (queue_.waiting_count() == 1 && queue_.in_flight() == 0 && welcomed_) write_front();
   return SendResult::queued;
 }
 
+SendResult WsSession::shed(const Frame& frame) {
+  // A client that reads nothing at all would hold its socket until the write
+  // in flight gives up: as with nats-server's write deadline, it is closed.
+  // Measured on the event's clock, not read per frame: within max_delay of exact.
+  if (queue_.in_flight() > 0 && frame->arrived() - write_started_ > session_.services().delivery.max_write_stall)
+    slow_consumer();
+  return SendResult::shed;  // counted by the fan-out, once per event and loop
+}
+
+void WsSession::slow_consumer() {
+  session_.app().metrics->slow_consumers.fetch_add(1, std::memory_order_relaxed);
+  session_.services().metrics->error(session_.app().config.name, "slow_consumer");
+  log_limited(slow_consumers, LogLevel::warn, "slow consumer closed", session_.log_context(),
+              {{"queued_bytes", queue_.bytes()}, {"max_queued_bytes", session_.app().limits.max_queued_bytes},
+               {"close_code", 1008}});
+  // Deferred: the fan-out may be iterating the room this session is in.
+  boost::asio::post(ws_.get_executor(), [self = shared_from_this()] { self->close(1008, "slow consumer"); });
+  closing_ = true;
+}
+
 void WsSession::write_front() {
+  // What waited too long is not written (send_queue.hpp).
+  auto now = std::chrono::steady_clock::now();
+  if (std::size_t late = queue_.drop_events_before(now - session_.services().delivery.max_delay))
+    session_.app().metrics->deliveries_dropped.fetch_add(late, std::memory_order_relaxed);
+  if (queue_.waiting_count() == 0) {
+    if (pending_close_) do_close();
+    return;
+  }
+  write_started_ = now;
   // Everything queued so far goes in one gathered write (up to a batch).
-  in_flight_ = ws_.next_layer().write_frames(std::span<const Frame>(queue_).subspan(queue_head_), queued(),
-                                             [self = shared_from_this()](beast::error_code ec) { self->on_write(ec, 0); });
+  auto waiting = queue_.waiting();
+  queue_.start_write(ws_.next_layer().write_frames(waiting, waiting.size(), [self = shared_from_this()](
+                                                                                beast::error_code ec) {
+    self->on_write(ec, 0);
+  }));
 }
 
 void WsSession::on_write(beast::error_code ec, std::size_t) {
-  std::size_t bytes = 0;
   auto& metrics = *session_.app().metrics;
-  std::chrono::steady_clock::time_point now;  // read only if a frame is the first written on this loop
-  for (std::size_t i = 0; i < in_flight_; ++i) {
-    Frame& frame = queue_[queue_head_ + i];
-    bytes += frame->size();
-    if (!ec && frame->first_written_on(session_.loop())) {
+  if (!ec) {
+    std::chrono::steady_clock::time_point now;  // read only if a frame is the first written on this loop
+    for (const Frame& frame : queue_.writing()) {
+      if (!frame->first_written_on(session_.loop())) continue;
       if (now == std::chrono::steady_clock::time_point{}) now = std::chrono::steady_clock::now();
       metrics.publish_to_write_seconds.observe(now - frame->arrived());
     }
-    frame.reset();  // the last socket to write a frame frees it
   }
-  queued_bytes_ -= bytes;
-  metrics.frames_out.fetch_add(in_flight_, std::memory_order_relaxed);
+  std::size_t frames = queue_.in_flight();
+  std::size_t bytes = queue_.finish_write();  // the last socket to write a frame frees it
+  metrics.frames_out.fetch_add(frames, std::memory_order_relaxed);
   metrics.bytes_out.fetch_add(bytes, std::memory_order_relaxed);
-  queue_head_ += in_flight_;
-  in_flight_ = 0;
-  if (ec || queue_head_ == queue_.size()) {
-    queue_.clear();
-    queue_head_ = 0;
-    queued_bytes_ = 0;
-  } else if (queue_head_ >= queue_.size() / 2) {
-    queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(queue_head_));
-    queue_head_ = 0;
-  }
-  if (ec) return;
-  if (queued() > 0) return write_front();
-  if (queue_.capacity() > kKeptQueueSlots) std::vector<Frame>().swap(queue_);  // a burst's slots go back
+  if (ec) return queue_.clear();
+  if (queue_.waiting_count() > 0) return write_front();
   if (pending_close_) do_close();
 }
 
@@ -331,19 +342,16 @@ void WsSession::start_close(int code, std::string_view reason, bool drop_queued)
   welcomed_ = true;
   // Frames not yet started are dropped (but by finish()): the socket is going
   // away. A batch in flight finishes first, bounded by the deadline.
-  if (drop_queued) queue_.resize(queue_head_ + in_flight_);
-  queued_bytes_ = 0;
-  for (std::size_t i = queue_head_; i < queue_.size(); ++i) queued_bytes_ += queue_[i]->size();
+  if (drop_queued) queue_.drop_waiting();
   arm_deadline();
   if (session_.is_open()) {
     if (auto frame = session_.app().adapter->encode_close(code, reason)) {
-      queued_bytes_ += frame->size();
-      queue_.push_back(make_frame(std::move(*frame)));
-      if (queued() == 1) write_front();
+      queue_.offer(make_frame(std::move(*frame)), SIZE_MAX, {});  // never refused: not an event, no bound
+      if (queue_.in_flight() == 0) write_front();
       return;
     }
   }
-  if (queued() == 0) do_close();
+  if (queue_.in_flight() == 0) do_close();
 }
 
 void WsSession::do_close() {

@@ -5,8 +5,9 @@
 // Reads the upgrade request (answering 400, 414 or 431 to one it cannot
 // take) and hands it to the session's UpgradeGate, which refuses it, or has
 // it accepted; then reads frames for the session and writes what it sends
-// through a bounded queue with one write in flight: a client that cannot keep
-// up is closed (1008), never allowed to slow its rooms down. Lives on one
+// through a bounded queue with one write in flight (send_queue.hpp): events a
+// client cannot keep up with are shed, a client whose writes stall or whose
+// queue passes its bytes is closed (1008); none slows its rooms down. Lives on one
 // loop for its whole life (every handler runs there); only pending
 // asynchronous operations and callbacks that hold it (Loopback) keep it alive.
 #include <boost/asio/steady_timer.hpp>
@@ -23,6 +24,7 @@
 
 #include "gateway/net/batching_stream.hpp"
 #include "gateway/net/read_buffer.hpp"
+#include "gateway/net/send_queue.hpp"
 #include "gateway/session/peer.hpp"
 #include "gateway/session/session.hpp"
 
@@ -79,6 +81,10 @@ class WsSession final : public std::enable_shared_from_this<WsSession>, public P
   void on_read(boost::beast::error_code ec, std::size_t bytes);
   void write_front();
   void on_write(boost::beast::error_code ec, std::size_t bytes);
+  // An event this socket is too far behind to take: dropped; closes the
+  // socket if its write has been stuck too long.
+  SendResult shed(const Frame& frame);
+  void slow_consumer();  // counts it and closes the socket (1008), later
   // close() and finish(): `drop_queued` drops the frames not yet started.
   void start_close(int code, std::string_view reason, bool drop_queued);
   void do_close();
@@ -98,14 +104,10 @@ class WsSession final : public std::enable_shared_from_this<WsSession>, public P
   std::unique_ptr<boost::asio::steady_timer> deadline_;  // during the upgrade and the close only
   Session session_;
 
-  // A vector, not a deque: an empty std::deque still holds 576 bytes, for
-  // every idle socket. Frames before queue_head_ are written; they are erased
-  // once they are half of the vector, so a long backlog costs O(1) per frame.
-  std::vector<Frame> queue_;
-  std::size_t queue_head_ = 0;
-  std::size_t queued() const { return queue_.size() - queue_head_; }
-  std::size_t queued_bytes_ = 0;
-  std::size_t in_flight_ = 0;  // frames from queue_head_ on being written
+  SendQueue queue_;  // bounded in bytes (1008 beyond) and, for events, in time (shed)
+  // When the write in flight began: a socket that sheds while one write has
+  // been stuck for DeliveryLimits::max_write_stall is closed (1008).
+  std::chrono::steady_clock::time_point write_started_;
   bool welcomed_ = false;  // the greeting is queued; until then fan-out frames wait
   bool open_ = false;      // the WebSocket is accepted
   bool closing_ = false;   // a close was started; no more writes are queued

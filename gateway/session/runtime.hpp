@@ -17,6 +17,7 @@
 #include "gateway/bus/bus.hpp"
 #include "gateway/bus/outbox.hpp"
 #include "gateway/config/config.hpp"
+#include "gateway/core/delivery_limits.hpp"
 #include "gateway/core/route.hpp"
 #include "gateway/core/subject.hpp"
 #include "gateway/fanout/connection.hpp"
@@ -73,6 +74,8 @@ struct Services {
   Metrics* metrics = nullptr;
   Presence* presence = nullptr;
   RateLimiter* rates = nullptr;
+  // Each loop's and socket's bounds on the events they still have to deliver.
+  DeliveryLimits delivery;
   // Open sockets per loop, for draining; sessions[i] is touched only on loop i.
   std::vector<std::unordered_set<Session*>> sessions;
   // Per loop: the open sockets whose credential expires, nearest first;

@@ -85,7 +85,30 @@ Metrics& busy(Metrics& metrics) {
   metrics.callout("tribe", "participant", "allowed", std::chrono::milliseconds(12));
   metrics.watch_callouts("tribe", std::make_shared<backend::CalloutCounters>());
   metrics.watch_nats("main", [] { return NatsCounts{1, 2, 3}; });
+  metrics.watch_backlog([] { return 1; });
   return metrics;
+}
+
+// What the gateway sheds under overload, and why (docs/architecture.md, "Overload").
+TEST(Metrics, SheddingIsCountedPerAppAndReason) {
+  Metrics metrics;
+  auto& app = metrics.app("tribe");
+  app.events_dropped_backlog = 3;
+  app.events_dropped_late = 5;
+  app.deliveries_dropped = 7;
+  app.slow_consumers = 2;
+  std::uint64_t backlog = 11;
+  metrics.watch_backlog([&] { return backlog; });
+  backlog = 13;  // read at render time, not when watched
+  auto text = metrics.render();
+  for (const char* sample : {
+           "gangway_events_dropped_total{app=\"tribe\",reason=\"backlog_full\"} 3\n",
+           "gangway_events_dropped_total{app=\"tribe\",reason=\"late\"} 5\n",
+           "gangway_deliveries_dropped_total{app=\"tribe\"} 7\n",
+           "gangway_slow_consumers_total{app=\"tribe\"} 2\n",
+           "# TYPE gangway_delivery_backlog_bytes gauge\ngangway_delivery_backlog_bytes 13\n",
+       })
+    EXPECT_NE(text.find(sample), std::string::npos) << sample;
 }
 
 TEST(Metrics, NamesAreValidForPrometheusAndOpenMetrics) {

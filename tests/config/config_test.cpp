@@ -94,6 +94,11 @@ TEST(Config, NamesTheOffendingKey) {
       {"/admin", Json::parse(R"({"listen": "127.0.0.1:9100", "max_connections": 0})"), "admin.max_connections"},
       {"/admin", Json::parse(R"({"listen": "127.0.0.1:9100", "request_timeout_ms": 0})"), "admin.request_timeout_ms"},
       {"/admin", Json::parse(R"({"listen": "127.0.0.1:9100", "idle_timeout_ms": -5})"), "admin.idle_timeout_ms"},
+      {"/delivery", "fast", "config.delivery must be an object"},
+      {"/delivery", Json::parse(R"({"max_backlog_bytes": 1000})"), "config.delivery.max_backlog_bytes must be"},
+      {"/delivery", Json::parse(R"({"max_delay_ms": 0})"), "config.delivery.max_delay_ms must be 10 to"},
+      {"/delivery", Json::parse(R"({"max_delay_ms": "1s"})"), "config.delivery.max_delay_ms has the wrong type"},
+      {"/delivery", Json::parse(R"({"max_write_stall_ms": 99})"), "config.delivery.max_write_stall_ms must be"},
   };
   for (const auto& c : cases) {
     Json j = minimal();
@@ -131,6 +136,21 @@ TEST(Config, CalloutQueueBreakerAndAdminLimitsHaveDefaultsAndAreConfigurable) {
   EXPECT_EQ(c->admin.max_connections, 8u);
   EXPECT_EQ(c->admin.request_timeout.count(), 700);
   EXPECT_EQ(c->admin.idle_timeout.count(), 900);
+}
+
+TEST(Config, DeliveryBoundsHaveDefaultsAndAreConfigurable) {
+  auto c = parse_config(minimal().dump());
+  ASSERT_TRUE(c) << c.error();
+  EXPECT_EQ(c->delivery.max_backlog_bytes, 8u * 1024 * 1024);
+  EXPECT_EQ(c->delivery.max_delay.count(), 500);
+  EXPECT_EQ(c->delivery.max_write_stall.count(), 10000);
+  Json j = minimal();
+  j["delivery"] = {{"max_backlog_bytes", 1 << 20}, {"max_delay_ms", 250}, {"max_write_stall_ms", 3000}};
+  c = parse_config(j.dump());
+  ASSERT_TRUE(c) << c.error();
+  EXPECT_EQ(c->delivery.max_backlog_bytes, 1u << 20);
+  EXPECT_EQ(c->delivery.max_delay.count(), 250);
+  EXPECT_EQ(c->delivery.max_write_stall.count(), 3000);
 }
 
 // A container opens its apps with GANGWAY_LISTEN_HOST; the admin port stays
