@@ -13,9 +13,10 @@ std::vector<std::string> CirclesAdapter::required_callouts() const {
   return {std::string(kDmAccessCallout), std::string(kPlaceCheckinCallout)};
 }
 
+// thread_id and place_id are the route's: a route without them is no DM or
+// place socket, so they must come from the routes, not from here.
 std::vector<std::string> CirclesAdapter::callout_params(std::string_view callout) const {
-  if (callout == kDmAccessCallout) return {"thread_id"};
-  if (callout == kPlaceCheckinCallout) return {"place_id", "window_hours"};
+  if (callout == kPlaceCheckinCallout) return {"window_hours"};
   return {};
 }
 

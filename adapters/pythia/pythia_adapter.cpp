@@ -182,7 +182,7 @@ std::vector<std::string> PythiaAdapter::required_callouts() const {
 }
 
 std::vector<std::string> PythiaAdapter::callout_params(std::string_view callout) const {
-  if (callout == kAccessCallout) return {"channel_id"};
+  if (callout == kAccessCallout) return {"channel_id"};  // the frame's channel
   return {};
 }
 

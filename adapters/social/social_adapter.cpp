@@ -146,7 +146,7 @@ std::vector<std::string> SocialAdapter::required_callouts() const {
 }
 
 std::vector<std::string> SocialAdapter::callout_params(std::string_view callout) const {
-  if (callout == kGroupMemberCallout) return {"group_id"};
+  if (callout == kGroupMemberCallout) return {"group_id"};  // the frame's group
   return {};
 }
 

@@ -133,7 +133,7 @@ std::vector<std::string> TribeAdapter::required_callouts() const {
 }
 
 std::vector<std::string> TribeAdapter::callout_params(std::string_view callout) const {
-  if (callout == kParticipantCallout) return {"conversation_id"};
+  if (callout == kParticipantCallout) return {"conversation_id"};  // the frame's conversation
   return {};
 }
 

@@ -49,6 +49,9 @@ class WinkrAdapter final : public Adapter {
   std::vector<Action> on_close(const SessionInfo& s, const std::vector<RoomKey>& rooms) const override;
   // connection:closed {reason, code, timestamp}.
   std::optional<std::string> encode_close(int code, std::string_view reason) const override;
+  // 1008, whose connection:closed reason names the ending: "token_expired" or
+  // "disconnected" (a disconnect's own reason is not shown).
+  CloseFrame close_for(Ending why, std::string_view detail) const override;
 
   DialectLimits limits() const override;
   bool tracks_presence(const RoomKey& room) const override;

@@ -33,16 +33,10 @@ std::string join(const std::set<std::string>& names) {
 }
 
 // Why `p` cannot be filled in a callout with these roles; "" if it can.
-std::string unfilled(const backend::Placeholder& p, const Roles& roles, const std::set<std::string>& route,
-                     const std::set<std::string>& dialect_params, bool string_body_data) {
+std::string unfilled(const backend::Placeholder& p, const Roles& roles, const std::set<std::string>& route) {
   switch (p.source) {
-    case Source::param: {
-      if (route.count(p.key) || (p.key == "data" && string_body_data)) return "";
-      if (p.key == "user_id" && !roles.session) return "";
-      if (roles.dialect && dialect_params.count(p.key)) return "";
-      return "no route parameter (" + join(route) + ")" + (roles.dialect ? ", dialect parameter (" + join(dialect_params) + ")" : "") +
-             (roles.session ? "" : " or user_id") + " has that name";
-    }
+    case Source::param:
+      return "";  // config_check.cpp's param_problems names a {name} nothing fills
     case Source::route:
       return route.count(p.key) ? "" : "no route of the app has {" + p.key + "} (" + join(route) + ")";
     case Source::user:
@@ -58,7 +52,7 @@ std::string unfilled(const backend::Placeholder& p, const Roles& roles, const st
 
 }  // namespace
 
-std::string template_problems(const AppConfig& app, const Adapter& adapter) {
+std::string template_problems(const AppConfig& app) {
   std::set<std::string> route;
   for (const auto& r : app.routes) {
     try {
@@ -71,12 +65,9 @@ std::string template_problems(const AppConfig& app, const Adapter& adapter) {
   for (const auto& [name, spec] : app.callouts) {
     Roles roles = roles_of(app, name);
     if (app.sender.callout == name) roles.dialect = true;  // a profile callout runs like the dialect's
-    auto declared = adapter.callout_params(name);
-    std::set<std::string> dialect_params(declared.begin(), declared.end());
-    bool string_body_data = spec.body.find("{data}") != std::string::npos;
     std::set<std::string> seen;
     for (const auto& p : backend::placeholders(spec)) {
-      auto why = unfilled(p, roles, route, dialect_params, string_body_data);
+      auto why = unfilled(p, roles, route);
       if (why.empty() || !seen.insert(p.text).second) continue;
       problems += "app " + app.name + ": callout " + name + ": " + p.text + " cannot be filled: " + why + "\n";
     }

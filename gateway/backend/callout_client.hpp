@@ -56,12 +56,12 @@ struct CalloutResult {
     invalid,        // a forwarded credential has control characters: never sent
     missing_value,  // a template's value is absent (CalloutResult::problem names it): never sent
     bad_value,      // a template's value is unusable where it goes (not an id in a path): never sent
-    unreachable,   // connection refused or reset, no usable answer
-    timeout,       // the call's deadline passed (in the queue: never sent; or in flight)
-    queue_full,    // refused at once: too many calls waiting
-    breaker_open,  // refused at once: the backend keeps failing
-    cancelled,     // its CancelToken was cancelled before it was sent
-    shutdown,      // the client is being destroyed
+    unreachable,    // connection refused or reset, no usable answer
+    timeout,        // the call's deadline passed (in the queue: never sent; or in flight)
+    queue_full,     // refused at once: too many calls waiting
+    breaker_open,   // refused at once: the backend keeps failing
+    cancelled,      // its CancelToken was cancelled before it was sent
+    shutdown,       // the client is being destroyed
   };
   Outcome outcome = Outcome::unavailable;
   int status = 0;  // HTTP status, 0 if none
@@ -70,6 +70,8 @@ struct CalloutResult {
   std::string problem;  // missing_value, bad_value: the placeholder, as written
   bool allowed() const { return outcome == Outcome::allowed; }
 };
+// "allowed", "denied", "unavailable" (the outcome label of gangway_callouts_total).
+std::string_view to_string(CalloutResult::Outcome outcome);
 
 struct CalloutOptions {
   unsigned threads = 4;      // workers, each with its own keep-alive connection

@@ -27,14 +27,14 @@ backend::CalloutSpec parse_callout(const Json& j, const std::string& where) {
   backend::CalloutSpec c;
   c.method = get_or<std::string>(j, "method", "GET", where);
   c.path = get_or<std::string>(j, "path", "", where);
-  if (auto q = j.find("query"); q != j.end() && !q->is_null()) {
+  if (auto q = lookup(j, "query"); q != j.end() && !q->is_null()) {
     if (!q->is_object()) throw ConfigError(where + ".query must map parameter names to value templates");
     for (auto it = q->begin(); it != q->end(); ++it) {
       if (!it->is_string()) throw ConfigError(where + ".query." + it.key() + " must be a string");
       c.query.emplace_back(it.key(), it->get<std::string>());
     }
   }
-  if (auto b = j.find("body"); b != j.end() && b->is_null()) {
+  if (auto b = lookup(j, "body"); b != j.end() && b->is_null()) {
     c.no_body = true;
   } else if (b != j.end()) {
     if (b->is_string()) c.body = b->get<std::string>();
@@ -50,7 +50,7 @@ backend::CalloutSpec parse_callout(const Json& j, const std::string& where) {
   c.timeout = std::chrono::milliseconds(number_in(j, "timeout_ms", 2000, 1, 600'000, where));
   c.cache_ttl = std::chrono::milliseconds(number_in(j, "cache_ttl_ms", 0, 0, 86'400'000, where));
   c.allow_pointer = get_or<std::string>(j, "allow_pointer", "", where);
-  if (auto eq = j.find("allow_equals"); eq != j.end()) c.allow_equals = *eq;
+  if (auto eq = lookup(j, "allow_equals"); eq != j.end()) c.allow_equals = *eq;
   c.response_pointer = get_or<std::string>(j, "response_pointer", "", where);
   c.list_pointer = get_or<std::string>(j, "list_pointer", "", where);
   c.id_pointer = get_or<std::string>(j, "id_pointer", "", where);

@@ -2,7 +2,12 @@
 
 #include <algorithm>
 
+#include "gateway/proxy/upstream.hpp"
+
 namespace gangway {
+
+AppRuntime::AppRuntime() = default;
+AppRuntime::~AppRuntime() = default;
 
 Limits effective_limits(const Limits& configured, const DialectLimits& dialect) {
   auto pick = [](auto config_value, auto dialect_value, auto fallback) {

@@ -16,13 +16,16 @@
 // (net::WsSession), which outlives every callback that reaches it.
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
 
+#include "gateway/core/log.hpp"
 #include "gateway/core/model.hpp"
 #include "gateway/session/peer.hpp"
+#include "gateway/session/deadline_heap.hpp"
 #include "gateway/session/room_set.hpp"
 #include "gateway/session/runtime.hpp"
 
@@ -48,6 +51,9 @@ class Session {
   Credentials& credentials() { return credentials_; }
   AppRuntime& app() const { return app_; }
   Services& services() const { return services_; }
+  std::size_t loop() const { return loop_; }
+  // Who this socket is, for a log line: app, connection id, user (once known).
+  LogContext log_context() const { return {info_.app, info_.conn_id, info_.user.id}; }
   // Between open() and closed().
   bool is_open() const { return open_; }
 
@@ -67,23 +73,32 @@ class Session {
   // announces the disconnect (once).
   void closed(std::string_view reason);
 
-  // What a store's request template reads besides the session's own values
-  // (route, user, claims); read while call() runs only.
-  struct StoreValues {
-    const Json* frame = nullptr;     // the client's frame, if the app's templates read it
-    const Json* data = nullptr;      // the action's data
-    const Json* envelope = nullptr;  // the gw.in envelope
-  };
+  // The gateway ends this socket (an expired token, a disconnect): the
+  // dialect's close (Adapter::close_for), at once; queued frames are dropped.
+  // Nothing if it is not open or already closing.
+  void end(Ending why, std::string_view detail = {});
+  // Draining: closes with 1001 once the frames already queued are written —
+  // at once, or, while stores are in flight, once each has answered and its
+  // acknowledgement or error is queued. From now on a persisted frame gets
+  // the dialect's "unavailable" error instead of being stored.
+  void drain();
+  // The drain's deadline: each store still in flight is answered with the
+  // dialect's store_failed error (it may or may not have been stored) and the
+  // socket closes with 1001; what the stores answer later is dropped.
+  void abandon_stores();
+  std::size_t stores_in_flight() const { return stores_in_flight_; }
+  bool draining() const { return ended_ == Ended::shutdown; }  // drain() or abandon_stores() was called
 
   // Calls the app's callout `call.name`, its template filled from `call`'s
-  // params, this session's route params, user, kept claims and (`store`)
-  // the frame, data and envelope; the forwarded credentials. `done` runs on
-  // the loop while the socket is open (else never); the socket is held alive
-  // until then. Unknown callout or no backend: unavailable (fail closed).
-  // `cancellable`: withdrawn if the socket closes before it is sent (not for
-  // a store, whose answer must be published whoever is still connected).
-  void call(const CalloutCall& call, std::function<void(backend::CalloutResult)> done,
-            const StoreValues* store = nullptr, bool cancellable = true);
+  // params, this session's route params, user and kept claims; the
+  // forwarded credentials. `done` runs on the loop while the socket is open
+  // (else never); the socket is held alive until then, and the call is
+  // withdrawn if the socket closes before it is sent. Unknown callout or no
+  // backend: unavailable (fail closed). Counted and timed by outcome in
+  // /metrics; an unavailable answer is logged (rate-limited). A store does
+  // not use this: its answer must be published whoever is still connected
+  // (session_store.cpp).
+  void call(const CalloutCall& call, std::function<void(backend::CalloutResult)> done);
 
  private:
   // Rooms and greeting (session.cpp)
@@ -103,22 +118,44 @@ class Session {
   bool within_rate(const Action& action);
   void publish(Action&& action);
   void fan_out(const Action& action);
+  // Draining: sends `event` (for `room`) to this socket now, and excludes
+  // it from the room's copy, if it is one of its recipients.
+  void keep_for_me(Event& event, const RoomKey& room);
   // `extra_members` is JSON text after the common members: `,"reason":"…"`.
   void publish_lifecycle(std::string_view what, std::string_view extra_members = {});
 
   // Persisted kinds (session_store.cpp). `sender` is the profile the
   // event's sender fields are filled from (session_sender.cpp).
   void store_then_fan_out(Action&& action, Json sender);
+  // What a store's request template reads besides the session's own values
+  // (route, user, claims); read while the request is built.
+  struct StoreValues {
+    const Json* frame = nullptr;     // the client's frame, if the app's templates read it
+    const Json* data = nullptr;      // the action's data
+    const Json* envelope = nullptr;  // the gw.in envelope
+  };
+  // The app's callout `call` for this session into `request`: its template
+  // values (route params, user, kept claims and, for a store, `store`'s),
+  // forwarded credentials; the values point into this session and `store`,
+  // so the request is handed to the callout client before either changes.
+  // Null if the app has no such callout or no backend (--check-config refuses that).
+  const backend::CalloutSpec* callout_request(const CalloutCall& call, const StoreValues* store,
+                                              backend::CalloutRequest& request) const;
 
   // The sender of a stored message (session_sender.cpp): the app's profile
   // of this user ({"id","name","username","avatar_url"}), from the claims or
   // its profile callout, then the store.
   void store_with_sender(Action&& action);
   Json sender_profile(const Json* callout_answer) const;
-  // Adds the sender fields the stored event lacks, where the dialect shows
-  // them; `overwrite`: replaces the sender there (the dialect built it from
-  // the principal alone, which the profile knows better).
-  void fill_sender(Event& event, const Json& profile, bool overwrite = false) const;
+
+  // A store has answered (its outcome already told to the client): counted
+  // out, and the socket closes if it was only waiting for that (drain()).
+  void store_settled();
+
+  // Where the loop's expiry heap (Services::expiries) keeps this session.
+  friend std::uint32_t& deadline_slot(Session& s) { return s.deadline_slot_; }
+  // Why the gateway closed it, for the disconnect event; none: the transport's reason.
+  enum class Ended : std::uint8_t { none, token_expired, disconnected, shutdown };
 
   AppRuntime& app_;
   Services& services_;
@@ -129,7 +166,11 @@ class Session {
   RoomSet rooms_;
   std::optional<backend::CancelToken> callouts_;  // made at the first callout: most sockets make none after opening
   std::chrono::steady_clock::time_point opened_at_;
-  bool open_ = false;  // between open() and closed()
+  // These four take what was the padding after open_.
+  std::uint32_t deadline_slot_ = DeadlineHeap<Session>::kNotQueued;
+  std::uint16_t stores_in_flight_ = 0;  // sent, answer not yet handled (more are refused)
+  Ended ended_ = Ended::none;           // shutdown: drain() was called
+  bool open_ = false;                   // between open() and closed()
 };
 
 }  // namespace gangway

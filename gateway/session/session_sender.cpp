@@ -5,6 +5,7 @@
 // answers the callout cache keeps.
 #include <memory>
 
+#include "gateway/session/sender.hpp"
 #include "gateway/session/session.hpp"
 
 namespace gangway {
@@ -41,8 +42,8 @@ Json Session::sender_profile(const Json* answer) const {
   return profile;
 }
 
-void Session::fill_sender(Event& event, const Json& profile, bool overwrite) const {
-  auto field = app_.adapter->sender_field(event.name, profile);
+void fill_sender(const Adapter& adapter, Event& event, const Json& profile, bool overwrite) {
+  auto field = adapter.sender_field(event.name, profile);
   if (!field || !event.data.is_object()) return;
   try {
     Json& slot = event.data[Json::json_pointer(field->pointer)];

@@ -40,9 +40,9 @@ TEST(TemplateCheck, EverySourceAStoreCanUse) {
 
 TEST(TemplateCheck, AParameterNothingFillsIsRefusedByNameAndCallout) {
   auto p = problems(winkr({{"method", "POST"}, {"path", "/c/{conversation_id}/messages"}}));
-  EXPECT_NE(p.find("app winkr: callout store_message: {conversation_id} cannot be filled"), std::string::npos) << p;
+  EXPECT_NE(p.find("config.apps[0].callouts.store_message.path: nothing fills {conversation_id}"), std::string::npos) << p;
   p = problems(winkr({{"method", "POST"}, {"path", "/m"}}, {{"path", "/c/{channel_id}"}}));
-  EXPECT_NE(p.find("callout conversation_access: {channel_id}"), std::string::npos) << p;
+  EXPECT_NE(p.find("callouts.conversation_access.path: nothing fills {channel_id}"), std::string::npos) << p;
   p = problems(winkr({{"method", "POST"}, {"path", "/t/{route:place}"}}));
   EXPECT_NE(p.find("{route:place} cannot be filled: no route of the app has {place}"), std::string::npos) << p;
 }
@@ -69,7 +69,7 @@ TEST(TemplateCheck, TheSessionCalloutRunsBeforeTheUserIsKnown) {
   app["session"] = {{"cookie", "session_id"}, {"callout", "session"}};
   app["persist"] = {{"private", {{"via", "http"}, {"callout", "store_message"}}}};
   auto p = problems(config);
-  EXPECT_NE(p.find("callout session: {user_id} cannot be filled"), std::string::npos) << p;
+  EXPECT_NE(p.find("callouts.session.path: nothing fills {user_id}"), std::string::npos) << p;
   EXPECT_NE(p.find("callout session: {claim:x} cannot be filled: the session callout runs before"), std::string::npos)
       << p;
   EXPECT_EQ(p.find("user_groups"), std::string::npos) << p;

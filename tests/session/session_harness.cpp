@@ -121,11 +121,13 @@ SessionHarness::SessionHarness(nlohmann::json app_json) {
   services.subjects = Subjects("gw");
   services.bus = &bus;
   services.no_echo_bus = &bus;
+  services.outbox = &outbox;
   services.fanout = fanout.get();
   services.metrics = &metrics;
   services.presence = presence.get();
   services.rates = rates.get();
   services.sessions.resize(1);
+  services.expiries.resize(1);
   app = make_app_runtime(app_config, std::move(*made), metrics);
   rates->watch(app_config.name);
   // As the gateway does (nats.wildcard_rooms): a socket's own rooms share one subscription per kind.
@@ -135,6 +137,7 @@ SessionHarness::SessionHarness(nlohmann::json app_json) {
 SessionHarness::~SessionHarness() {
   watches_.clear();
   loop.run_for(50ms);  // what is still posted runs while everything it touches lives
+  outbox.stop();
 }
 
 std::string SessionHarness::token(const std::string& user, const nlohmann::json& claims) {

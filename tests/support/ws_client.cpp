@@ -31,6 +31,8 @@ struct WsClient::Impl : std::enable_shared_from_this<Impl> {
   std::deque<std::pair<bool, std::string>> outbox;  // (binary, data)
   bool closed = false;
   int close_code = 0;
+  std::string close_reason;
+  std::chrono::steady_clock::time_point closed_at;
   std::string dialect;  // for the contract log
 
   void read() {
@@ -40,6 +42,8 @@ struct WsClient::Impl : std::enable_shared_from_this<Impl> {
         self->closed = true;
         self->close_code = self->ws.reason().code;
         if (self->close_code == 0) self->close_code = 1006;
+        self->close_reason = std::string(self->ws.reason().reason.data(), self->ws.reason().reason.size());
+        self->closed_at = std::chrono::steady_clock::now();
         self->cv.notify_all();
         return;
       }
@@ -185,6 +189,16 @@ int WsClient::wait_closed(std::chrono::milliseconds timeout) {
   std::unique_lock lock(impl_->mu);
   impl_->cv.wait_for(lock, timeout, [&] { return impl_->closed; });
   return impl_->closed ? impl_->close_code : 0;
+}
+
+std::string WsClient::close_reason() const {
+  std::lock_guard lock(impl_->mu);
+  return impl_->close_reason;
+}
+
+std::chrono::steady_clock::time_point WsClient::closed_at() const {
+  std::lock_guard lock(impl_->mu);
+  return impl_->closed_at;
 }
 
 void WsClient::close(int code) {

@@ -37,6 +37,9 @@ class WsClient {
   bool silent_for(std::chrono::milliseconds quiet);
   // Waits until the server closed the socket; returns its close code (0 on timeout).
   int wait_closed(std::chrono::milliseconds timeout = std::chrono::seconds(5));
+  // Once closed: the server's close reason, and when this client saw the close.
+  std::string close_reason() const;
+  std::chrono::steady_clock::time_point closed_at() const;
   void close(int code = 1000);
 
  private:
