@@ -38,9 +38,11 @@ constexpr auto kDrainDeadline = 4s;
 std::string event(int n) {
   return json{{"event", "message.new"},
               {"data",
-               {{"conversation_id", "c-general"},
+               {{"id", "m-" + std::to_string(n)},
+                {"conversation_id", "c-general"},
                 {"seq", n},
-                {"content", std::string(150, 'x')}}}}
+                {"created_at", "2026-12-07T12:00:00Z"},
+                {"content", std::string(110, 'x')}}}}
       .dump();
 }
 
