@@ -5,6 +5,7 @@
 
 #include <regex>
 
+#include "tests/integration/demo_stores.hpp"
 
 namespace gangway::test {
 
@@ -17,9 +18,10 @@ json circles_config(const std::string& nats_url, int backend_port, const Circles
       {"place_checkin",
        {{"path", "/internal/circles/places/{place_id}/checkins/{user_id}?window_hours={window_hours}"},
         {"timeout_ms", 2000}}},
-      {"store_message", {{"method", "POST"}, {"path", o.store_message_path}, {"timeout_ms", 3000}}},
-      {"store_read", {{"method", "POST"}, {"path", "/internal/circles/reads"}, {"timeout_ms", 3000}}},
   };
+  DemoStores stores = demo_stores("circles");
+  callouts.update(stores.callouts);
+  if (!o.store_message_path.empty()) callouts["store_message"]["path"] = o.store_message_path;
   json app = {
       {"name", "circles"},
       {"dialect", "circles"},
@@ -29,9 +31,7 @@ json circles_config(const std::string& nats_url, int backend_port, const Circles
       {"backend", {{"url", "http://127.0.0.1:" + std::to_string(backend_port)}, {"threads", 2}}},
       {"options", {{"window_hours", o.window_hours}}},
       {"callouts", callouts},
-      {"persist",
-       {{"message", {{"via", "http"}, {"callout", "store_message"}}},
-        {"read", {{"via", "http"}, {"callout", "store_read"}}}}},
+      {"persist", stores.persist},
       {"limits", {{"max_frame_bytes", 8192}, {"max_queued_bytes", 1 << 20}}},
   };
   return {{"gateway_id", gateway_id},

@@ -12,10 +12,11 @@ namespace gangway::test {
 
 struct CirclesConfigOptions {
   int window_hours = 12;
-  std::string store_message_path = "/internal/circles/messages";
+  std::string store_message_path;  // "": the demo's (POST /api/v1/dms/{thread_id}/messages)
 };
 
-// A circles app like deploy/gangway.demo.json's, on free ports.
+// A circles app like deploy/gangway.demo.json's, on free ports, storing
+// messages and reads as the demo does (demo_stores.hpp).
 nlohmann::json circles_config(const std::string& nats_url, int backend_port, const CirclesConfigOptions& o = {},
                               const std::string& gateway_id = "gw-circles");
 

@@ -5,6 +5,8 @@
 
 #include <algorithm>
 
+#include "tests/integration/demo_stores.hpp"
+
 namespace gangway::test {
 
 using nlohmann::json;
@@ -15,8 +17,9 @@ json social_config(const std::string& nats_url, int backend_port, const std::str
       {"user_groups", {{"path", "/internal/social/users/{user_id}/groups"}, {"timeout_ms", 2000}}},
       {"group_member",
        {{"path", "/internal/social/groups/{group_id}/members/{user_id}"}, {"timeout_ms", 2000}}},
-      {"store_message", {{"method", "POST"}, {"path", "/internal/social/messages"}, {"timeout_ms", 3000}}},
   };
+  DemoStores stores = demo_stores("social");
+  callouts.update(stores.callouts);
   json app = {
       {"name", "social"},
       {"dialect", "social"},
@@ -31,9 +34,7 @@ json social_config(const std::string& nats_url, int backend_port, const std::str
         {"name_pointer", "/username"}}},
       {"admin_pointer", "/is_admin"},
       {"callouts", callouts},
-      {"persist",
-       {{"private", {{"via", "http"}, {"callout", "store_message"}}},
-        {"group", {{"via", "http"}, {"callout", "store_message"}}}}},
+      {"persist", stores.persist},
       {"limits", {{"max_frame_bytes", 8192}, {"max_queued_bytes", 1 << 20}}},
   };
   return {{"gateway_id", gateway_id},

@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <ctime>
 
+#include "tests/integration/demo_stores.hpp"
+
 namespace gangway::test {
 
 using nlohmann::json;
@@ -15,7 +17,7 @@ json winkr_config(const std::string& nats_url, int backend_port, const json& lim
   auto callout = [](const char* method, const char* path) {
     return json{{"method", method}, {"path", path}, {"timeout_ms", 2000}};
   };
-  auto persist = [](const char* callout) { return json{{"via", "http"}, {"callout", callout}}; };
+  DemoStores stores = demo_stores("winkr");
   json app = {
       {"name", "winkr"},
       {"dialect", "winkr"},
@@ -27,16 +29,10 @@ json winkr_config(const std::string& nats_url, int backend_port, const json& lim
         {"audience", "gangway"}}},
       {"backend", {{"url", "http://127.0.0.1:" + std::to_string(backend_port)}, {"threads", 2}}},
       {"callouts",
-       {{"conversation_access",
-         callout("GET", "/internal/winkr/conversations/{conversation_id}/access/{user_id}")},
-        {"store_message", callout("POST", "/internal/winkr/store/message")},
-        {"store_read", callout("POST", "/internal/winkr/store/read")},
-        {"store_delete", callout("POST", "/internal/winkr/store/delete")}}},
-      {"persist",
-       {{"message", persist("store_message")},
-        {"read", persist("store_read")},
-        {"delete", persist("store_delete")}}},
+       {{"conversation_access", callout("GET", "/internal/winkr/conversations/{conversation_id}/access/{user_id}")}}},
+      {"persist", stores.persist},
   };
+  app["callouts"].update(stores.callouts);
   if (!limits.empty()) app["limits"] = limits;
   return {{"gateway_id", gateway_id},
           {"threads", 2},
