@@ -21,26 +21,44 @@ constexpr std::size_t kKeptQueueSlots = 8;
 std::string_view view(beast::string_view s) { return {s.data(), s.size()}; }
 }  // namespace
 
-WsSession::WsSession(BatchingStream::Socket&& socket, std::size_t loop, AppRuntime& app, Services& services)
-    : ws_(std::move(socket)), session_(app, services, *this, loop) {}
+template <class T>
+BasicWsSession<T>::BasicWsSession(T&& transport, std::size_t loop, AppRuntime& app, Services& services)
+    : ws_(std::move(transport)), session_(app, services, *this, loop) {}
 
-WsSession::~WsSession() { shutdown("gone"); }
+template <class T>
+BasicWsSession<T>::~BasicWsSession() { shutdown("gone"); }
 
-void WsSession::start() {
+template <class T>
+void BasicWsSession<T>::start() {
   upgrade_ = std::make_unique<Upgrade>();
   upgrade_->parser.header_limit(kMaxHeader);
-  arm_deadline();
+  arm_deadline();  // over TLS it covers the handshake too
+  if constexpr (kTls) {
+    ws_.next_layer().next_layer().async_handshake([self = self()](beast::error_code ec) {
+      if (!ec) return self->read_request();
+      // Not TLS, no common version or suite, a client that went away or the
+      // deadline: nothing to answer.
+      self->session_.services().metrics->error(self->session_.app().config.name, "tls_handshake");
+    });
+  } else {
+    read_request();
+  }
+}
+
+template <class T>
+void BasicWsSession<T>::read_request() {
   http::async_read(ws_.next_layer(), buffer_, upgrade_->parser,
-                   [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_request(ec); });
+                   [self = self()](beast::error_code ec, std::size_t) { self->on_request(ec); });
 }
 
 // The whole upgrade (request, authentication, callouts, a refusal's answer)
 // and the whole close each have handshake_timeout_s; in between, Beast's
 // websocket timeouts (idle, pings) watch the socket and no timer is held.
-void WsSession::arm_deadline(std::chrono::seconds limit) {
+template <class T>
+void BasicWsSession<T>::arm_deadline(std::chrono::seconds limit) {
   if (limit.count() == 0) limit = std::chrono::seconds(session_.app().limits.handshake_timeout_s);
   deadline_ = std::make_unique<boost::asio::steady_timer>(ws_.get_executor(), limit);
-  deadline_->async_wait([weak = weak_from_this()](beast::error_code ec) {
+  deadline_->async_wait([weak = this->weak_from_this()](beast::error_code ec) {
     if (ec) return;  // cancelled: accepted, or the session is gone
     if (auto self = weak.lock()) {
       beast::error_code ignored;
@@ -52,7 +70,8 @@ void WsSession::arm_deadline(std::chrono::seconds limit) {
   });
 }
 
-void WsSession::on_request(beast::error_code ec) {
+template <class T>
+void BasicWsSession<T>::on_request(beast::error_code ec) {
   if (ec) {
     // A request that never came whole (the client left, the deadline) gets
     // no answer; one that cannot be taken gets its status, as nginx does.
@@ -73,7 +92,8 @@ void WsSession::on_request(beast::error_code ec) {
   UpgradeGate(session_, *this).run(up);
 }
 
-unsigned WsSession::status_for(beast::error_code ec) const {
+template <class T>
+unsigned BasicWsSession<T>::status_for(beast::error_code ec) const {
   const auto& http_errors = http::make_error_code(http::error::end_of_stream).category();
   if (ec == http::error::end_of_stream || ec == http::error::partial_message || ec.category() != http_errors)
     return 0;  // cut short (or the socket failed): nobody to answer
@@ -89,33 +109,38 @@ unsigned WsSession::status_for(beast::error_code ec) const {
 // limit): closing with unread bytes is a reset, which can destroy the answer
 // before the client reads it. So, as nginx's lingering close, what it sends
 // is read and dropped for a moment after the answer.
-void WsSession::answer_and_linger(unsigned status) {
+template <class T>
+void BasicWsSession<T>::answer_and_linger(unsigned status) {
   refuse(status);
   arm_deadline(std::chrono::seconds(2));
   linger(std::make_shared<std::array<char, 4096>>());
 }
 
-void WsSession::linger(std::shared_ptr<std::array<char, 4096>> sink) {
+template <class T>
+void BasicWsSession<T>::linger(std::shared_ptr<std::array<char, 4096>> sink) {
   auto& socket = ws_.next_layer().next_layer();
-  socket.async_read_some(boost::asio::buffer(*sink), [self = shared_from_this(), sink](beast::error_code ec, std::size_t) {
+  socket.async_read_some(boost::asio::buffer(*sink), [self = self(), sink](beast::error_code ec, std::size_t) {
     if (!ec) self->linger(sink);  // until the client's FIN, or the deadline closes the socket
   });
 }
 
-void WsSession::refuse(unsigned status) {
+template <class T>
+void BasicWsSession<T>::refuse(unsigned status) {
   // Says only what the status says: no reason a token failed, no internals.
   auto res = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(status), 11);
   res->set(http::field::content_type, "text/plain");
   res->set(http::field::connection, "close");
   res->body() = std::string(http::obsolete_reason(static_cast<http::status>(status))) + "\n";
   res->prepare_payload();
-  http::async_write(ws_.next_layer(), *res, [self = shared_from_this(), res](beast::error_code, std::size_t) {
+  http::async_write(ws_.next_layer(), *res, [self = self(), res](beast::error_code, std::size_t) {
+    close_notify(self->ws_.next_layer().next_layer());
     beast::error_code ignored;
     beast::get_lowest_layer(self->ws_).shutdown(boost::asio::ip::tcp::socket::shutdown_send, ignored);
   });
 }
 
-void WsSession::accept(std::function<void()> then) {
+template <class T>
+void BasicWsSession<T>::accept(std::function<void()> then) {
   deadline_.reset();  // cancels it
   const auto& limits = session_.app().limits;
   websocket::stream_base::timeout timeouts;
@@ -149,7 +174,7 @@ void WsSession::accept(std::function<void()> then) {
   }));
   // The 101 goes out with the greeting when `then` writes it right away.
   ws_.next_layer().hold_next_write();
-  ws_.async_accept(upgrade_->request, [self = shared_from_this(), then = std::move(then)](beast::error_code ec) {
+  ws_.async_accept(upgrade_->request, [self = self(), then = std::move(then)](beast::error_code ec) {
     self->upgrade_.reset();
     if (!ec) {
       self->open_ = true;
@@ -162,7 +187,8 @@ void WsSession::accept(std::function<void()> then) {
   });
 }
 
-bool WsSession::offers_client_window(beast::string_view extensions) {
+template <class T>
+bool BasicWsSession<T>::offers_client_window(beast::string_view extensions) {
   http::ext_list offers(extensions);
   auto pmd = offers.find("permessage-deflate");  // Beast answers the first offer
   if (pmd == offers.end()) return false;
@@ -171,7 +197,8 @@ bool WsSession::offers_client_window(beast::string_view extensions) {
   return false;
 }
 
-void WsSession::compress_if_agreed(beast::string_view extensions) {
+template <class T>
+void BasicWsSession<T>::compress_if_agreed(beast::string_view extensions) {
   http::ext_list agreed(extensions);
   auto pmd = agreed.find("permessage-deflate");
   if (pmd == agreed.end()) return;
@@ -188,7 +215,8 @@ void WsSession::compress_if_agreed(beast::string_view extensions) {
   ws_.next_layer().compress_from(c.min_bytes, c.level);
 }
 
-void WsSession::greet(const std::function<void()>& greet) {
+template <class T>
+void BasicWsSession<T>::greet(const std::function<void()>& greet) {
   // Events that arrived while the rooms were joining wait behind the greeting
   // and the open actions' immediate answers (circles' thread_info).
   std::vector<Frame> early;
@@ -200,16 +228,19 @@ void WsSession::greet(const std::function<void()>& greet) {
   do_read();
 }
 
-void WsSession::post(std::function<void()> fn) { boost::asio::post(ws_.get_executor(), std::move(fn)); }
+template <class T>
+void BasicWsSession<T>::post(std::function<void()> fn) { boost::asio::post(ws_.get_executor(), std::move(fn)); }
 
-void WsSession::do_read() {
+template <class T>
+void BasicWsSession<T>::do_read() {
   // An idle socket keeps no read buffer (read_buffer.hpp); the upgrade's goes here.
   if (buffer_.size() == 0) buffer_.shrink_to_fit();
   buffer_.small_steps();
-  ws_.async_read(buffer_, [self = shared_from_this()](beast::error_code ec, std::size_t n) { self->on_read(ec, n); });
+  ws_.async_read(buffer_, [self = self()](beast::error_code ec, std::size_t n) { self->on_read(ec, n); });
 }
 
-void WsSession::on_read(beast::error_code ec, std::size_t) {
+template <class T>
+void BasicWsSession<T>::on_read(beast::error_code ec, std::size_t) {
   if (ec) {
     // message_too_big: Beast has already closed with 1009 ("message too big"), as RFC 6455 asks.
     if (ec == websocket::error::message_too_big)
@@ -228,13 +259,14 @@ void WsSession::on_read(beast::error_code ec, std::size_t) {
   do_read();
 }
 
-SendResult WsSession::send(const Frame& frame) {
+template <class T>
+SendResult BasicWsSession<T>::send(const Frame& frame) {
   if (closing_ || !open_) return SendResult::closed;
   if (queued_bytes_ + frame->size() > session_.app().limits.max_queued_bytes) {
     session_.app().metrics->slow_consumers.fetch_add(1, std::memory_order_relaxed);
     session_.services().metrics->error(session_.app().config.name, "slow_consumer");
     // Deferred: the fan-out may be iterating the room this session is in.
-    boost::asio::post(ws_.get_executor(), [self = shared_from_this()] { self->close(1008, "slow consumer"); });
+    boost::asio::post(ws_.get_executor(), [self = self()] { self->close(1008, "slow consumer"); });
     closing_ = true;
     return SendResult::overflow;
   }
@@ -244,13 +276,15 @@ SendResult WsSession::send(const Frame& frame) {
   return SendResult::queued;
 }
 
-void WsSession::write_front() {
+template <class T>
+void BasicWsSession<T>::write_front() {
   // Everything queued so far goes in one gathered write (up to a batch).
   in_flight_ = ws_.next_layer().write_frames(std::span<const Frame>(queue_).subspan(queue_head_), queued(),
-                                             [self = shared_from_this()](beast::error_code ec) { self->on_write(ec, 0); });
+                                             [self = self()](beast::error_code ec) { self->on_write(ec, 0); });
 }
 
-void WsSession::on_write(beast::error_code ec, std::size_t) {
+template <class T>
+void BasicWsSession<T>::on_write(beast::error_code ec, std::size_t) {
   std::size_t bytes = 0;
   for (std::size_t i = 0; i < in_flight_; ++i) {
     bytes += queue_[queue_head_ + i]->size();
@@ -276,7 +310,8 @@ void WsSession::on_write(beast::error_code ec, std::size_t) {
   if (pending_close_) do_close();
 }
 
-void WsSession::close(int code, std::string_view reason) {
+template <class T>
+void BasicWsSession<T>::close(int code, std::string_view reason) {
   if (!ws_.is_open() || pending_close_) return;
   closing_ = true;
   pending_close_ = std::make_unique<std::pair<int, std::string>>(code, std::string(reason.substr(0, 120)));
@@ -300,18 +335,23 @@ void WsSession::close(int code, std::string_view reason) {
   if (queued() == 0) do_close();
 }
 
-void WsSession::do_close() {
+template <class T>
+void BasicWsSession<T>::do_close() {
   auto [code, reason] = *pending_close_;
   websocket::close_reason cr(static_cast<websocket::close_code>(code),
                              websocket::reason_string(reason.data(), reason.size()));
-  ws_.async_close(cr, [self = shared_from_this()](beast::error_code) { self->shutdown("server_closed"); });
+  ws_.async_close(cr, [self = self()](beast::error_code) { self->shutdown("server_closed"); });
 }
 
-void WsSession::shutdown(std::string_view reason) {
+template <class T>
+void BasicWsSession<T>::shutdown(std::string_view reason) {
   if (!open_) return;
   open_ = false;
   closing_ = true;
   session_.closed(reason);
 }
+
+template class BasicWsSession<Socket>;
+template class BasicWsSession<TlsStream>;
 
 }  // namespace gangway::net
