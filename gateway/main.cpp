@@ -1,4 +1,5 @@
-// gangway: parses arguments, loads the config, runs the gateway until SIGTERM/SIGINT.
+// gangway: parses arguments, loads the config, runs the gateway until SIGTERM/SIGINT
+// (SIGHUP reloads the TLS certificates).
 #include <csignal>
 #include <cstring>
 #include <iostream>
@@ -59,6 +60,7 @@ int main(int argc, char** argv) {
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);  // reload the TLS certificates
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
 
@@ -70,7 +72,7 @@ int main(int argc, char** argv) {
     for (std::size_t i = 0; i < ports.size(); ++i) std::cout << (i ? "," : "") << ports[i];
     std::cout << "],\"admin_port\":" << gateway.admin_port() << "}" << std::endl;
     int sig = 0;
-    sigwait(&signals, &sig);
+    while (sigwait(&signals, &sig) == 0 && sig == SIGHUP) gateway.reload_tls();
     std::cout << "{\"level\":\"info\",\"msg\":\"draining\",\"signal\":\"" << strsignal(sig) << "\"}" << std::endl;
     gateway.drain(std::chrono::seconds(10));
   } catch (const std::exception& e) {

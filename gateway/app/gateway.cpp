@@ -11,9 +11,11 @@
 #include "gateway/bus/local_bus.hpp"
 #include "gateway/bus/nats_bus.hpp"
 #include "gateway/core/json_parse.hpp"
+#include "gateway/core/log.hpp"
 #include "gateway/net/listener.hpp"
 #include "gateway/net/loop_pool.hpp"
 #include "gateway/session/runtime.hpp"
+#include "gateway/tls/server_tls.hpp"
 
 namespace gangway {
 
@@ -36,6 +38,9 @@ struct Gateway::Impl {
   std::vector<std::shared_ptr<net::Listener>> listeners;
   std::unique_ptr<AdminServer> admin;
   std::uint16_t admin_port = 0;
+  // The TLS listeners' certificates, by the app their log lines name ("" for the admin port).
+  std::vector<std::pair<std::string, std::shared_ptr<tls::ServerTls>>> tls;
+  std::shared_ptr<tls::ServerTls> admin_tls;
 
   explicit Impl(Config c) : config(std::move(c)), loops(config.threads) {}
 
@@ -51,6 +56,20 @@ struct Gateway::Impl {
 
 namespace {
 bool has_jwt(const AppConfig& app) { return !app.jwt.keys.empty() || !app.jwt.jwks_url.empty(); }
+
+// A TLS listener's log line: the app's, or the admin port's ("" app).
+void log_tls(const char* level, const std::string& app, const std::string& msg, nlohmann::json extra) {
+  if (app.empty()) extra["listener"] = "admin";
+  log_line(level, app, msg, extra);
+}
+
+// Loads a listener's certificate (throws naming `where`) and says which it is.
+std::shared_ptr<tls::ServerTls> load_tls(const tls::TlsOptions& options, const std::string& where,
+                                         const std::string& app) {
+  auto loaded = std::make_shared<tls::ServerTls>(options, where);
+  log_tls("info", app, "TLS certificate loaded", {{"certificate", loaded->certificate()}});
+  return loaded;
+}
 }  // namespace
 
 std::string Gateway::check(const Config& config) {
@@ -89,7 +108,11 @@ std::string Gateway::check(const Config& config) {
     if (!app.jwt.jwks_ca_file.empty())
       if (auto p = backend::ca_bundle_problem(app.jwt.jwks_ca_file); !p.empty())
         problems += "app " + app.name + ": jwt.jwks_ca_file: " + p + "\n";
+    if (app.tls)
+      if (auto p = tls::tls_problem(*app.tls, "app " + app.name + ": tls"); !p.empty()) problems += p + "\n";
   }
+  if (config.admin_tls)
+    if (auto p = tls::tls_problem(*config.admin_tls, "admin.tls"); !p.empty()) problems += p + "\n";
   if (config.nats.enabled)
     if (auto p = bus::security_problems(config.nats.auth, config.nats.tls, config.nats.url); !p.empty())
       problems += p + "\n";
@@ -162,8 +185,27 @@ Gateway::Gateway(Config config) : impl_(std::make_unique<Impl>(std::move(config)
     for (const auto& kind : d.config.nats.wildcard_rooms)
       d.fanout->share(d.config.nats.subject_prefix + ".out." + app_config.name + "." + kind, *app->adapter,
                       *app->metrics);
-    d.listeners.push_back(std::make_shared<net::Listener>(d.loops, *app, d.services));
+    std::shared_ptr<tls::ServerTls> tls;
+    if (app_config.tls) {
+      tls = load_tls(*app_config.tls, "app " + app_config.name + ": tls", app_config.name);
+      d.tls.emplace_back(app_config.name, tls);
+    }
+    d.listeners.push_back(std::make_shared<net::Listener>(d.loops, *app, d.services, std::move(tls)));
     d.apps.push_back(std::move(app));
+  }
+  if (d.config.admin_tls && d.config.admin_port) {
+    d.admin_tls = load_tls(*d.config.admin_tls, "admin.tls", "");
+    d.tls.emplace_back("", d.admin_tls);
+  }
+}
+
+void Gateway::reload_tls() {
+  for (const auto& [app, tls] : impl_->tls) {
+    auto reloaded = tls->reload();
+    if (reloaded.ok)
+      log_tls("info", app, "TLS certificate reloaded", {{"certificate", reloaded.message}});
+    else
+      log_tls("error", app, "TLS certificate not reloaded, keeping the current one", {{"reason", reloaded.message}});
   }
 }
 
@@ -191,6 +233,7 @@ void Gateway::start() {
           return why;
         },
         d.config.admin);
+    if (d.admin_tls) d.admin->set_tls(d.admin_tls);
     if (d.config.admin_port) d.admin_port = d.admin->start(d.config.admin_host, d.config.admin_port);
   }
 }

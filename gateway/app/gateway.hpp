@@ -19,6 +19,11 @@ class Gateway {
 
   // Starts listening; returns at once.
   void start();
+  // Reads every TLS listener's certificate and key again (SIGHUP): new
+  // handshakes use them, open sockets keep theirs. A listener whose files
+  // cannot be read or do not fit keeps its current ones. Logs each outcome.
+  // Any thread but a loop's (it reads files).
+  void reload_tls();
   // Stops accepting, closes every socket with 1001 so clients reconnect
   // elsewhere, waits up to `grace` for the close handshakes, then stops.
   void drain(std::chrono::milliseconds grace);
@@ -27,7 +32,8 @@ class Gateway {
   std::vector<std::uint16_t> app_ports() const;
   std::uint16_t admin_port() const;
 
-  // Checks a config without serving it: dialects, callouts, keys. Empty if fine.
+  // Checks a config without serving it: dialects, callouts, keys, TLS
+  // certificates and keys. Empty if fine.
   static std::string check(const Config& config);
 
  private:

@@ -13,6 +13,7 @@
 #include "gateway/backend/callout_client.hpp"
 #include "gateway/bus/nats_security.hpp"
 #include "gateway/core/result.hpp"
+#include "gateway/tls/tls_options.hpp"
 
 namespace gangway {
 
@@ -59,6 +60,7 @@ struct AppConfig {
   std::string dialect;  // a name in adapters/registry.cpp
   std::string host = "127.0.0.1";
   std::uint16_t port = 0;
+  std::optional<tls::TlsOptions> tls;  // wss: clients connect over TLS
   std::vector<std::string> routes;  // path templates, e.g. "/api/v1/ws"
   auth::JwtPolicy jwt;
   std::vector<std::string> token_sources;  // "query:<name>", "bearer"; defaults from the dialect
@@ -100,6 +102,7 @@ struct Config {
   std::string admin_host = "127.0.0.1";
   std::uint16_t admin_port = 0;  // 0: no admin listener
   AdminOptions admin;
+  std::optional<tls::TlsOptions> admin_tls;  // https, and with client_ca_file mutual TLS
   std::vector<AppConfig> apps;
 };
 

@@ -40,4 +40,7 @@ std::optional<std::string> secret(const Json& j, const std::string& key, const s
 // config.nats (nats_config.cpp).
 NatsConfig parse_nats(const Json& j);
 
+// apps[].tls (`admin` false) and admin.tls (true: client_ca_file allowed) (tls_config.cpp).
+tls::TlsOptions parse_listener_tls(const Json& t, const std::string& where, bool admin);
+
 }  // namespace gangway::config_parse
