@@ -244,6 +244,14 @@ std::size_t TlsStream::write_now(const iovec* iov, std::size_t count, error_code
   return taken;
 }
 
+TlsStream::Failure TlsStream::failure_of(const error_code& ec) {
+  if (ec.category() != asio::error::get_ssl_category()) return Failure::gone;  // eof, a reset, operation_aborted
+  auto e = static_cast<unsigned long>(static_cast<unsigned int>(ec.value()));
+  // OpenSSL's record layer recognises "GET ", "POST", "HEAD", "PUT " where a record should start.
+  if (ERR_GET_LIB(e) == ERR_LIB_SSL && ERR_GET_REASON(e) == SSL_R_HTTP_REQUEST) return Failure::plain_http;
+  return Failure::tls;
+}
+
 void TlsStream::close_notify() {
   if (!ssl_ || !SSL_is_init_finished(ssl_.get()) || (SSL_get_shutdown(ssl_.get()) & SSL_SENT_SHUTDOWN)) return;
   error_code ignored;

@@ -30,6 +30,7 @@
 #include <iterator>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "gateway/net/socket.hpp"
 #include "gateway/tls/server_tls.hpp"
@@ -92,6 +93,19 @@ class TlsStream {
   // Sends the close_notify alert once, if the handshake is done, as far as
   // the socket takes it now (a teardown closes the socket next).
   void close_notify();
+
+  // What a failed handshake or read says about the client (for the metrics):
+  // `gone` when it left or the socket was closed (a TCP health check, the
+  // deadline), nothing to count; `plain_http` when it sent an HTTP request
+  // (a ws:// client on a wss:// port); `tls` when it spoke TLS we refuse, or
+  // something else than TLS (garbage, a bad record, an alert).
+  enum class Failure { gone, plain_http, tls };
+  static Failure failure_of(const error_code& ec);
+  // The answer, in plain HTTP, to a `plain_http` client, so that its error
+  // names the mistake (as nginx and Go's servers answer).
+  static constexpr std::string_view kPlainHttpAnswer =
+      "HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain\r\nConnection: close\r\nContent-Length: 44\r\n\r\n"
+      "This port speaks TLS: connect with wss://.\r\n";
 
  private:
   enum class Want { done, read, write };

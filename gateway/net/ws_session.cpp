@@ -1,6 +1,7 @@
 #include "gateway/net/ws_session.hpp"
 
 #include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
 #include <span>
@@ -36,9 +37,7 @@ void BasicWsSession<T>::start() {
   if constexpr (kTls) {
     ws_.next_layer().next_layer().async_handshake([self = self()](beast::error_code ec) {
       if (!ec) return self->read_request();
-      // Not TLS, no common version or suite, a client that went away or the
-      // deadline: nothing to answer.
-      self->session_.services().metrics->error(self->session_.app().config.name, "tls_handshake");
+      self->on_tls_failure(ec);
     });
   } else {
     read_request();
@@ -49,6 +48,26 @@ template <class T>
 void BasicWsSession<T>::read_request() {
   http::async_read(ws_.next_layer(), buffer_, upgrade_->parser,
                    [self = self()](beast::error_code ec, std::size_t) { self->on_request(ec); });
+}
+
+// A client that does not speak our TLS is counted and gets no answer but
+// OpenSSL's alert, if any; one that sent plain HTTP (ws:// on a wss:// port)
+// is told so in plain HTTP. One that went away without a word (a TCP health
+// check) or the deadline is not counted.
+template <class T>
+void BasicWsSession<T>::on_tls_failure(beast::error_code ec) {
+  auto failure = TlsStream::failure_of(ec);
+  if (failure == TlsStream::Failure::gone) return;
+  bool plain = failure == TlsStream::Failure::plain_http;
+  session_.services().metrics->error(session_.app().config.name, plain ? "tls_plain_http" : "tls_handshake");
+  if (!plain) return;
+  auto answer = boost::asio::buffer(TlsStream::kPlainHttpAnswer.data(), TlsStream::kPlainHttpAnswer.size());
+  boost::asio::async_write(beast::get_lowest_layer(ws_), answer, [self = self()](beast::error_code, std::size_t) {
+    beast::error_code ignored;
+    beast::get_lowest_layer(self->ws_).shutdown(boost::asio::ip::tcp::socket::shutdown_send, ignored);
+  });
+  arm_deadline(std::chrono::seconds(2));
+  linger(std::make_shared<std::array<char, 4096>>());
 }
 
 // The whole upgrade (request, authentication, callouts, a refusal's answer)
@@ -78,6 +97,8 @@ void BasicWsSession<T>::on_request(beast::error_code ec) {
     if (unsigned status = status_for(ec)) {
       session_.services().metrics->error(session_.app().config.name, "bad_request");
       answer_and_linger(status);
+    } else if (kTls && TlsStream::failure_of(ec) != TlsStream::Failure::gone) {
+      session_.services().metrics->error(session_.app().config.name, "tls_record");  // garbage after the handshake
     }
     return;
   }
@@ -118,7 +139,7 @@ void BasicWsSession<T>::answer_and_linger(unsigned status) {
 
 template <class T>
 void BasicWsSession<T>::linger(std::shared_ptr<std::array<char, 4096>> sink) {
-  auto& socket = ws_.next_layer().next_layer();
+  auto& socket = beast::get_lowest_layer(ws_);  // over TLS too: the bytes are dropped, not decrypted
   socket.async_read_some(boost::asio::buffer(*sink), [self = self(), sink](beast::error_code ec, std::size_t) {
     if (!ec) self->linger(sink);  // until the client's FIN, or the deadline closes the socket
   });
@@ -245,6 +266,8 @@ void BasicWsSession<T>::on_read(beast::error_code ec, std::size_t) {
     // message_too_big: Beast has already closed with 1009 ("message too big"), as RFC 6455 asks.
     if (ec == websocket::error::message_too_big)
       session_.services().metrics->error(session_.app().config.name, "too_large");
+    else if (kTls && TlsStream::failure_of(ec) == TlsStream::Failure::tls)
+      session_.services().metrics->error(session_.app().config.name, "tls_record");  // not a record of this session
     return shutdown(ec == websocket::error::closed ? "client_closed" : ec.message());
   }
   session_.app().metrics->frames_in.fetch_add(1, std::memory_order_relaxed);

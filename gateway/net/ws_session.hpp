@@ -69,6 +69,7 @@ class BasicWsSession final : public std::enable_shared_from_this<BasicWsSession<
 
   // Upgrade
   void read_request();
+  void on_tls_failure(boost::beast::error_code ec);  // a failed TLS handshake: counted, a plain HTTP client answered
   // Closes the socket unless the upgrade (or the close) is done within `limit`
   // (default: the app's handshake_timeout_s).
   void arm_deadline(std::chrono::seconds limit = std::chrono::seconds(0));

@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "tests/integration/stack.hpp"
+#include "tests/support/tls_probe.hpp"
 #include "tests/support/test_ca.hpp"
 
 namespace gangway::test {
@@ -80,6 +81,21 @@ class TlsTest : public SuiteStack<TlsTest> {
     if (!res) return {-1, httplib::to_string(res.error())};
     return {res->status, res->body};
   }
+  // gangway_errors_total{app="tribe",code=<code>}, 0 while absent.
+  static long errors(const std::string& code) {
+    auto metrics = admin_get("/metrics", &Pki::get().operator_client).second;
+    auto key = R"(gangway_errors_total{app="tribe",code=")" + code + "\"} ";
+    auto at = metrics.find(key);
+    return at == std::string::npos ? 0 : std::stol(metrics.substr(at + key.size()));
+  }
+  // Polls errors(code) until it reaches `expected` (up to 10 s); its last value.
+  static long wait_errors(const std::string& code, long expected) {
+    long n = errors(code);
+    for (auto until = std::chrono::steady_clock::now() + 10s; n < expected && std::chrono::steady_clock::now() < until;
+         std::this_thread::sleep_for(20ms))
+      n = errors(code);
+    return n;
+  }
   static bool log_has(GatewayProcess& gw, const std::string& text, std::chrono::milliseconds timeout = 10s) {
     for (auto until = std::chrono::steady_clock::now() + timeout; std::chrono::steady_clock::now() < until;
          std::this_thread::sleep_for(20ms))
@@ -114,11 +130,79 @@ TEST_F(TlsTest, AClientThatDoesNotTrustTheCaIsRefused) {
   EXPECT_NE(metrics.find(R"(code="tls_handshake")"), std::string::npos) << metrics;
 }
 
-TEST_F(TlsTest, APlainClientOnTheTlsPortGetsNoUpgrade) {
+// A ws:// client on the wss:// port: its upgrade request, as it sends it,
+// gets a plain-HTTP 400 that says what is wrong, and is counted.
+TEST_F(TlsTest, APlainWsClientOnTheTlsPortIsToldToUseWssAndCounted) {
+  auto before = errors("tls_plain_http");
+  auto answer = raw_exchange(port(), "GET /api/v1/ws?token=" + token("alice") +
+                                         " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                                         "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                                         "Sec-WebSocket-Version: 13\r\n\r\n");
+  ASSERT_TRUE(answer) << "the gateway did not close the connection";
+  EXPECT_TRUE(answer->starts_with("HTTP/1.1 400 Bad Request\r\n")) << *answer;
+  EXPECT_TRUE(answer->ends_with("\r\n\r\nThis port speaks TLS: connect with wss://.\r\n")) << *answer;
+  EXPECT_EQ(wait_errors("tls_plain_http", before + 1), before + 1);
+  // The same through the clients tests use: a refusal, not a hang.
   WsClient c(port(), "/api/v1/ws?token=" + token("alice"));
-  EXPECT_NE(c.handshake().http_status, 101);
+  EXPECT_EQ(c.handshake().http_status, 400) << c.handshake().error;
   EXPECT_FALSE(c.open());
-  EXPECT_EQ(http_get(port(), "/api/v1/ws").first, -1) << "plain HTTP gets no answer from a TLS port";
+  // It connects twice: the upgrade, then again to read the refusal's body.
+  EXPECT_EQ(wait_errors("tls_plain_http", before + 3), before + 3);
+  EXPECT_EQ(http_get(port(), "/api/v1/ws").first, 400);
+  EXPECT_EQ(wait_errors("tls_plain_http", before + 4), before + 4);
+}
+
+// Bytes that are not a TLS handshake: a handshake record whose body is not a
+// ClientHello, and binary noise. Each connection is closed (with at most a
+// TLS alert) and counted.
+TEST_F(TlsTest, GarbageInsteadOfAClientHelloIsRefusedAndCounted) {
+  const std::string inputs[] = {std::string("\x16\x03\x01\x00\x20", 5) + std::string(32, 'x'),
+                                std::string("\x00\xff\x13\x37garbage, not TLS at all\r\n\r\n", 31)};
+  for (const auto& input : inputs) {
+    auto before = errors("tls_handshake");
+    auto answer = raw_exchange(port(), input);
+    ASSERT_TRUE(answer) << "the gateway did not close the connection";
+    EXPECT_TRUE(answer->empty() || (*answer)[0] == '\x15') << "nothing, or an alert record: " << testing::PrintToString(*answer);
+    EXPECT_EQ(wait_errors("tls_handshake", before + 1), before + 1);
+  }
+}
+
+// A client whose TLS handshake succeeds and which then sends garbage: as
+// TLS records (plaintext that is no HTTP request: a 400 over TLS), and
+// under them, bytes that are no record of the session, before the upgrade
+// and after it. Each is closed and counted.
+TEST_F(TlsTest, GarbageAfterTheTlsHandshakeIsRefusedAndCounted) {
+  auto bad_request = errors("bad_request");
+  {
+    TlsProbe probe(port(), Pki::get().ca.ca_file());
+    ASSERT_TRUE(probe.handshake()) << probe.error();
+    probe.write("this is no HTTP request\r\n\r\n");
+    auto answer = probe.read_until_closed();
+    ASSERT_TRUE(answer) << "the gateway did not close the connection";
+    EXPECT_TRUE(answer->starts_with("HTTP/1.1 400 Bad Request\r\n")) << *answer;
+    EXPECT_EQ(wait_errors("bad_request", bad_request + 1), bad_request + 1);
+  }
+  const std::string not_a_record = std::string("\x17\x03\x03\x00\x20", 5) + std::string(32, 'x');
+  auto tls_record = errors("tls_record");
+  {
+    TlsProbe probe(port(), Pki::get().ca.ca_file());
+    ASSERT_TRUE(probe.handshake()) << probe.error();
+    probe.write_raw(not_a_record);
+    EXPECT_TRUE(probe.read_until_closed()) << "the gateway did not close the connection";
+    EXPECT_EQ(wait_errors("tls_record", tls_record + 1), tls_record + 1);
+  }
+  {
+    TlsProbe probe(port(), Pki::get().ca.ca_file());
+    ASSERT_TRUE(probe.handshake()) << probe.error();
+    probe.write("GET /api/v1/ws?token=" + token("alice") +
+                " HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+    auto head = probe.read_until("\r\n\r\n");
+    ASSERT_EQ(head.substr(0, 12), "HTTP/1.1 101") << head;
+    probe.write_raw(not_a_record);
+    EXPECT_TRUE(probe.read_until_closed()) << "the gateway did not close the socket";
+    EXPECT_EQ(wait_errors("tls_record", tls_record + 2), tls_record + 2);
+  }
 }
 
 TEST_F(TlsTest, TheAdminPortRequiresAClientCertificateOfItsCa) {

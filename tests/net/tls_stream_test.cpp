@@ -202,6 +202,32 @@ TEST_F(TlsStreamTest, AClientSpeakingPlainHttpFailsTheHandshake) {
   ASSERT_TRUE(done);
   EXPECT_TRUE(server_ec_);
   EXPECT_EQ(server_ec_.category(), asio::error::get_ssl_category()) << server_ec_.message();
+  EXPECT_EQ(TlsStream::failure_of(server_ec_), TlsStream::Failure::plain_http) << server_ec_.message();
+}
+
+// What failure_of makes of the other ends of a handshake: bytes that are not
+// TLS, and a client that leaves without a word (a TCP health check).
+TEST_F(TlsStreamTest, GarbageIsATlsFailureAndASilentCloseIsNone) {
+  auto handshake_after = [&](const std::string& bytes) {
+    connect();
+    bool done = false;
+    server_->async_handshake([&](error_code ec) {
+      server_ec_ = ec;
+      done = true;
+    });
+    if (!bytes.empty()) asio::write(client_->next_layer(), asio::buffer(bytes));
+    client_->next_layer().shutdown(tcp::socket::shutdown_send);
+    run_until([&] { return done; });
+    EXPECT_TRUE(done);
+    return server_ec_;
+  };
+  auto ec = handshake_after(std::string("\x16\x03\x01\x00\x20", 5) + std::string(32, 'x'));
+  EXPECT_EQ(TlsStream::failure_of(ec), TlsStream::Failure::tls) << ec.message();
+  ec = handshake_after(std::string("\x00\xff\x13\x37 not TLS at all", 19));
+  EXPECT_EQ(TlsStream::failure_of(ec), TlsStream::Failure::tls) << ec.message();
+  ec = handshake_after("");
+  EXPECT_TRUE(ec);
+  EXPECT_EQ(TlsStream::failure_of(ec), TlsStream::Failure::gone) << ec.message();
 }
 
 TEST_F(TlsStreamTest, AClientThatDoesNotTrustTheCaFailsAndSoDoesTheServer) {
