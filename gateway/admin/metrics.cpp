@@ -64,6 +64,11 @@ void Metrics::render_callout_clients(std::ostream& out) const {
          {{"", [&](const Counters& c) { return load(c.breaker_opens); }}});
 }
 
+void Metrics::watch_outbox(std::function<OutboxStats()> read) {
+  std::lock_guard lock(mu_);
+  outbox_ = std::move(read);
+}
+
 std::string Metrics::render() const {
   std::ostringstream out;
   std::lock_guard lock(mu_);
@@ -104,6 +109,17 @@ std::string Metrics::render() const {
   render_callout_clients(out);
   out << "# HELP gangway_nats_connected 1 while both NATS connections are up.\n# TYPE gangway_nats_connected gauge\n"
       << "gangway_nats_connected " << (nats_connected() ? 1 : 0) << '\n';
+  if (outbox_) {
+    const OutboxStats s = outbox_();
+    auto one = [&](const char* name, const char* type, const char* help, std::uint64_t value) {
+      out << "# HELP " << name << ' ' << help << "\n# TYPE " << name << ' ' << type << '\n' << name << ' ' << value << '\n';
+    };
+    one("gangway_outbox_kept", "gauge", "Stored messages' publishes kept while the bus is down.", s.kept);
+    one("gangway_outbox_kept_bytes", "gauge", "Bytes of the kept publishes (bounded by nats.outbox_bytes).", s.kept_bytes);
+    one("gangway_outbox_stores_in_flight", "gauge", "Stores whose answer has not come yet.", s.pending);
+    one("gangway_outbox_retried_total", "counter", "Kept publishes the bus took later.", s.retried);
+    one("gangway_outbox_dropped_total", "counter", "Publishes of stored messages dropped past the bound.", s.dropped);
+  }
   return out.str();
 }
 

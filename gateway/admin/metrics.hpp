@@ -3,6 +3,7 @@
 // relaxed atomics; the only lock is taken when an app or error code is first seen.
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -33,6 +34,11 @@ class Metrics {
   void callout(const std::string& app, const std::string& name, std::string_view outcome);
   // An app's callout client: its queue and breaker counters are rendered with the rest.
   void watch_callouts(const std::string& app, std::shared_ptr<const backend::CalloutCounters> counters);
+  // The outbox of stored messages' publishes (gateway/bus/outbox.hpp), read at each render.
+  struct OutboxStats {
+    std::uint64_t kept = 0, kept_bytes = 0, pending = 0, retried = 0, dropped = 0;
+  };
+  void watch_outbox(std::function<OutboxStats()> read);
   void set_nats_connected(bool up) { nats_connected_.store(up, std::memory_order_relaxed); }
   bool nats_connected() const { return nats_connected_.load(std::memory_order_relaxed); }
   std::string render() const;
@@ -44,6 +50,7 @@ class Metrics {
   std::map<std::tuple<std::string, std::string, std::string>, std::unique_ptr<std::atomic<std::uint64_t>>> callouts_;
   std::vector<std::pair<std::string, std::shared_ptr<const backend::CalloutCounters>>> callout_clients_;
   std::atomic<bool> nats_connected_{false};
+  std::function<OutboxStats()> outbox_;
 
   void render_callout_clients(std::ostream& out) const;
 };

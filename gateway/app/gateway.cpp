@@ -25,6 +25,9 @@ struct Gateway::Impl {
   // What each NATS connection last reported, for the gauge. Declared before
   // the buses: their callbacks write these until the connections are closed.
   std::atomic<bool> main_up{false}, no_echo_up{false};
+  // Stopped in ~Gateway before the buses go; destroyed after everything that
+  // may still hold one of its Pendings (callout clients, the buses' callbacks).
+  std::unique_ptr<bus::Outbox> outbox;
   std::unique_ptr<bus::Bus> bus;
   // NATS only: the connection without echo (Services::no_echo_bus).
   std::unique_ptr<bus::NatsBus> no_echo_bus;
@@ -147,6 +150,12 @@ Gateway::Gateway(Config config) : impl_(std::make_unique<Impl>(std::move(config)
   }
   d.services.bus = d.bus.get();
   d.services.no_echo_bus = d.no_echo_bus ? d.no_echo_bus.get() : d.bus.get();
+  d.outbox = std::make_unique<bus::Outbox>(d.config.nats.outbox_bytes);
+  d.services.outbox = d.outbox.get();
+  d.metrics.watch_outbox([outbox = d.outbox.get()] {
+    auto s = outbox->stats();
+    return Metrics::OutboxStats{s.kept, s.kept_bytes, s.pending, s.retried, s.dropped};
+  });
   d.main_up = d.services.bus->connected();
   d.no_echo_up = d.services.no_echo_bus->connected();
   auto report = [m = &d.metrics, main = &d.main_up, no_echo = &d.no_echo_up] {
@@ -218,6 +227,7 @@ Gateway::~Gateway() {
   // Sessions still held by pending handlers die here, while the fan-out, the
   // apps and the bus they reference are still alive.
   d.loops.destroy();
+  d.outbox->stop();  // the buses go before it
 }
 
 void Gateway::start() {
@@ -253,6 +263,9 @@ void Gateway::drain(std::chrono::milliseconds grace) {
     if (open == 0) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
+  // Stores still in flight and what the bus did not take yet: a stored
+  // message is announced before the process goes, within the deadline.
+  d.outbox->drain(deadline);
 }
 
 std::vector<std::uint16_t> Gateway::app_ports() const {

@@ -339,4 +339,9 @@ void CalloutClient::call(const CalloutSpec& spec, CalloutRequest request, std::f
 
 std::shared_ptr<const CalloutCounters> CalloutClient::counters() const { return impl_->counters_; }
 
+std::string_view to_string(CalloutResult::Outcome outcome) {
+  static constexpr std::string_view names[] = {"allowed", "denied", "unavailable"};
+  return names[static_cast<int>(outcome)];
+}
+
 }  // namespace gangway::backend

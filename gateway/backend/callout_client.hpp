@@ -58,6 +58,8 @@ struct CalloutResult {
   Why why = Why::answered;
   bool allowed() const { return outcome == Outcome::allowed; }
 };
+// "allowed", "denied", "unavailable" (the outcome label of gangway_callouts_total).
+std::string_view to_string(CalloutResult::Outcome outcome);
 
 struct CalloutOptions {
   unsigned threads = 4;      // workers, each with its own keep-alive connection

@@ -87,6 +87,9 @@ struct NatsConfig {
   // one per room: far less memory for per-socket rooms, but every gateway
   // also receives (and drops) the other gateways' messages for them.
   std::vector<std::string> wildcard_rooms = {"conn", "user"};
+  // What stored messages' publishes may keep while the bus is down (the
+  // outbox, gateway/bus/outbox.hpp); past it they are dropped and counted.
+  std::size_t outbox_bytes = 64 * 1024 * 1024;
   // How the gateway authenticates (user/password, token, NKey or a .creds
   // file) and checks the server (TLS): both of its connections use them.
   // Secrets are resolved here, from the file, `*_env` or `*_file` keys.

@@ -143,6 +143,8 @@ NatsConfig parse_nats(const Json& n) {
   c.wildcard_rooms = get_or<std::vector<std::string>>(n, "wildcard_rooms", c.wildcard_rooms, kWhere);
   for (const auto& kind : c.wildcard_rooms)
     if (!is_valid_name(kind)) throw ConfigError(kWhere + ".wildcard_rooms must list room kinds ([a-z0-9_-])");
+  c.outbox_bytes = get_or<std::size_t>(n, "outbox_bytes", c.outbox_bytes, kWhere);
+  if (c.outbox_bytes < 1024) throw ConfigError(kWhere + ".outbox_bytes must be at least 1024");
   c.auth = parse_auth(n);
   if (auto t = n.find("tls"); t != n.end() && !t->is_null()) c.tls = parse_tls(*t);
   return c;

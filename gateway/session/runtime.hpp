@@ -13,6 +13,7 @@
 #include "gateway/auth/jwt_verifier.hpp"
 #include "gateway/backend/callout_client.hpp"
 #include "gateway/bus/bus.hpp"
+#include "gateway/bus/outbox.hpp"
 #include "gateway/config/config.hpp"
 #include "gateway/core/route.hpp"
 #include "gateway/core/subject.hpp"
@@ -51,6 +52,9 @@ struct Services {
   // sent, and an upgrade's publishes wake one nats.c flusher, not two.
   // The same bus as `bus` when NATS is off.
   bus::Bus* no_echo_bus = nullptr;
+  // Where a store's publishes go (either bus): kept and retried while the
+  // bus is down, so a stored message is never left unannounced.
+  bus::Outbox* outbox = nullptr;
   Fanout* fanout = nullptr;
   Metrics* metrics = nullptr;
   Presence* presence = nullptr;

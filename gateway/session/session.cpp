@@ -91,30 +91,32 @@ void Session::leave(const RoomKey& room) {
   services_.fanout->leave(loop_, services_.subjects.outbound(info_.app, room), &peer_);
 }
 
-void Session::call(const CalloutCall& c, std::function<void(backend::CalloutResult)> done, Json body,
-                   bool cancellable) {
+const backend::CalloutSpec* Session::callout_request(const CalloutCall& c, Json body,
+                                                     backend::CalloutRequest& req) const {
   auto spec = app_.config.callouts.find(c.name);
-  if (spec == app_.config.callouts.end() || !app_.callouts) {
-    // --check-config refuses this; fail closed if it happens anyway.
-    return done(backend::CalloutResult{backend::CalloutResult::Outcome::unavailable, 0, nullptr});
-  }
-  backend::CalloutRequest req;
+  if (spec == app_.config.callouts.end() || !app_.callouts) return nullptr;
   req.params = info_.params;
   for (const auto& [k, v] : c.params) req.params[k] = v;
   if (!info_.user.id.empty()) req.params["user_id"] = info_.user.id;
   req.bearer = credentials_.token;
   req.cookie = credentials_.cookie;
   req.body = std::move(body);
+  return &spec->second;
+}
+
+void Session::call(const CalloutCall& c, std::function<void(backend::CalloutResult)> done, Json body) {
+  backend::CalloutRequest req;
+  const auto* spec = callout_request(c, std::move(body), req);
+  // --check-config refuses a missing callout; fail closed if it happens anyway.
+  if (!spec) return done(backend::CalloutResult{backend::CalloutResult::Outcome::unavailable, 0, nullptr});
   auto answered = [loop = Loopback(peer_, true), metrics = services_.metrics, app = info_.app, name = c.name,
                    done = std::move(done)](backend::CalloutResult r) mutable {
     if (r.why == backend::CalloutResult::Why::cancelled) return;  // its socket is gone: nobody to answer
-    static constexpr std::string_view names[] = {"allowed", "denied", "unavailable"};
-    metrics->callout(app, name, names[static_cast<int>(r.outcome)]);
+    metrics->callout(app, name, to_string(r.outcome));
     loop.post([done = std::move(done), r = std::move(r)]() mutable { done(std::move(r)); });
   };
-  if (!cancellable) return app_.callouts->call(spec->second, std::move(req), std::move(answered));
   if (!callouts_) callouts_.emplace();
-  app_.callouts->call(spec->second, std::move(req), std::move(answered), *callouts_);
+  app_.callouts->call(*spec, std::move(req), std::move(answered), *callouts_);
 }
 
 }  // namespace gangway

@@ -70,11 +70,9 @@ class Session {
   // Calls the app's callout `call.name` with this session's route params,
   // user id and forwarded credentials, `body` for a POST. `done` runs on the
   // loop while the socket is open (else never); the socket is held alive
-  // until then. Unknown callout or no backend: unavailable (fail closed).
-  // `cancellable`: withdrawn if the socket closes before it is sent (not for
-  // a store, whose answer must be published whoever is still connected).
-  void call(const CalloutCall& call, std::function<void(backend::CalloutResult)> done, Json body = nullptr,
-            bool cancellable = true);
+  // until then, and the call is withdrawn if the socket closes before it is
+  // sent. Unknown callout or no backend: unavailable (fail closed).
+  void call(const CalloutCall& call, std::function<void(backend::CalloutResult)> done, Json body = nullptr);
 
  private:
   // Rooms and greeting (session.cpp)
@@ -96,6 +94,11 @@ class Session {
 
   // Persisted kinds (session_store.cpp)
   void store_then_fan_out(Action&& action);
+  // The app's callout `call` for this session (route params, user id,
+  // forwarded credentials, `body`), into `request`; null if the app has no
+  // such callout or no backend (--check-config refuses that).
+  const backend::CalloutSpec* callout_request(const CalloutCall& call, Json body,
+                                              backend::CalloutRequest& request) const;
 
   AppRuntime& app_;
   Services& services_;

@@ -1,5 +1,11 @@
 // Persisted kinds: stored (JetStream, NATS request/reply or an HTTP callout)
-// before they are fanned out; the sender hears of a failure, never silence.
+// before they are fanned out. The sender hears of a failure, never silence;
+// and once a store says yes, the stored message is published (gw.in for
+// other systems where the store was not itself on NATS, gw.out for the room)
+// whether or not its sender is still connected and whether or not the bus is
+// up: the answer is handled on the thread that brings it, through the
+// outbox (gateway/bus/outbox.hpp), and only the sender's reply goes back to
+// the socket's loop.
 #include <memory>
 
 #include "gateway/core/ids.hpp"
@@ -9,72 +15,107 @@
 
 namespace gangway {
 
+namespace {
+
+// What must be published once the message is stored, copied out of the
+// session (the answer may come after the socket is gone). Any thread.
+struct AfterStore {
+  Services* services;
+  std::string in_subject;   // gw.in.<app>.<kind>.<room>
+  std::string envelope;     // its body
+  std::string id;           // the envelope's id, its Nats-Msg-Id (JetStream drops duplicates)
+  std::string out_subject;  // gw.out.<app>.<room>
+  std::optional<Event> fanout;
+
+  // The envelope on gw.in, for a store that was not itself on NATS.
+  void announce() const {
+    services->outbox->publish(*services->no_echo_bus, in_subject, envelope, {{"Nats-Msg-Id", id}});
+  }
+  // The stored message, as the fanned-out event's data, on gw.out (the
+  // gateway's own sockets hear it through the main connection's echo).
+  // False if the store answered no message.
+  bool fan_out(Json message) const {
+    if (!message.is_object()) return false;
+    if (!fanout) return true;
+    Event event = *fanout;
+    event.data = std::move(message);
+    services->outbox->publish(*services->bus, out_subject, serialize_event(event));
+    return true;
+  }
+};
+
+}  // namespace
+
 void Session::store_then_fan_out(Action&& action) {
   auto spec_it = app_.config.persist.find(action.kind);
   if (spec_it == app_.config.persist.end())
     return send_error({ErrorCode::store_failed, "storing " + action.kind + " is not configured", "",
                        action.request_event});
   const PersistSpec& spec = spec_it->second;
-  auto a = std::make_shared<Action>(std::move(action));
   auto id = new_uuid();
-  Json env = envelope(*a, info_, services_.gateway_id, id);
-  auto subject = services_.subjects.inbound(info_.app, a->kind, a->room);
-  auto failed = [this, a](std::string detail, ErrorCode code = ErrorCode::store_failed) {
-    send_error({code, std::move(detail), "", a->request_event});
+  Json env = envelope(action, info_, services_.gateway_id, id);
+  auto after = std::make_shared<const AfterStore>(
+      AfterStore{&services_, services_.subjects.inbound(info_.app, action.kind, action.room), env.dump(), id,
+                 services_.subjects.outbound(info_.app, action.room), action.fanout});
+
+  // The sender's side, on its loop while it is connected: the reply, or the error.
+  const Loopback sender(peer_, false);
+  auto failed = [this, sender, request = action.request_event](std::string detail,
+                                                                ErrorCode code = ErrorCode::store_failed) {
+    sender.post([this, request, detail = std::move(detail), code] { send_error({code, detail, "", request}); });
   };
-  // The stored message becomes the fanned-out event's data.
-  auto stored = [this, a, failed](Json message) {
-    if (!message.is_object()) return failed("the store answered no message");
-    if (a->fanout) a->fanout->data = std::move(message);
-    fan_out(*a);
+  // Held by the answer's handler: a drain waits for it (Outbox::pending).
+  auto stored = [this, sender, after, failed, reply = std::move(action.reply),
+                 pending = services_.outbox->pending()](Json message) {
+    if (!after->fan_out(std::move(message))) return failed("the store answered no message");
+    sender.post([this, reply] { peer_.send_text(reply); });
   };
-  const Loopback loop(peer_, false);
 
   switch (spec.via) {
     case PersistSpec::Via::jetstream: {
       // The event the dialect would fan out (winkr's carries its sender), with the store's id.
-      const Json& base = a->fanout ? a->fanout->data : a->data;
+      const Json& base = action.fanout ? action.fanout->data : action.data;
       Json message = base.is_object() ? base : Json::object();
       message["id"] = id;
       message["created_at"] = env["received_at"];
       services_.no_echo_bus->publish_durable(
-          subject, env.dump(), id, spec.timeout,
-          [loop, stored, failed, message = std::move(message)](bus::BusError e) mutable {
-            loop.post([e, stored, failed, message = std::move(message)]() mutable {
-              if (e != bus::BusError::ok) return failed("the message was not stored (" + std::string(to_string(e)) + ")");
-              stored(std::move(message));
-            });
+          after->in_subject, after->envelope, id, spec.timeout,
+          [stored, failed, message = std::move(message)](bus::BusError e) mutable {
+            if (e != bus::BusError::ok) return failed("the message was not stored (" + std::string(to_string(e)) + ")");
+            stored(std::move(message));
           });
       return;
     }
     case PersistSpec::Via::request: {
       services_.no_echo_bus->request(
-          spec.subject.empty() ? subject : spec.subject, env.dump(), spec.timeout,
-          [loop, stored, failed](bus::BusError e, std::string&& reply) {
-            loop.post([e, reply = std::move(reply), stored, failed] {
-              if (e == bus::BusError::rejected && reply == "404")
-                return failed("the conversation or message does not exist", ErrorCode::store_not_found);
-              if (e == bus::BusError::rejected) return failed("the store refused the message (" + reply.substr(0, 8) + ")");
-              if (e != bus::BusError::ok) return failed("the message was not stored (" + std::string(to_string(e)) + ")");
-              stored(parse_json(reply));
-            });
+          spec.subject.empty() ? after->in_subject : spec.subject, after->envelope, spec.timeout,
+          [stored, failed](bus::BusError e, std::string&& reply) {
+            if (e == bus::BusError::rejected && reply == "404")
+              return failed("the conversation or message does not exist", ErrorCode::store_not_found);
+            if (e == bus::BusError::rejected) return failed("the store refused the message (" + reply.substr(0, 8) + ")");
+            if (e != bus::BusError::ok) return failed("the message was not stored (" + std::string(to_string(e)) + ")");
+            stored(parse_json(reply));
           });
       return;
     }
     case PersistSpec::Via::http: {
-      call({spec.callout, {}},
-           [this, stored, failed, subject, env, id](backend::CalloutResult r) {
-             using Outcome = backend::CalloutResult::Outcome;
-             if (r.outcome == Outcome::denied && r.status == 404)
-               return failed("the conversation or message does not exist", ErrorCode::store_not_found);
-             if (!r.allowed()) return failed(r.outcome == Outcome::denied
-                                                 ? "the backend refused the message"
-                                                 : "the backend is unavailable, the message was not stored");
-             // Other systems still see every accepted frame on gw.in.
-             services_.no_echo_bus->publish(subject, env.dump(), {{"Nats-Msg-Id", id}});
-             stored(std::move(r.body));
-           },
-           env, /*cancellable=*/false);
+      backend::CalloutRequest request;
+      const auto* callout = callout_request({spec.callout, {}}, std::move(env), request);
+      if (!callout) return send_error({ErrorCode::store_failed, "the store is not configured", "", action.request_event});
+      app_.callouts->call(*callout, std::move(request),
+                          [stored, failed, after, metrics = services_.metrics, app = info_.app,
+                           name = spec.callout](backend::CalloutResult r) {
+                            metrics->callout(app, name, to_string(r.outcome));
+                            using Outcome = backend::CalloutResult::Outcome;
+                            if (r.outcome == Outcome::denied && r.status == 404)
+                              return failed("the conversation or message does not exist", ErrorCode::store_not_found);
+                            if (!r.allowed())
+                              return failed(r.outcome == Outcome::denied
+                                                ? "the backend refused the message"
+                                                : "the backend is unavailable, the message was not stored");
+                            after->announce();  // other systems still see every accepted frame on gw.in
+                            stored(std::move(r.body));
+                          });
       return;
     }
   }

@@ -325,6 +325,45 @@ double seconds_until_closed(int port, const std::string& request, int limit_s) {
   return result;
 }
 
+// The whole answer to `request` on a fresh TCP connection (until the server
+// closes it, or `limit_s`).
+std::string answer_to(int port, const std::string& request, int limit_s = 5) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<std::uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  timeval tv{limit_s, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  std::string answer;
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
+    ::send(fd, request.data(), request.size(), MSG_NOSIGNAL);  // the server may stop reading part-way
+    char buf[512];
+    ssize_t n;
+    while ((n = ::recv(fd, buf, sizeof buf, 0)) > 0) answer.append(buf, static_cast<std::size_t>(n));
+  }
+  ::close(fd);
+  return answer;
+}
+
+// Issue 22: these got a bare TCP reset. Now the status, as nginx and Envoy
+// answer, and the connection closes cleanly so the client can read it.
+TEST_F(TribeTest, AnUpgradeItCannotTakeGetsItsStatusNotAReset) {
+  const std::string upgrade_headers = "Host: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
+                                      "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n";
+  const std::string long_url = "GET /api/v1/ws?token=" + std::string(20 * 1024, 'a') + " HTTP/1.1\r\n" + upgrade_headers + "\r\n";
+  EXPECT_EQ(answer_to(port(), long_url).substr(0, 12), "HTTP/1.1 414") << "a URL over 16 KiB";
+  const std::string big_headers = "GET /api/v1/ws HTTP/1.1\r\n" + upgrade_headers + "X-Big: " + std::string(20 * 1024, 'b') + "\r\n\r\n";
+  EXPECT_EQ(answer_to(port(), big_headers).substr(0, 12), "HTTP/1.1 431") << "headers over 16 KiB";
+  EXPECT_EQ(answer_to(port(), "\x16\x03\x01 garbage\r\n\r\n").substr(0, 12), "HTTP/1.1 400")
+      << "garbage (a TLS hello to the plain port)";
+  EXPECT_EQ(answer_to(port(), "GET /api/v1/ws HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n").substr(0, 12), "HTTP/1.1 400");
+  // The gateway keeps serving.
+  auto c = tribe_connect(port(), token("alice"));
+  c->send(R"({"event":"ping"})");
+  EXPECT_EQ(c->next(), R"({"event":"pong"})");
+}
+
 TEST_F(TribeDeadlineTest, AnUpgradeThatNeverFinishesIsClosedAndAcceptedSocketsStay) {
   // The request line and one header, never the blank line that ends them.
   double closed_after = seconds_until_closed(port(), "GET /api/v1/ws HTTP/1.1\r\nHost: gangway\r\n", 20);

@@ -4,6 +4,7 @@
 // connection:closed before the close.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <thread>
 
 #include "tests/integration/winkr_stack.hpp"
@@ -21,6 +22,14 @@ class WinkrLimitsTest : public SuiteStack<WinkrLimitsTest> {
   }
 
  protected:
+  // The limiter counts in fixed windows aligned to the wall clock's minutes:
+  // a test that straddles a minute's end would see its counter restart. Start
+  // the test with at least `needed` left in the current minute.
+  static void clear_of_minute_edge(std::chrono::seconds needed) {
+    using namespace std::chrono;
+    auto into = duration_cast<milliseconds>(system_clock::now().time_since_epoch()) % minutes(1);
+    if (minutes(1) - into < needed) std::this_thread::sleep_for(minutes(1) - into + 100ms);
+  }
 
   static void join(WsClient& c, const std::string& conversation) {
     c.send(winkr_frame("conversation:join", {{"conversation_id", conversation}}));
@@ -30,6 +39,7 @@ class WinkrLimitsTest : public SuiteStack<WinkrLimitsTest> {
 
 // Each test uses its own user, so that per-user counters do not mix.
 TEST_F(WinkrLimitsTest, ThirtyMessagesAMinute) {
+  clear_of_minute_edge(20s);
   auto alice = winkr_connect(port(), backend_->login("alice"));
   join(*alice, "conv-ab");
   for (int i = 0; i < 30; ++i) {
@@ -48,6 +58,7 @@ TEST_F(WinkrLimitsTest, ThirtyMessagesAMinute) {
 }
 
 TEST_F(WinkrLimitsTest, TwentyTypingIndicatorsAMinute) {
+  clear_of_minute_edge(10s);
   auto bob = winkr_connect(port(), backend_->login("bob"));
   join(*bob, "conv-bc");
   for (int i = 0; i < 20; ++i) bob->send(winkr_frame("typing:start", {{"conversation_id", "conv-bc"}}));
@@ -71,6 +82,7 @@ TEST_F(WinkrLimitsTest, FiveConnectionsPerUser) {
 }
 
 TEST_F(WinkrLimitsTest, TenConnectionAttemptsAMinute) {
+  clear_of_minute_edge(15s);
   std::string token = winkr_token("u-dave");
   for (int i = 0; i < 10; ++i) {
     SCOPED_TRACE(i);

@@ -5,6 +5,9 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <mutex>
+#include <thread>
+#include <vector>
 
 #include "gateway/bus/nats_bus.hpp"
 #include "tests/integration/winkr_stack.hpp"
@@ -64,6 +67,44 @@ TEST_F(WinkrPersistenceTest, JetStreamAcksBeforeTheMessageIsFannedOut) {
   EXPECT_EQ(got["data"]["sender"]["id"], "u-alice");
   EXPECT_EQ(next_event(*alice_, "message:new")["data"]["message"]["id"], got["data"]["message"]["id"]);
   EXPECT_EQ(admin->stream_messages("WINKR_MESSAGES"), std::optional<std::uint64_t>(1));
+}
+
+// A sender that leaves right after sending (issue 22: 3 of 3 such messages
+// were stored and never announced): once stored, the room and other systems
+// hear of each message, whether or not its sender is still there.
+TEST_F(WinkrPersistenceTest, AMessageWhoseSenderLeftAtOnceIsStillAnnounced) {
+  start({{"via", "http"}, {"callout", "store_message"}, {"timeout_ms", 3000}});
+  auto watcher = bus();
+  std::mutex mu;
+  std::vector<std::string> seen;
+  auto sub = watcher->subscribe("gw.in.winkr.message.conversation.conv-ab", [&](bus::Message&& m) {
+    std::lock_guard lock(mu);
+    seen.push_back(json::parse(m.data)["data"]["content"]);
+  });
+  bool flushed = false;
+  watcher->flush(2s, [&](bus::BusError) { flushed = true; });
+  for (int i = 0; i < 50 && !flushed; ++i) std::this_thread::sleep_for(20ms);
+  for (int i = 0; i < 3; ++i) {
+    auto carol = winkr_connect(gateway_->port(), backend_.login("alice"));
+    carol->send(winkr_frame("conversation:join", {{"conversation_id", "conv-ab"}}));
+    ASSERT_TRUE(next_event(*carol, "conversation:joined").is_object());
+    carol->send(winkr_frame("message:send",
+                            {{"conversation_id", "conv-ab"}, {"content", "left at once " + std::to_string(i)}, {"type", "text"}}));
+    carol->close();  // without waiting for anything
+  }
+  for (int i = 0; i < 3; ++i) {
+    json m = next_event(*bob_, "message:new", 5s);
+    ASSERT_TRUE(m.is_object()) << "message " << i << " was stored and never fanned out";
+  }
+  for (int i = 0; i < 100; ++i) {
+    {
+      std::lock_guard lock(mu);
+      if (seen.size() == 3) break;
+    }
+    std::this_thread::sleep_for(50ms);
+  }
+  std::lock_guard lock(mu);
+  EXPECT_EQ(seen.size(), 3u) << "other systems see every stored message on gw.in";
 }
 
 TEST_F(WinkrPersistenceTest, JetStreamWithoutAStreamIsAnErrorNotASilentLoss) {

@@ -121,6 +121,7 @@ SessionHarness::SessionHarness(nlohmann::json app_json) {
   services.subjects = Subjects("gw");
   services.bus = &bus;
   services.no_echo_bus = &bus;
+  services.outbox = &outbox;
   services.fanout = fanout.get();
   services.metrics = &metrics;
   services.presence = presence.get();
@@ -135,6 +136,7 @@ SessionHarness::SessionHarness(nlohmann::json app_json) {
 SessionHarness::~SessionHarness() {
   watches_.clear();
   loop.run_for(50ms);  // what is still posted runs while everything it touches lives
+  outbox.stop();
 }
 
 std::string SessionHarness::token(const std::string& user, const nlohmann::json& claims) {

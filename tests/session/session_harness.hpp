@@ -130,6 +130,7 @@ class SessionHarness {
   bool wait_for(const std::shared_ptr<std::vector<bus::Message>>& seen, std::size_t n);
 
   TestLoop loop;
+  bus::Outbox outbox{1 << 20, 20ms};  // small and quick, for the tests that take the bus down; stopped before the bus goes
   SwitchableBus bus;
   TestBackend backend;
   Metrics metrics;

@@ -119,5 +119,48 @@ TEST(SessionStore, WithTheBusDownAJetStreamStoreFails) {
   EXPECT_EQ(got["data"]["code"], "INTERNAL_ERROR");
 }
 
+// The sender left while its message was being stored: once the store says
+// yes, the room and other systems still hear of it (issue 22: 3 of 3 such
+// messages were stored and silent).
+TEST(SessionStore, AStoreAnsweredAfterTheSenderLeftIsStillPublished) {
+  json app = winkr_app({{"via", "http"}, {"callout", "store_message"}});
+  app["callouts"]["store_message"]["path"] = "/slow/store";
+  SessionHarness h(app);
+  h.backend.answer("/slow/store", 201, R"({"message":{"id":"m-9","content":"hello"}})");
+  auto sender = joined(h);
+  auto reader = h.connect("u-2", "/ws");
+  ASSERT_TRUE(h.say(*reader, R"({"event":"conversation:join","data":{"conversation_id":"conv-1"}})"));
+  auto in = h.watch("gw.in.winkr.message.conversation.conv-1");
+  sender->session.on_text(kSend);
+  // Two joins' authorizations, the message's, then the store, held by the backend.
+  ASSERT_TRUE(h.loop.run_until([&] { return h.backend.request_count() == 4; }));
+  ASSERT_EQ(h.backend.requests().back().path, "/slow/store");
+  sender->drop();
+  h.backend.release();
+  ASSERT_TRUE(h.loop.run_until([&] { return event_of(reader->frames.back())["event"] == "message:new"; }));
+  EXPECT_EQ(event_of(reader->frames.back())["data"]["message"]["id"], "m-9");
+  ASSERT_TRUE(h.wait_for(in, 1)) << "other systems see the stored message on gw.in";
+  EXPECT_EQ(json::parse((*in)[0].data)["data"]["content"], "hello");
+  EXPECT_TRUE(h.outbox.drain(std::chrono::steady_clock::now() + 1s));
+}
+
+// The bus went down between the store and its announcement: kept, and
+// published once it is back; the sender hears it like everyone else.
+TEST(SessionStore, AStoredMessageWaitsForTheBusRatherThanBeingLost) {
+  SessionHarness h(winkr_app({{"via", "http"}, {"callout", "store_message"}}));
+  h.backend.answer("/store/message", 201, R"({"message":{"id":"m-5","content":"hello"}})");
+  auto peer = joined(h);
+  auto in = h.watch("gw.in.winkr.message.conversation.conv-1");
+  h.bus.down = true;
+  peer->session.on_text(kSend);
+  ASSERT_TRUE(h.loop.run_until([&] { return h.outbox.stats().kept == 2; })) << "the envelope and the event";
+  EXPECT_TRUE(in->empty());
+  h.bus.down = false;
+  ASSERT_TRUE(h.loop.run_until([&] { return event_of(peer->frames.back())["event"] == "message:new"; }));
+  EXPECT_EQ(event_of(peer->frames.back())["data"]["message"]["id"], "m-5");
+  ASSERT_TRUE(h.wait_for(in, 1));
+  EXPECT_EQ(h.outbox.stats().retried, 2u);
+}
+
 }  // namespace
 }  // namespace gangway::test

@@ -2,13 +2,15 @@
 // right Action and its reply is the seed's frame byte for byte.
 #include <gtest/gtest.h>
 
-#include "tests/adapters/frame_assertions.hpp"
+#include "tests/adapters/golden.hpp"
 #include "tests/adapters/pythia/pythia_test_util.hpp"
 
 namespace gangway::adapters {
 namespace {
 
 using namespace pythia_testing;
+using testing::ClientCase;
+using testing::expect_client_cases;
 using testing::expect_seed_frame;
 
 TEST(PythiaAdapter, DescribesItself) {
@@ -41,12 +43,6 @@ TEST(PythiaAdapter, TheDefaultClockUsesTheSeedsTimestampFormat) {
 
 // ---- client -> server ----------------------------------------------------
 
-struct ClientCase {
-  const char* name;
-  const char* frame;  // verbatim from the seed
-  Action want;
-  const char* reply;  // the seed's response, or "" where it shows none
-};
 
 std::vector<ClientCase> client_cases() {
   std::vector<ClientCase> cases;
@@ -111,17 +107,7 @@ std::vector<ClientCase> client_cases() {
 
 TEST(PythiaAdapter, DecodesEverySeedClientFrame) {
   PythiaAdapter a = adapter();
-  for (const ClientCase& c : client_cases()) {
-    SCOPED_TRACE(c.name);
-    auto got = a.decode(c.frame, session());
-    ASSERT_TRUE(got.ok()) << got.error().detail;
-    expect_action(*got, c.want);
-    if (std::string_view(c.reply).empty()) {
-      EXPECT_EQ(got->reply, "");
-    } else {
-      expect_seed_frame(got->reply, c.reply);
-    }
-  }
+  expect_client_cases(a, session(), client_cases());
 }
 
 TEST(PythiaAdapter, OnlineUsersAnswerIsTheSeedsFrame) {

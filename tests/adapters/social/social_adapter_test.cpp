@@ -5,13 +5,14 @@
 #include <gtest/gtest.h>
 
 #include "gateway/core/clock.hpp"
-#include "tests/adapters/action_assertions.hpp"
-#include "tests/adapters/frame_assertions.hpp"
+#include "tests/adapters/golden.hpp"
 
 namespace gangway::adapters {
 namespace {
 
+using testing::ClientCase;
 using testing::expect_action;
+using testing::expect_client_cases;
 
 SessionInfo session(bool admin = false) {
   SessionInfo s;
@@ -74,11 +75,6 @@ TEST(SocialAdapter, OnOpenWithoutAUsableAnswerJoinsNoGroup) {
 
 // ---- client -> server ----------------------------------------------------
 
-struct ClientCase {
-  const char* name;
-  const char* frame;  // verbatim from the seed
-  Action want;
-};
 
 Action publish(std::string type, RoomKey room, Json data) {
   Action a;
@@ -137,13 +133,7 @@ std::vector<ClientCase> client_cases() {
 
 TEST(SocialAdapter, DecodesEverySeedClientFrame) {
   SocialAdapter a;
-  for (const ClientCase& c : client_cases()) {
-    SCOPED_TRACE(c.name);
-    auto got = a.decode(c.frame, session(/*admin=*/true));
-    ASSERT_TRUE(got.ok()) << got.error().detail;
-    expect_action(*got, c.want);
-    EXPECT_EQ(got->reply, "");  // the seed: "Sender receives no confirmation"
-  }
+  expect_client_cases(a, session(/*admin=*/true), client_cases());
 }
 
 TEST(SocialAdapter, TheServerSetsTheTimestampWhenTheClientGivesNone) {

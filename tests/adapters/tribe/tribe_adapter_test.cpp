@@ -4,13 +4,14 @@
 
 #include <gtest/gtest.h>
 
-#include "tests/adapters/action_assertions.hpp"
-#include "tests/adapters/frame_assertions.hpp"
+#include "tests/adapters/golden.hpp"
 
 namespace gangway::adapters {
 namespace {
 
+using testing::ClientCase;
 using testing::expect_action;
+using testing::expect_client_cases;
 using testing::expect_seed_frame;
 using testing::want;
 
@@ -51,12 +52,6 @@ TEST(TribeAdapter, OnOpenSendsTheSeedsConnectedFrameAndJoinsNothing) {
 
 // ---- client -> server ----------------------------------------------------
 
-struct ClientCase {
-  const char* name;
-  const char* frame;  // verbatim from the seed
-  Action want;
-  const char* reply;  // the seed's answer, or "" where it shows none
-};
 
 std::vector<ClientCase> client_cases() {
   std::vector<ClientCase> cases;
@@ -116,17 +111,7 @@ std::vector<ClientCase> client_cases() {
 
 TEST(TribeAdapter, DecodesEverySeedClientFrame) {
   TribeAdapter a;
-  for (const ClientCase& c : client_cases()) {
-    SCOPED_TRACE(c.name);
-    auto got = a.decode(c.frame, session());
-    ASSERT_TRUE(got.ok()) << got.error().detail;
-    expect_action(*got, c.want);
-    if (std::string_view(c.reply).empty()) {
-      EXPECT_EQ(got->reply, "");
-    } else {
-      expect_seed_frame(got->reply, c.reply);
-    }
-  }
+  expect_client_cases(a, session(), client_cases());
 }
 
 TEST(TribeAdapter, SubscribeWithoutChannelIsAccepted) {
