@@ -6,6 +6,7 @@
 // One instance per app is shared by every loop, so every method is const and
 // thread-safe. Adding a dialect means a folder under adapters/, a line in
 // adapters/registry.cpp and its config; nothing in gateway/ changes.
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -41,6 +42,19 @@ struct Opened {
   std::vector<Action> actions;
 };
 
+// Why the gateway ends an open socket of its own accord (besides draining,
+// 1001, and the transport's limits: 1008 slow consumer, 1009 too big).
+enum class Ending : std::uint8_t {
+  token_expired,  // the token's `exp` (plus jwt.leeway_s) has passed
+  disconnected,   // a backend or an operator disconnected the user or the socket (docs/nats.md, "Control")
+};
+
+// A close frame: its code and reason text (at most 123 bytes of UTF-8).
+struct CloseFrame {
+  int code = 1008;
+  std::string reason;
+};
+
 // A rate: at most `count` per `window_s` seconds, per user across gateways.
 struct Rate {
   int count = 0;
@@ -69,6 +83,16 @@ class Adapter {
 
   // Callout names this dialect needs in the app's config (checked by --check-config).
   virtual std::vector<std::string> required_callouts() const = 0;
+
+  // The template parameters this dialect fills in its calls of `callout`
+  // (CalloutCall::params) from something other than the route: a frame's
+  // field, an option. The core fills the route's parameters and user_id
+  // itself. --check-config refuses a callout whose template names a
+  // parameter nothing fills (a socket would fail every call). Default: none.
+  virtual std::vector<std::string> callout_params(std::string_view callout) const {
+    (void)callout;
+    return {};
+  }
 
   // Runs on the session's loop once credentials are verified.
   virtual OpenPlan plan_open(const SessionInfo& s) const = 0;
@@ -100,6 +124,16 @@ class Adapter {
   virtual std::optional<std::string> encode_close(int code, std::string_view reason) const {
     (void)code, (void)reason;
     return std::nullopt;
+  }
+
+  // The close for a socket the gateway ends (Ending); `detail` is the reason
+  // a disconnect named, else empty. Default, for dialects whose seed has no
+  // close codes: 1008 (policy violation) with `detail`, or "Token expired" /
+  // "Disconnected". None of the seeds lets a client present a new token on
+  // an open socket, so an expired one is always closed (docs/dialects.md).
+  virtual CloseFrame close_for(Ending why, std::string_view detail) const {
+    if (!detail.empty()) return {1008, std::string(detail)};
+    return {1008, why == Ending::token_expired ? "Token expired" : "Disconnected"};
   }
 
   // Runs on the session's loop with the answer to a query Action (Action::Query):

@@ -6,6 +6,7 @@
 #     build  compile gangway and the demo backend (the container image's build stage)
 #     demo   build + what deploy/run-demo.sh runs (nats-server, the paste-ready client)
 #     all    demo + every test's tools (the default; deploy/run-tests.sh)
+#     bench  all + what the benchmarks drive besides gangway-load (tests/bench/passthrough-bench.sh)
 set -euo pipefail
 profile=${1:-all}
 build=(
@@ -16,6 +17,7 @@ build=(
   nlohmann-json3-dev libsimdjson-dev       # JSON: the DOM everywhere; simdjson parses the hot paths
   libnats-dev                              # the bus
   libjwt-dev libssl-dev                    # JWT verification (libjwt) pinned by our own alg checks
+  libcli11-dev                             # the command line (--help, --version, --log-level …): header-only, validators
 )
 demo=(
   nats-server                              # the real server the demo and the tests run against
@@ -25,20 +27,26 @@ demo=(
 tests=(
   openssl                                  # the TLS tests make a CA per test with the openssl CLI
   libgtest-dev libgmock-dev
+  clang libclang-rt-14-dev                 # tests/fuzz: libFuzzer and the sanitizer runtimes clang links
   python3-jsonschema python3-yaml          # contract validation, deploy file checks in tests
+  python3-prometheus-client                # /metrics read by the Prometheus and OpenMetrics parsers (tests/integration/check_metrics.py)
   golang-go                                # runs the Go snippets of docs/integrating.md, renders the Helm chart (stdlib only)
   chromium                                 # the demo page's browser test (tests/browser, driven by playwright-core)
   dpkg-dev systemd                         # the Debian package test: dpkg-shlibdeps, systemd-analyze verify
+)
+bench=(
+  wrk                                      # HTTP load for the pass-through figure, the same client on both sides
 )
 case $profile in
   build) packages=("${build[@]}") ;;
   demo) packages=("${build[@]}" "${demo[@]}") ;;
   all) packages=("${build[@]}" "${demo[@]}" "${tests[@]}") ;;
-  *) echo "usage: $0 [build|demo|all]" >&2; exit 2 ;;
+  bench) packages=("${build[@]}" "${demo[@]}" "${tests[@]}" "${bench[@]}") ;;
+  *) echo "usage: $0 [build|demo|all|bench]" >&2; exit 2 ;;
 esac
 # node + npm run the AsyncAPI parser (tests/contracts) and playwright-core (tests/browser);
 # a machine may already have them from elsewhere (NodeSource), whose nodejs conflicts with Debian's npm.
-if [ "$profile" = all ]; then
+if [ "$profile" = all ] || [ "$profile" = bench ]; then
   command -v node >/dev/null || packages+=(nodejs)
   command -v npm >/dev/null || packages+=(npm)
 fi
@@ -52,7 +60,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo_cmd apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
-[ "$profile" = all ] || exit 0
+[ "$profile" = all ] || [ "$profile" = bench ] || exit 0
 
 # npm packages of the tests, each folder pinned by its package-lock.json:
 # @asyncapi/parser (tests/contracts/node), playwright-core (tests/browser/node;

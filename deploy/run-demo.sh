@@ -117,21 +117,23 @@ start demo-backend "$run_dir/backend.log" "$build_dir/deploy/demo_backend/gangwa
 wait_port "$BACKEND_PORT" demo-backend "$run_dir/backend.log"
 
 # The demo config with this run's ports: each app's listen port from <APP>_PORT,
-# and the page's origin (the backend's) in allowed_origins.
+# the backend's URL from BACKEND_PORT, and the page's origin (an app's port:
+# the page is served through the gateway) in allowed_origins.
+# No load balancer waits for /readyz here: Ctrl-C's stop drains at once and within 4 s.
 "$py" - deploy/gangway.demo.json "$run_dir/gangway.json" <<'PY'
 import json, os, sys
 from urllib.parse import urlsplit
 config = json.load(open(sys.argv[1]))
 env = os.environ
-backend = f"http://127.0.0.1:{env['BACKEND_PORT']}"
+port_of = {urlsplit("http://" + app["listen"]).port: env[app["name"].upper() + "_PORT"] for app in config["apps"]}
 config["nats"]["url"] = f"nats://127.0.0.1:{env['NATS_PORT']}"
 config["admin"]["listen"] = f"127.0.0.1:{env['ADMIN_PORT']}"
 for app in config["apps"]:
     app["listen"] = f"127.0.0.1:{env[app['name'].upper() + '_PORT']}"
-    page_port = urlsplit(app["backend"]["url"]).port
-    app["backend"]["url"] = backend
-    app["allowed_origins"] = [o.rsplit(":", 1)[0] + f":{env['BACKEND_PORT']}" if urlsplit(o).port == page_port else o
+    app["backend"]["url"] = f"http://127.0.0.1:{env['BACKEND_PORT']}"
+    app["allowed_origins"] = [o.rsplit(":", 1)[0] + f":{port_of[urlsplit(o).port]}" if urlsplit(o).port in port_of else o
                               for o in app.get("allowed_origins", [])]
+config["drain"] = {"grace_s": 4, "refuse_after_s": 0, "flush_s": 2}
 json.dump(config, open(sys.argv[2], "w"), indent=2)
 PY
 start gangway "$run_dir/gangway.log" "$build_dir/gangway" --config "$run_dir/gangway.json"
@@ -140,9 +142,13 @@ for var in TRIBE_PORT CIRCLES_PORT PYTHIA_PORT SOCIAL_PORT WINKR_PORT ADMIN_PORT
 done
 
 B="http://127.0.0.1:$BACKEND_PORT"
-token() { curl -fsS -X POST "$B$1" -H 'Content-Type: application/json' -d "{\"username\":\"$2\",\"password\":\"password\"}" |
+# Every REST call below, and the page's, goes through the gateway: each app's
+# port passes /api/ and /demo/ to the backend (deploy/gangway.demo.json, passthrough).
+T="http://127.0.0.1:$TRIBE_PORT" C="http://127.0.0.1:$CIRCLES_PORT" P="http://127.0.0.1:$PYTHIA_PORT"
+S="http://127.0.0.1:$SOCIAL_PORT" W="http://127.0.0.1:$WINKR_PORT"
+token() { curl -fsS -X POST "$T$1" -H 'Content-Type: application/json' -d "{\"username\":\"$2\",\"password\":\"password\"}" |
             "$py" -c 'import json,sys; print(json.load(sys.stdin)["access_token"])'; }
-cookie() { curl -fsS -o /dev/null -D - -X POST "$B/api/login" -H 'Content-Type: application/json' \
+cookie() { curl -fsS -o /dev/null -D - -X POST "$S/api/login" -H 'Content-Type: application/json' \
              -d "{\"username\":\"$1\",\"password\":\"password\"}" | tr -d '\r' | sed -n 's/^set-cookie: *session_id=\([^;]*\).*/\1/Ip'; }
 alice=$(token /api/v1/auth/login alice)
 bob=$(token /api/v1/auth/login bob)
@@ -162,12 +168,13 @@ done
 
 cat <<TXT
 
-Gangway is up: demo backend $B, NATS nats://127.0.0.1:$NATS_PORT,
+Gangway is up: demo backend $B (behind the gateway), NATS nats://127.0.0.1:$NATS_PORT,
 metrics http://127.0.0.1:$ADMIN_PORT/metrics. Ctrl-C stops everything.
 Logs: $run_dir (kept after the demo stops)
 
-In a browser: $B/demo/${query:+?$query}
-  two users side by side in each of the five apps (messages, typing, presence, extras).
+In a browser: $T/demo/${query:+?$query}
+  two users side by side in each of the five apps (messages, typing, presence, extras);
+  the page and its REST calls come through the gateway's tribe port, the sockets on each app's port.
 
 Or by hand: run the socket command, type the frame after "> ", then run the curl
 from another terminal and watch the event arrive (tokens last one hour).
@@ -175,27 +182,27 @@ from another terminal and watch the event arrive (tokens last one hour).
 tribe: alice subscribes; bob's REST message arrives as "message.new"
   \$ $ws "ws://127.0.0.1:$TRIBE_PORT/api/v1/ws?token=$alice"
   > {"event": "subscribe", "channel": "conversation", "conversation_id": "c-general"}
-  \$ curl -sS $B/api/v1/conversations/c-general/messages -H "Authorization: Bearer $bob" $J -d '{"content": "hi alice"}'
+  \$ curl -sS $T/api/v1/conversations/c-general/messages -H "Authorization: Bearer $bob" $J -d '{"content": "hi alice"}'
 
 circles: maya opens DM thread 2; noah's REST message arrives as "message"
   \$ $ws "ws://127.0.0.1:$CIRCLES_PORT/ws/dms/2?token=$maya"
   > {"type": "message", "text": "Hello there"}
-  \$ curl -sS $B/api/v1/dms/2/messages -H "Authorization: Bearer $noah" $J -d '{"text": "hi maya"}'
+  \$ curl -sS $C/api/v1/dms/2/messages -H "Authorization: Bearer $noah" $J -d '{"text": "hi maya"}'
 
 pythia: alice is auto-joined to #general; bob's REST message arrives as "new_message"
   \$ $ws "ws://127.0.0.1:$PYTHIA_PORT/ws?token=$alice"
   > {"type": "get_online_users", "channel_id": "$general"}
-  \$ curl -sS $B/api/v1/messages/ -H "Authorization: Bearer $bob" $J -d '{"channel_id": "$general", "content": "hi @alice"}'
+  \$ curl -sS $P/api/v1/messages/ -H "Authorization: Bearer $bob" $J -d '{"channel_id": "$general", "content": "hi @alice"}'
 
 social: bob (user 3) messages himself; alice's REST invite arrives as "notification"
-  \$ $ws "ws://127.0.0.1:$SOCIAL_PORT/ws" -H "Cookie: session_id=$s_bob" -H "Origin: $B"
+  \$ $ws "ws://127.0.0.1:$SOCIAL_PORT/ws" -H "Cookie: session_id=$s_bob" -H "Origin: $T"
   > {"type": "private", "to": 3, "content": "note to self"}
-  \$ curl -sS $B/api/groups/invite -H "Cookie: session_id=$s_alice" $J -d '{"group_id": 2, "user_id": 3}'
+  \$ curl -sS $S/api/groups/invite -H "Cookie: session_id=$s_alice" $J -d '{"group_id": 2, "user_id": 3}'
 
 winkr: alice joins conv-ab (Authorization: Bearer); the REST unread call arrives as "conversation:unread"
   \$ $ws "ws://127.0.0.1:$WINKR_PORT/ws" -H "Authorization: Bearer $alice"
   > {"event": "conversation:join", "data": {"conversation_id": "conv-ab"}}
-  \$ curl -sS -d '' $B/api/winkr/v1/conversations/conv-ab/unread -H "Authorization: Bearer $alice"
+  \$ curl -sS -d '' $W/api/winkr/v1/conversations/conv-ab/unread -H "Authorization: Bearer $alice"
 TXT
 
 # Runs until Ctrl-C, or until one of the processes exits (then its log says why).

@@ -12,6 +12,13 @@ std::vector<std::string> CirclesAdapter::required_callouts() const {
   return {std::string(kDmAccessCallout), std::string(kPlaceCheckinCallout)};
 }
 
+// thread_id and place_id are the route's: a route without them is no DM or
+// place socket, so they must come from the routes, not from here.
+std::vector<std::string> CirclesAdapter::callout_params(std::string_view callout) const {
+  if (callout == kPlaceCheckinCallout) return {"window_hours"};
+  return {};
+}
+
 OpenPlan CirclesAdapter::plan_open(const SessionInfo& s) const {
   OpenPlan plan;
   plan.forbidden_close_code = kCloseForbidden;

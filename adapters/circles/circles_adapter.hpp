@@ -41,6 +41,7 @@ class CirclesAdapter final : public Adapter {
   Credential credential() const override { return Credential::query_token; }
   AuthFailure auth_failure() const override { return {0, 4401}; }
   std::vector<std::string> required_callouts() const override;
+  std::vector<std::string> callout_params(std::string_view callout) const override;
 
   OpenPlan plan_open(const SessionInfo& s) const override;
   Opened on_open(const SessionInfo& s) const override;
@@ -52,6 +53,12 @@ class CirclesAdapter final : public Adapter {
   std::vector<Action> on_close(const SessionInfo& s, const std::vector<RoomKey>& rooms) const override;
   std::vector<std::string> render_query(const Action& a, const Json& answer, const SessionInfo& s) const override;
   bool tracks_presence(const RoomKey& room) const override;
+  // The seed's 4401 (Unauthorized) for an expired token and for a disconnect.
+  CloseFrame close_for(Ending why, std::string_view detail) const override {
+    auto frame = Adapter::close_for(why, detail);
+    frame.code = 4401;
+    return frame;
+  }
 
  private:
   circles::Options options_;

@@ -17,7 +17,8 @@ OrderedJson ordered(const Json& j, const KeyOrders& order) {
     if (auto it = j.find(k.key); it != j.end()) out[std::string(k.key)] = ordered(*it, k.inner);
   }
   for (const auto& [key, value] : j.items()) {
-    bool listed = std::any_of(order.begin(), order.end(), [&](const KeyOrder& k) { return k.key == key; });
+    bool listed =
+        std::any_of(order.begin(), order.end(), [&key = key](const KeyOrder& k) { return k.key == key; });
     if (!listed) out[key] = OrderedJson(value);
   }
   return out;
@@ -71,7 +72,8 @@ void write_ordered(Serializer& serializer, std::string& out, const Json& j, cons
     if (auto it = j.find(k.key); it != j.end()) member(k.key, *it, k.inner);
   }
   for (const auto& [key, value] : j.items()) {
-    bool listed = std::any_of(order.begin(), order.end(), [&](const KeyOrder& k) { return k.key == key; });
+    bool listed =
+        std::any_of(order.begin(), order.end(), [&key = key](const KeyOrder& k) { return k.key == key; });
     if (!listed) member(key, value, none);
   }
   out += '}';

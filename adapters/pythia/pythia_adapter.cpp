@@ -159,6 +159,11 @@ std::vector<std::string> PythiaAdapter::required_callouts() const {
   return {std::string(kMembershipCallout), std::string(kAccessCallout)};
 }
 
+std::vector<std::string> PythiaAdapter::callout_params(std::string_view callout) const {
+  if (callout == kAccessCallout) return {"channel_id"};  // the frame's channel
+  return {};
+}
+
 OpenPlan PythiaAdapter::plan_open(const SessionInfo&) const {
   // A user the backend does not know (denied) is refused with 403, a backend
   // that does not answer with 503: auto-join is part of the seed's connect.

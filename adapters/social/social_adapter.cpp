@@ -145,6 +145,11 @@ std::vector<std::string> SocialAdapter::required_callouts() const {
   return {std::string(kGroupMemberCallout), std::string(kUserGroupsCallout)};
 }
 
+std::vector<std::string> SocialAdapter::callout_params(std::string_view callout) const {
+  if (callout == kGroupMemberCallout) return {"group_id"};  // the frame's group
+  return {};
+}
+
 OpenPlan SocialAdapter::plan_open(const SessionInfo&) const {
   // Fail closed: without the group list the socket would silently miss its
   // groups' messages, so a denied or unreachable callout refuses the upgrade.

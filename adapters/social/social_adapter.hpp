@@ -30,6 +30,7 @@ class SocialAdapter final : public Adapter {
   Credential credential() const override { return Credential::cookie; }
   AuthFailure auth_failure() const override { return {401, 0}; }
   std::vector<std::string> required_callouts() const override;
+  std::vector<std::string> callout_params(std::string_view callout) const override;
 
   OpenPlan plan_open(const SessionInfo& s) const override;
   Opened on_open(const SessionInfo& s) const override;

@@ -132,6 +132,11 @@ std::vector<std::string> TribeAdapter::required_callouts() const {
   return {std::string(kParticipantCallout)};
 }
 
+std::vector<std::string> TribeAdapter::callout_params(std::string_view callout) const {
+  if (callout == kParticipantCallout) return {"conversation_id"};  // the frame's conversation
+  return {};
+}
+
 OpenPlan TribeAdapter::plan_open(const SessionInfo&) const { return {}; }
 
 Opened TribeAdapter::on_open(const SessionInfo&) const {

@@ -17,6 +17,7 @@ class TribeAdapter final : public Adapter {
   Credential credential() const override { return Credential::query_token; }
   AuthFailure auth_failure() const override { return {401, 0}; }
   std::vector<std::string> required_callouts() const override;
+  std::vector<std::string> callout_params(std::string_view callout) const override;
 
   OpenPlan plan_open(const SessionInfo& s) const override;
   Opened on_open(const SessionInfo& s) const override;

@@ -16,6 +16,11 @@ std::vector<std::string> WinkrAdapter::required_callouts() const {
   return {std::string(winkr::kAccessCallout)};
 }
 
+std::vector<std::string> WinkrAdapter::callout_params(std::string_view callout) const {
+  if (callout == winkr::kAccessCallout) return {"conversation_id"};  // the frame's conversation
+  return {};
+}
+
 OpenPlan WinkrAdapter::plan_open(const SessionInfo&) const { return {}; }
 
 Opened WinkrAdapter::on_open(const SessionInfo& s) const {
@@ -51,6 +56,10 @@ std::optional<std::string> WinkrAdapter::encode_close(int code, std::string_view
   std::string now = clock_();
   Json data{{"reason", winkr::close_reason(code, reason)}, {"code", code}, {"timestamp", now}};
   return winkr::envelope("connection:closed", data, now);
+}
+
+CloseFrame WinkrAdapter::close_for(Ending why, std::string_view) const {
+  return {1008, std::string(why == Ending::token_expired ? winkr::kTokenExpired : winkr::kDisconnected)};
 }
 
 DialectLimits WinkrAdapter::limits() const {

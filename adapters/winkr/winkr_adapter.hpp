@@ -33,6 +33,7 @@ class WinkrAdapter final : public Adapter {
   // The seed's clients cannot read a frame before the upgrade: refuse with 401.
   AuthFailure auth_failure() const override { return {401, 0}; }
   std::vector<std::string> required_callouts() const override;
+  std::vector<std::string> callout_params(std::string_view callout) const override;
 
   OpenPlan plan_open(const SessionInfo& s) const override;
   Opened on_open(const SessionInfo& s) const override;
@@ -46,6 +47,9 @@ class WinkrAdapter final : public Adapter {
   std::vector<Action> on_close(const SessionInfo& s, const std::vector<RoomKey>& rooms) const override;
   // connection:closed {reason, code, timestamp}.
   std::optional<std::string> encode_close(int code, std::string_view reason) const override;
+  // 1008, whose connection:closed reason names the ending: "token_expired" or
+  // "disconnected" (a disconnect's own reason is not shown).
+  CloseFrame close_for(Ending why, std::string_view detail) const override;
 
   DialectLimits limits() const override;
   bool tracks_presence(const RoomKey& room) const override;

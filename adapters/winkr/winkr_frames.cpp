@@ -161,6 +161,7 @@ Json error_data(const DialectError& e) {
 }
 
 std::string close_reason(int code, std::string_view reason) {
+  if (reason == kTokenExpired || reason == kDisconnected) return std::string(reason);
   static constexpr std::array<std::pair<int, std::string_view>, 10> names{{
       {1000, "normal_closure"},
       {1001, "going_away"},

@@ -28,8 +28,14 @@ Json normalize(std::string_view event, Json data);
 std::string_view error_code(const DialectError& e);
 Json error_data(const DialectError& e);
 
-// connection:closed's "reason": the RFC 6455 name of `code` in snake case
-// (1000 -> "normal_closure"), else `reason` in snake case, else "closed".
+// The reasons of the gateway's own endings (WinkrAdapter::close_for), which
+// connection:closed names rather than their code's "policy_violation".
+inline constexpr std::string_view kTokenExpired = "token_expired";
+inline constexpr std::string_view kDisconnected = "disconnected";
+
+// connection:closed's "reason": kTokenExpired or kDisconnected as given, else
+// the RFC 6455 name of `code` in snake case (1000 -> "normal_closure"), else
+// `reason` in snake case, else "closed".
 std::string close_reason(int code, std::string_view reason);
 
 // The name the seed calls "username": the principal's username (the username

@@ -1,6 +1,7 @@
-// The page's two ways out: the REST service (same origin as the page, so no
-// CORS) and the gateway's WebSockets (one port per app, on this page's host so
-// that the social app's session cookie goes along).
+// The page's two ways out, both through the gateway: the REST service (on the
+// page's own origin, an app's port that passes /api/ to the backend, so no
+// CORS) and the WebSockets (one port per app, on this page's host so that the
+// social app's session cookie goes along).
 
 export async function api(method, path, { token, body } = {}) {
   const headers = {};

@@ -12,6 +12,7 @@ void add_tribe_routes(httplib::Server& server, TribeApi& api) {
   using Res = httplib::Response&;
 
   server.Post("/api/v1/auth/login", [&api](Req req, Res res) { send(res, api.login(req.body)); });
+  server.Post("/api/v1/auth/logout", [&api](Req req, Res res) { send(res, api.logout(bearer_token(req))); });
   server.Get("/api/v1/users/me", [&api](Req req, Res res) { send(res, api.me(bearer_token(req))); });
   server.Post("/api/v1/conversations",
               [&api](Req req, Res res) { send(res, api.create_conversation(bearer_token(req), req.body)); });

@@ -2,6 +2,8 @@
 // live in social_internal.cpp.
 #include "deploy/demo_backend/social_api.hpp"
 
+#include <cstdio>
+
 #include "deploy/demo_backend/social_ids.hpp"
 #include "deploy/demo_backend/social_json.hpp"
 #include "gateway/core/clock.hpp"
@@ -72,7 +74,13 @@ HttpReply SocialApi::login(std::string_view content_type, std::string_view body,
 
 HttpReply SocialApi::logout(std::string_view cookie_header) {
   std::string token = gangway::cookie_value(cookie_header, kCookie);
-  if (!token.empty()) store_.end_session(token);
+  if (token.empty()) return {204, nullptr};
+  auto user = store_.session_user(token);
+  store_.end_session(token);
+  if (user && !publisher_.publish(subjects_.disconnect("social", "user", std::to_string(user->id)),
+                                  R"({"reason":"logout"})"))
+    std::fprintf(stderr, "demo backend: the logout of social user %lld reached no gateway\n",
+                 static_cast<long long>(user->id));
   return {204, nullptr};
 }
 

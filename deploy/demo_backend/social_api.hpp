@@ -25,7 +25,10 @@ class SocialApi {
   // POST /api/login, form or JSON {"username","password"} → 200 {"user_id",
   // "username","is_admin"} and `session` = a new token for the cookie | 400 | 401.
   HttpReply login(std::string_view content_type, std::string_view body, std::string& session);
-  // POST /api/logout → 204; the session stops working.
+  // POST /api/logout → 204; the session stops working, and the user's social
+  // sockets are closed on every gateway (<prefix>.ctl.social.disconnect.user.<id>
+  // {"reason":"logout"}; a socket does not say which session opened it).
+  // The logout stands even if that publish fails (logged).
   HttpReply logout(std::string_view cookie_header);
   // GET /api/messages/private?user=&limit=50&offset=0 → [{"type","to","content","timestamp"}], newest first.
   HttpReply private_messages(std::string_view cookie_header, const gangway::Params& query) const;

@@ -76,6 +76,14 @@ HttpReply TribeApi::login(std::string_view body) const {
                     {"user", user_json(*u)}}};
 }
 
+HttpReply TribeApi::logout(std::string_view bearer) {
+  const User* u = caller(bearer);
+  if (!u) return unauthorized();
+  if (!publisher_.publish(subjects_.disconnect("tribe", "user", u->id), R"({"reason":"logout"})"))
+    return error_reply(503, "Message bus unavailable, the sockets were not closed");
+  return {204, nullptr};
+}
+
 HttpReply TribeApi::me(std::string_view bearer) const {
   const User* u = caller(bearer);
   if (!u) return unauthorized();

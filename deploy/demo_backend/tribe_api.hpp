@@ -24,6 +24,12 @@ class TribeApi {
 
   // POST /api/v1/auth/login {"username","password"} → 200 token + user | 401.
   HttpReply login(std::string_view body) const;
+  // POST /api/v1/auth/logout → 204 once <prefix>.ctl.tribe.disconnect.user.<id>
+  // {"reason":"logout"} is published, so every gateway closes the caller's
+  // tribe sockets (docs/nats.md, "Control") | 401 | 503 NATS is down
+  // (nothing closed: the client may try again). The token itself stays valid
+  // until its exp: a stateless JWT cannot be taken back, only its sockets.
+  HttpReply logout(std::string_view bearer);
   // GET /api/v1/users/me → the caller.
   HttpReply me(std::string_view bearer) const;
   // POST /api/v1/conversations {"participant_ids": [...]} → 201; the caller is always a participant.

@@ -112,8 +112,10 @@ AdminServer::AdminServer(Metrics& metrics, ReadinessCheck ready, AdminOptions op
     auto why_not = impl->ready();
     return why_not ? text(503, "not ready: " + *why_not + "\n") : text(200, "ready\n");
   });
-  add_route("GET", "/metrics", [impl = impl_.get()](const AdminRequest&) {
-    return AdminResponse{200, "text/plain; version=0.0.4", impl->metrics.render(), {}};
+  add_route("GET", "/metrics", [impl = impl_.get()](const AdminRequest& request) {
+    // OpenMetrics when the scraper offers it (Prometheus does), else the Prometheus text format.
+    auto format = format_for_accept(request.header("Accept"));
+    return AdminResponse{200, std::string(content_type(format)), impl->metrics.render(format), {}};
   });
 }
 

@@ -11,8 +11,10 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <stdexcept>
 
 #include "gateway/auth/base64url.hpp"
+#include "gateway/auth/jws_key.hpp"
 #include "gateway/core/json_parse.hpp"
 
 namespace gangway::auth {
@@ -128,6 +130,14 @@ Result<JwtKey, std::string> key_from(const Json& jwk) {
   if (!pem) return Failure{pem.error()};
   key.alg = *alg;
   key.material = std::move(*pem);
+  // A key can pass the checks above and still be one the verifier refuses (a
+  // 256-byte modulus of 2047 bits): pinned here as the verifier will pin it,
+  // it is skipped, instead of making set_remote_keys() refuse the whole set.
+  try {
+    detail::JwsKey pinned(key, "key");
+  } catch (const std::invalid_argument& e) {
+    return Failure{"the verifier cannot use it (" + std::string(e.what()) + ")"};
+  }
   return key;
 }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <functional>
 #include <optional>
 #include <stdexcept>
@@ -189,10 +190,15 @@ Result<VerifiedToken, JwtError> JwtVerifier::Impl::check_claims(const std::strin
 
   const double t = static_cast<double>(now);
   const double leeway = static_cast<double>(policy.leeway_s);
+  std::int64_t expires_at = 0;
   if (const Json* exp = find(claims, "exp")) {
     const auto v = numeric_date(*exp);
     if (!v) return Failure{JwtError::malformed};
     if (t - leeway >= *v) return Failure{JwtError::expired};  // valid strictly before exp
+    // The first whole second at which this check would refuse the token (an
+    // `exp` centuries away, or beyond, is kept as "never").
+    const double end = std::ceil(*v + leeway);
+    expires_at = end < 1e15 ? static_cast<std::int64_t>(end) : 0;
   } else if (policy.require_exp) {
     // No lifetime at all: treated like one that has run out.
     return Failure{JwtError::expired};
@@ -212,6 +218,7 @@ Result<VerifiedToken, JwtError> JwtVerifier::Impl::check_claims(const std::strin
   if (!audience_ok(find(claims, "aud"), policy.audiences)) return Failure{JwtError::bad_audience};
 
   Principal p;
+  p.expires_at = expires_at;
   const Json* user = find(claims, policy.user_claim);
   if (user != nullptr && user->is_string()) {
     p.id = user->get<std::string>();

@@ -81,7 +81,8 @@ class JwtVerifier {
 
   // `now` is Unix seconds. On success the user's id is the user claim as a
   // string, name the first name claim present, username the username claim
-  // (else the name); claims the whole payload.
+  // (else the name), expires_at the second from which this check would refuse
+  // the token (`exp` + leeway, rounded up; 0 without `exp`); claims the whole payload.
   Result<VerifiedToken, JwtError> verify(std::string_view token, std::int64_t now) const;
 
  private:

@@ -194,4 +194,14 @@ std::uint64_t NatsBus::slow_consumer_events() const {
 
 std::uint64_t NatsBus::dropped_messages() const { return impl_->subs->total_dropped(); }
 
+std::uint64_t NatsBus::reconnects() const {
+  natsStatistics* stats = nullptr;
+  std::uint64_t n = 0;
+  if (natsStatistics_Create(&stats) != NATS_OK) return 0;
+  if (natsConnection_GetStats(impl_->nc, stats) == NATS_OK)
+    natsStatistics_GetCounts(stats, nullptr, nullptr, nullptr, nullptr, &n);
+  natsStatistics_Destroy(stats);
+  return n;
+}
+
 }  // namespace gangway::bus

@@ -33,8 +33,14 @@ struct NatsOptions {
   std::string name = "gangway";               // connection name shown by the server
   int max_reconnect = -1;                     // -1: retry forever
   std::chrono::milliseconds reconnect_wait{500};
-  int pending_msgs_limit = 1'000'000;            // per subscription, then slow consumer
-  int pending_bytes_limit = 512 * 1024 * 1024;   // per subscription, then slow consumer
+  // Per subscription (a room, a shared kind, presence's watch): messages read
+  // from the socket and not yet handed to their handler. Beyond either
+  // limit nats.c drops and counts (slow_consumer_events, dropped_messages).
+  // The gateway's handlers never block (the fan-out sheds into its own
+  // bounded backlogs, docs/architecture.md "Overload"), so these are a
+  // backstop: 8 MiB is ~40,000 events of 200 bytes behind one handler.
+  int pending_msgs_limit = 65'536;
+  int pending_bytes_limit = 8 * 1024 * 1024;
   std::chrono::milliseconds js_timeout{5000};    // JetStream/KV management calls
   // The server does not deliver this connection's own publishes to its own
   // subscriptions (NATS `no_echo`): for a connection that only needs others' news.
@@ -87,6 +93,8 @@ class NatsBus final : public Bus {
   std::uint64_t slow_consumer_events() const;
   // Messages nats.c dropped for slow subscriptions, over the bus's lifetime.
   std::uint64_t dropped_messages() const;
+  // Times the connection was re-established after a loss (nats.c's statistics). Any thread.
+  std::uint64_t reconnects() const;
 
   // Creates the stream (file storage) or, if it exists, sets its subjects,
   // keeping the rest of its configuration. Blocking.

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 #include <fstream>
@@ -18,27 +19,38 @@ namespace {
 
 using config_parse::ConfigError;
 using config_parse::get_or;
+using config_parse::lookup;
 using config_parse::read_file;
 
-// "127.0.0.1:8000" -> host, port
+// "127.0.0.1:8000" -> host, port (0: any free port). Digits only: atoi would
+// read "1900x" as 1900 and listen there.
 void parse_listen(const std::string& s, std::string& host, std::uint16_t& port, const std::string& where) {
   auto colon = s.rfind(':');
-  if (colon == std::string::npos) throw ConfigError(where + " must be HOST:PORT");
+  if (colon == std::string::npos || colon == 0) throw ConfigError(where + " must be HOST:PORT, e.g. 127.0.0.1:8000");
+  auto digits = s.substr(colon + 1);
+  bool number = !digits.empty() && digits.size() <= 5 &&
+                std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; });
+  if (!number || std::stoi(digits) > 65535)
+    throw ConfigError(where + ": '" + s + "' has a malformed port (want 0 to 65535)");
   host = s.substr(0, colon);
-  int p = std::atoi(s.c_str() + colon + 1);
-  if (p < 0 || p > 65535) throw ConfigError(where + " has a bad port");
-  port = static_cast<std::uint16_t>(p);
+  port = static_cast<std::uint16_t>(std::stoi(digits));
 }
 
+// A key's material; with Secrets::deferred an unset secret_env gives "".
 std::string secret_from(const Json& k, const std::string& where) {
-  if (auto env = get_or<std::string>(k, "secret_env", "", where); !env.empty()) {
-    const char* v = std::getenv(env.c_str());
-    if (!v || !*v) throw ConfigError(where + ": environment variable " + env + " is not set");
-    return v;
-  }
-  if (auto file = get_or<std::string>(k, "public_key_file", "", where); !file.empty()) return read_file(file, where);
-  if (auto pem = get_or<std::string>(k, "public_key", "", where); !pem.empty()) return pem;
+  auto env = get_or<std::string>(k, "secret_env", "", where);
+  auto file = get_or<std::string>(k, "public_key_file", "", where);
+  auto pem = get_or<std::string>(k, "public_key", "", where);
   auto secret = get_or<std::string>(k, "secret", "", where);
+  if (!env.empty() + !file.empty() + !pem.empty() + !secret.empty() > 1)
+    throw ConfigError(where + ": set only one of secret, secret_env, public_key, public_key_file");
+  if (!env.empty()) {
+    if (const char* v = std::getenv(env.c_str()); v && *v) return v;
+    if (config_parse::defer_unset(env, where + ".secret_env")) return {};
+    throw ConfigError(where + ": environment variable " + env + " is not set");
+  }
+  if (!file.empty()) return read_file(file, where);
+  if (!pem.empty()) return pem;
   if (secret.empty()) throw ConfigError(where + " needs secret, secret_env, public_key or public_key_file");
   return secret;
 }
@@ -57,7 +69,7 @@ std::string ca_file(const Json& j, const char* key, const std::string& where, co
 auth::JwtPolicy parse_jwt(const Json& j, const std::string& where) {
   auth::JwtPolicy p;
   p.issuer = get_or<std::string>(j, "issuer", "", where);
-  if (auto a = j.find("audience"); a != j.end()) {
+  if (auto a = lookup(j, "audience"); a != j.end()) {
     if (a->is_string()) p.audiences = {a->get<std::string>()};
     else p.audiences = get_or<std::vector<std::string>>(j, "audience", {}, where);
   }
@@ -72,7 +84,7 @@ auth::JwtPolicy parse_jwt(const Json& j, const std::string& where) {
   p.jwks_ca_file = ca_file(j, "jwks_ca_file", where, p.jwks_url, "jwks_url");
   p.jwks_refresh_s = get_or<std::int64_t>(j, "jwks_refresh_s", 300, where);
   if (p.jwks_refresh_s < 1) throw ConfigError(where + ".jwks_refresh_s must be at least 1");
-  auto keys = j.find("keys");
+  auto keys = lookup(j, "keys");
   if (p.jwks_url.empty() && (keys == j.end() || !keys->is_array() || keys->empty()))
     throw ConfigError(where + ".keys must list keys (or set jwks_url)");
   if (keys == j.end()) return p;
@@ -86,6 +98,10 @@ auth::JwtPolicy parse_jwt(const Json& j, const std::string& where) {
       throw ConfigError(kw + ".alg must be HS256, RS256 or ES256");
     key.kid = get_or<std::string>(k, "kid", "", kw);
     key.material = secret_from(k, kw);
+    // RFC 7518 3.2: at least the hash's size. A short secret can be brute-forced from one token.
+    if (key.alg == "HS256" && !key.material.empty() && key.material.size() < 32)
+      throw ConfigError(kw + ": an HS256 secret needs at least 32 bytes (RFC 7518, 3.2); this one has " +
+                        std::to_string(key.material.size()));
     p.keys.push_back(std::move(key));
   }
   return p;
@@ -105,7 +121,7 @@ void parse_backend(const Json& b, AppConfig& a, const std::string& where) {
   a.backend_threads = static_cast<unsigned>(number_in(b, "threads", a.backend_threads, 1, 256, where));
   a.backend_queue = static_cast<std::size_t>(number_in(b, "queue", static_cast<std::int64_t>(a.backend_queue), 1,
                                                        1'000'000, where));
-  auto br = b.find("breaker");
+  auto br = lookup(b, "breaker");
   if (br == b.end()) return;
   if (!br->is_object()) throw ConfigError(where + ".breaker must be an object");
   auto& breaker = a.backend_breaker;
@@ -123,8 +139,23 @@ void parse_admin(const Json& a, Config& c) {
   o.request_timeout =
       std::chrono::milliseconds(number_in(a, "request_timeout_ms", o.request_timeout.count(), 1, 600'000, where));
   o.idle_timeout = std::chrono::milliseconds(number_in(a, "idle_timeout_ms", o.idle_timeout.count(), 1, 3'600'000, where));
-  if (auto t = a.find("tls"); t != a.end() && !t->is_null())
+  if (auto t = lookup(a, "tls"); t != a.end() && !t->is_null())
     c.admin_tls = config_parse::parse_listener_tls(*t, where + ".tls", true);
+  c.admin_bearer_token = config_parse::parse_admin_bearer(a);
+}
+
+// config.delivery: each loop's bounds on the events it still has to deliver.
+void parse_delivery(const Json& d, Config& c) {
+  const std::string where = "config.delivery";
+  if (!d.is_object()) throw ConfigError(where + " must be an object");
+  auto& o = c.delivery;
+  // At least one large event (a frame may be 1 MiB); at most what a loop could hold without harm.
+  o.max_backlog_bytes = static_cast<std::size_t>(number_in(d, "max_backlog_bytes",
+                                                           static_cast<std::int64_t>(o.max_backlog_bytes),
+                                                           64 * 1024, std::int64_t{1} << 32, where));
+  o.max_delay = std::chrono::milliseconds(number_in(d, "max_delay_ms", o.max_delay.count(), 10, 60'000, where));
+  o.max_write_stall =
+      std::chrono::milliseconds(number_in(d, "max_write_stall_ms", o.max_write_stall.count(), 100, 600'000, where));
 }
 
 backend::CalloutSpec parse_callout(const Json& j, const std::string& where) {
@@ -143,7 +174,7 @@ backend::CalloutSpec parse_callout(const Json& j, const std::string& where) {
   c.timeout = std::chrono::milliseconds(number_in(j, "timeout_ms", 2000, 1, 600'000, where));
   c.cache_ttl = std::chrono::milliseconds(number_in(j, "cache_ttl_ms", 0, 0, 86'400'000, where));
   c.allow_pointer = get_or<std::string>(j, "allow_pointer", "", where);
-  if (auto eq = j.find("allow_equals"); eq != j.end()) c.allow_equals = *eq;
+  if (auto eq = lookup(j, "allow_equals"); eq != j.end()) c.allow_equals = *eq;
   return c;
 }
 
@@ -176,8 +207,9 @@ Limits parse_limits(const Json& j, const std::string& where) {
   if ((l.max_frame_bytes && l.max_frame_bytes < 128) || (l.idle_timeout_s && l.idle_timeout_s < 2) ||
       l.handshake_timeout_s < 0 || l.max_connections_per_user < 0 || l.connections_per_minute < 0)
     throw ConfigError(where + " has a limit that is too small");
-  if (auto r = j.find("rates"); r != j.end()) {
+  if (auto r = lookup(j, "rates"); r != j.end()) {
     if (!r->is_object()) throw ConfigError(where + ".rates must map kinds to [[count, window_s], ...]");
+    config_parse::note_map(*r);
     for (auto it = r->begin(); it != r->end(); ++it) {
       auto rates = get_or<std::vector<std::pair<int, int>>>(*r, it.key().c_str(), {}, where + ".rates");
       for (auto [count, window] : rates)
@@ -208,7 +240,7 @@ AppConfig parse_app(const Json& j, const std::string& where) {
   if (!is_valid_name(a.name)) throw ConfigError(where + ".name must be [a-z0-9_-]");
   a.dialect = get_or<std::string>(j, "dialect", "", where);
   parse_listen(get_or<std::string>(j, "listen", "", where), a.host, a.port, where + ".listen");
-  if (auto t = j.find("tls"); t != j.end() && !t->is_null())
+  if (auto t = lookup(j, "tls"); t != j.end() && !t->is_null())
     a.tls = config_parse::parse_listener_tls(*t, where + ".tls", false);
   a.routes = get_or<std::vector<std::string>>(j, "routes", {}, where);
   if (a.routes.empty()) throw ConfigError(where + ".routes must list at least one path");
@@ -219,23 +251,26 @@ AppConfig parse_app(const Json& j, const std::string& where) {
       throw ConfigError(where + ".routes: " + e.what());
     }
   }
-  if (auto jwt = j.find("jwt"); jwt != j.end()) a.jwt = parse_jwt(*jwt, where + ".jwt");
+  if (auto jwt = lookup(j, "jwt"); jwt != j.end()) a.jwt = parse_jwt(*jwt, where + ".jwt");
   a.token_sources = get_or<std::vector<std::string>>(j, "token_sources", {}, where);
   a.allowed_origins = get_or<std::vector<std::string>>(j, "allowed_origins", {}, where);
-  if (auto b = j.find("backend"); b != j.end()) {
+  if (auto b = lookup(j, "backend"); b != j.end()) {
     parse_backend(*b, a, where + ".backend");
     a.backend_ca_file = ca_file(*b, "ca_file", where + ".backend", a.backend_url, "url");
   }
-  if (auto cs = j.find("callouts"); cs != j.end()) {
+  if (auto cs = lookup(j, "callouts"); cs != j.end()) {
     if (!cs->is_object()) throw ConfigError(where + ".callouts must be an object");
+    config_parse::note_map(*cs);
     for (auto it = cs->begin(); it != cs->end(); ++it)
       a.callouts.emplace(it.key(), parse_callout(it.value(), where + ".callouts." + it.key()));
   }
   if (!a.callouts.empty() && a.backend_url.empty()) throw ConfigError(where + ".backend.url is needed for callouts");
-  if (auto l = j.find("limits"); l != j.end()) a.limits = parse_limits(*l, where + ".limits");
-  if (auto pmd = j.find("permessage_deflate"); pmd != j.end()) a.permessage_deflate = parse_compression(*pmd, where);
-  if (auto ps = j.find("persist"); ps != j.end()) {
+  if (auto pt = lookup(j, "passthrough"); pt != j.end()) a.passthrough = config_parse::parse_passthrough(*pt, a.backend_url, where);
+  if (auto l = lookup(j, "limits"); l != j.end()) a.limits = parse_limits(*l, where + ".limits");
+  if (auto pmd = lookup(j, "permessage_deflate"); pmd != j.end()) a.permessage_deflate = parse_compression(*pmd, where);
+  if (auto ps = lookup(j, "persist"); ps != j.end()) {
     if (!ps->is_object()) throw ConfigError(where + ".persist must be an object");
+    config_parse::note_map(*ps);
     for (auto it = ps->begin(); it != ps->end(); ++it) {
       auto spec = parse_persist(it.value(), where + ".persist." + it.key());
       if (!spec.callout.empty() && !a.callouts.count(spec.callout))
@@ -243,7 +278,7 @@ AppConfig parse_app(const Json& j, const std::string& where) {
       a.persist.emplace(it.key(), std::move(spec));
     }
   }
-  if (auto se = j.find("session"); se != j.end()) {
+  if (auto se = lookup(j, "session"); se != j.end()) {
     SessionAuth sa;
     sa.cookie = get_or<std::string>(*se, "cookie", "", where + ".session");
     sa.callout = get_or<std::string>(*se, "callout", "", where + ".session");
@@ -265,7 +300,7 @@ AppConfig parse_app(const Json& j, const std::string& where) {
       throw ConfigError(where + ": '" + *pointer + "' is not a JSON pointer");
     }
   }
-  if (auto o = j.find("options"); o != j.end()) {
+  if (auto o = lookup(j, "options"); o != j.end()) {
     if (!o->is_object()) throw ConfigError(where + ".options must be an object");
     a.options = *o;
   }
@@ -278,6 +313,29 @@ std::string default_gateway_id() {
   std::string id = "gw-";
   for (const char* c = host; *c; ++c) id += is_valid_id(std::string_view(c, 1)) ? *c : '-';
   return id + "-" + std::to_string(::getpid());
+}
+
+Config parse_document(const Json& j) {
+  Config c;
+  c.gateway_id = get_or<std::string>(j, "gateway_id", default_gateway_id(), "config");
+  if (!is_valid_id(c.gateway_id)) throw ConfigError("config.gateway_id must be [A-Za-z0-9_-]");
+  c.threads = get_or<unsigned>(j, "threads", 0, "config");
+  c.max_json_depth = get_or<std::size_t>(j, "max_json_depth", kDefaultMaxJsonDepth, "config");
+  // Past ~1,000 levels a recursive walk of one document could use a loop's stack.
+  if (c.max_json_depth < 1 || c.max_json_depth > 1000)
+    throw ConfigError("config.max_json_depth must be between 1 and 1000");
+  if (auto n = lookup(j, "nats"); n != j.end()) c.nats = config_parse::parse_nats(*n);
+  if (auto a = lookup(j, "admin"); a != j.end()) parse_admin(*a, c);
+  if (auto d = lookup(j, "delivery"); d != j.end()) parse_delivery(*d, c);
+  if (auto d = lookup(j, "drain"); d != j.end()) c.drain = config_parse::parse_drain(*d);
+  auto apps = lookup(j, "apps");
+  if (apps == j.end() || !apps->is_array() || apps->empty()) throw ConfigError("config.apps must list apps");
+  for (std::size_t i = 0; i < apps->size(); ++i)
+    c.apps.push_back(parse_app((*apps)[i], "config.apps[" + std::to_string(i) + "]"));
+  for (std::size_t i = 0; i < c.apps.size(); ++i)
+    for (std::size_t k = 0; k < i; ++k)
+      if (c.apps[i].name == c.apps[k].name) throw ConfigError("config.apps: duplicate name " + c.apps[i].name);
+  return c;
 }
 
 }  // namespace
@@ -294,43 +352,59 @@ std::string read_file(const std::string& path, const std::string& where) {
 
 }  // namespace config_parse
 
-Result<Config, std::string> parse_config(std::string_view text) {
+Result<Config, std::string> parse_config(std::string_view text, Secrets secrets) {
   JsonRefusal why;
   Json j = parse_json(text, &why);
   if (why == JsonRefusal::too_deep)
     return Failure{"config nests deeper than " + std::to_string(max_json_depth()) + " levels"};
-  if (j.is_discarded() || !j.is_object()) return Failure{std::string("config is not a JSON object")};
+  if (j.is_discarded()) return Failure{config_parse::json_syntax_error(text)};
+  if (!j.is_object()) return Failure{std::string("config is not a JSON object")};
+  config_parse::ParseContext context;
+  context.secrets = secrets;
+  config_parse::ParseScope scope(context);
   try {
-    Config c;
-    c.gateway_id = get_or<std::string>(j, "gateway_id", default_gateway_id(), "config");
-    if (!is_valid_id(c.gateway_id)) throw ConfigError("config.gateway_id must be [A-Za-z0-9_-]");
-    c.threads = get_or<unsigned>(j, "threads", 0, "config");
-    c.max_json_depth = get_or<std::size_t>(j, "max_json_depth", kDefaultMaxJsonDepth, "config");
-    // Past ~1,000 levels a recursive walk of one document could use a loop's stack.
-    if (c.max_json_depth < 1 || c.max_json_depth > 1000)
-      throw ConfigError("config.max_json_depth must be between 1 and 1000");
-    if (auto n = j.find("nats"); n != j.end()) c.nats = config_parse::parse_nats(*n);
-    if (auto a = j.find("admin"); a != j.end()) parse_admin(*a, c);
-    auto apps = j.find("apps");
-    if (apps == j.end() || !apps->is_array() || apps->empty()) throw ConfigError("config.apps must list apps");
-    for (std::size_t i = 0; i < apps->size(); ++i)
-      c.apps.push_back(parse_app((*apps)[i], "config.apps[" + std::to_string(i) + "]"));
-    for (std::size_t i = 0; i < c.apps.size(); ++i)
-      for (std::size_t k = 0; k < i; ++k)
-        if (c.apps[i].name == c.apps[k].name) throw ConfigError("config.apps: duplicate name " + c.apps[i].name);
+    Config c = parse_document(j);
+    // Unknown keys only once everything was read: a key is known if some
+    // part of the parser looked it up.
+    std::string unknown;
+    for (const auto& problem : config_parse::unknown_keys(j, context)) unknown += (unknown.empty() ? "" : "\n") + problem;
+    if (!unknown.empty()) return Failure{unknown};
+    c.unset_env = std::move(context.unset_env);
     return c;
   } catch (const ConfigError& e) {
     return Failure{std::string(e.what())};
   }
 }
 
-Result<Config, std::string> load_config(const std::string& path) {
+AcceptedKeys accepted_config_keys(std::string_view text) {
+  AcceptedKeys out;
+  Json j = parse_json(text);
+  if (!j.is_object()) {
+    out.error = config_parse::json_syntax_error(text);
+    return out;
+  }
+  config_parse::ParseContext context;
+  context.secrets = Secrets::deferred;
+  config_parse::ParseScope scope(context);
+  try {
+    parse_document(j);
+  } catch (const ConfigError& e) {
+    out.error = e.what();
+  }
+  config_parse::accepted_keys(j, context, out);
+  return out;
+}
+
+Result<Config, std::string> load_config(const std::string& path, Secrets secrets) {
   std::ifstream in(path);
   if (!in) return Failure{"cannot read config file " + path};
   std::stringstream ss;
   ss << in.rdbuf();
-  auto c = parse_config(ss.str());
-  if (c) apply_env_overrides(*c);
+  auto c = parse_config(ss.str(), secrets);
+  if (!c) return c;
+  apply_env_overrides(*c);
+  if (auto problem = drain_problem(c->drain); !problem.empty())
+    return Failure{"config." + problem + " (GANGWAY_DRAIN_GRACE_S applied)"};
   return c;
 }
 
@@ -344,6 +418,8 @@ void apply_env_overrides(Config& c) {
   if (const char* v = std::getenv("GANGWAY_LISTEN_HOST"); v && *v)
     for (auto& app : c.apps) app.host = v;
   if (const char* v = std::getenv("GANGWAY_ADMIN_HOST"); v && *v) c.admin_host = v;
+  // The drain must end before the platform's kill: a chart sets both from one value.
+  if (const char* v = std::getenv("GANGWAY_DRAIN_GRACE_S"); v && *v) c.drain.grace = std::chrono::seconds(std::atoi(v));
 }
 
 }  // namespace gangway

@@ -2,9 +2,11 @@
 // The gateway's configuration: a JSON file (docs/configuration.md), with a few
 // environment overrides for container deployments. Loading validates
 // everything; a bad config is a clear startup error, never a runtime surprise.
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -12,7 +14,9 @@
 #include "gateway/auth/jwt_verifier.hpp"
 #include "gateway/backend/callout_client.hpp"
 #include "gateway/bus/nats_security.hpp"
+#include "gateway/core/delivery_limits.hpp"
 #include "gateway/core/result.hpp"
+#include "gateway/proxy/options.hpp"
 #include "gateway/tls/tls_options.hpp"
 
 namespace gangway {
@@ -73,6 +77,7 @@ struct AppConfig {
   std::map<std::string, backend::CalloutSpec, std::less<>> callouts;
   Limits limits;
   Compression permessage_deflate;
+  proxy::Options passthrough;  // requests that are not upgrades on `routes`, to the backend
   std::map<std::string, PersistSpec> persist;  // by publish kind
   std::optional<SessionAuth> session;          // cookie authentication instead of a JWT
   std::string admin_pointer;                   // JSON pointer into the claims/session body: true = admin
@@ -97,6 +102,25 @@ struct NatsConfig {
   bus::NatsTls tls;
 };
 
+// A secret's environment variable that was not set when the config was read
+// with Secrets::deferred (--check-config): the secret was left empty.
+struct UnsetVariable {
+  std::string variable;  // e.g. GANGWAY_JWT_SECRET
+  std::string key;       // the key that names it, e.g. config.apps[0].jwt.keys[0].secret_env
+};
+
+// The phases of a drain on SIGTERM (docs/deployment.md, "Stopping"), in
+// whole seconds from the signal: /readyz fails at once; upgrades are still
+// accepted and no socket is closed until `refuse_after`; then the listeners
+// close and the sockets are closed with 1001, spread evenly until
+// `grace - flush`; the last `flush` is for stores in flight, the outbox and
+// close handshakes; the gateway exits before `grace`.
+struct DrainOptions {
+  std::chrono::seconds grace{25};
+  std::chrono::seconds refuse_after{5};
+  std::chrono::seconds flush{5};
+};
+
 struct Config {
   std::string gateway_id;  // defaults to "gw-<hostname>-<pid>" (sanitised to a subject token)
   unsigned threads = 0;    // I/O loops; 0 = one per core
@@ -106,15 +130,49 @@ struct Config {
   std::uint16_t admin_port = 0;  // 0: no admin listener
   AdminOptions admin;
   std::optional<tls::TlsOptions> admin_tls;  // https, and with client_ca_file mutual TLS
+  DeliveryLimits delivery;  // each loop's backlog of gw.out events under overload
+  // The admin API's bearer secret (admin.bearer_token_env / _file); empty:
+  // its routes answer 401 to everyone. Never logged.
+  std::string admin_bearer_token;
+  DrainOptions drain;
   std::vector<AppConfig> apps;
+  std::vector<UnsetVariable> unset_env;  // Secrets::deferred only
 };
 
-// Parses and validates; the error names the offending key.
-Result<Config, std::string> parse_config(std::string_view json_text);
-Result<Config, std::string> load_config(const std::string& path);
+// Why `drain` cannot be used, or empty (also checked after the environment's overrides).
+std::string drain_problem(const DrainOptions& drain);
+
+
+// How a secret's unset environment variable is taken: `required` (to serve)
+// fails; `deferred` (--check-config, which runs where the secrets are not)
+// leaves the secret empty and lists the variable in Config::unset_env. Those
+// empty secrets are not checked (Gateway::check) and must never be served.
+enum class Secrets { required, deferred };
+
+// Parses and validates; each error names the offending key, one per line:
+// a JSON syntax error with its line and column, every unknown key (with the
+// nearest known one), else the first invalid value.
+Result<Config, std::string> parse_config(std::string_view json_text, Secrets secrets = Secrets::required);
+Result<Config, std::string> load_config(const std::string& path, Secrets secrets = Secrets::required);
+
+// The keys the parser accepts, by documented path: "gateway_id",
+// "apps[].jwt.keys[].alg", "apps[].callouts.*.path" (`*`: a name the config
+// chooses). They are the keys it looked up while parsing `json_text`: it
+// looks up every key of each object it reads, given or not, so a config with
+// every section (tests/config/full_config.json) yields them all.
+// `absent_sections` names the sections it looked for that `json_text` lacks
+// (their own keys are then missing). For the test that keeps
+// docs/configuration.md in step with the parser.
+struct AcceptedKeys {
+  std::set<std::string> keys;
+  std::set<std::string> absent_sections;
+  std::string error;  // the parse failed: the keys are incomplete
+};
+AcceptedKeys accepted_config_keys(std::string_view json_text);
 
 // GANGWAY_NATS_URL, GANGWAY_GATEWAY_ID, GANGWAY_THREADS, GANGWAY_LISTEN_HOST
-// (every app's host) and GANGWAY_ADMIN_HOST override the file.
+// (every app's host), GANGWAY_ADMIN_HOST and GANGWAY_DRAIN_GRACE_S (drain.grace_s,
+// as Helm's shutdown.drainSeconds sets it) override the file.
 void apply_env_overrides(Config& c);
 
 }  // namespace gangway

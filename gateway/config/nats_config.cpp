@@ -20,8 +20,6 @@ std::string trim(std::string s) {
   return s.substr(i);
 }
 
-bool has(const Json& j, const std::string& key) { return j.contains(key) && !j.at(key).is_null(); }
-
 // A file the gateway (or nats.c) reads later: it must be readable now. "" when absent.
 std::string readable_file(const Json& j, const char* key, const std::string& where) {
   if (!has(j, key)) return {};
@@ -46,7 +44,7 @@ Method method_of(const Json& n) {
   Method found = Method::none;
   for (const auto& f : families) {
     bool present = false;
-    for (const char* k : f.keys) present = present || has(n, k);
+    for (const char* k : f.keys) present = has(n, k) || present;  // each looked up: a known key
     if (!present) continue;
     if (found != Method::none)
       throw ConfigError(kWhere + ": choose one authentication: user/password, token, nkey or credentials");
@@ -119,8 +117,9 @@ std::optional<std::string> secret(const Json& j, const std::string& key, const s
   if (has(j, env_key)) {
     auto env = get_or<std::string>(j, env_key.c_str(), "", where);
     const char* v = env.empty() ? nullptr : std::getenv(env.c_str());
-    if (!v || !*v) throw ConfigError(where + "." + env_key + ": environment variable " + env + " is not set");
-    return std::string(v);
+    if (v && *v) return std::string(v);
+    if (!env.empty() && defer_unset(env, where + "." + env_key)) return std::string();
+    throw ConfigError(where + "." + env_key + ": environment variable " + env + " is not set");
   }
   if (has(j, file_key)) {
     auto path = get_or<std::string>(j, file_key.c_str(), "", where);
@@ -146,7 +145,7 @@ NatsConfig parse_nats(const Json& n) {
   c.outbox_bytes = get_or<std::size_t>(n, "outbox_bytes", c.outbox_bytes, kWhere);
   if (c.outbox_bytes < 1024) throw ConfigError(kWhere + ".outbox_bytes must be at least 1024");
   c.auth = parse_auth(n);
-  if (auto t = n.find("tls"); t != n.end() && !t->is_null()) c.tls = parse_tls(*t);
+  if (auto t = lookup(n, "tls"); t != n.end() && !t->is_null()) c.tls = parse_tls(*t);
   return c;
 }
 

@@ -80,9 +80,9 @@ std::size_t json_depth(std::string_view text, std::size_t limit) {
   return deepest;
 }
 
-Json parse_json(std::string_view text, JsonRefusal* why) {
+Json parse_json(std::string_view text, JsonRefusal* why, std::size_t extra_levels) {
   if (why) *why = JsonRefusal::none;
-  const std::size_t limit = max_json_depth();
+  const std::size_t limit = max_json_depth() + extra_levels;
   if (text.size() <= kLargestFastText) {
     thread_local dom::parser parser;
     // simdjson refuses a document once `limit` non-empty containers are open

@@ -39,7 +39,9 @@ enum class JsonRefusal {
 };
 
 // The document, or a discarded value (and `why`, if given, says which refusal).
-Json parse_json(std::string_view text, JsonRefusal* why = nullptr);
+// `extra_levels` raises the bound for this text only: an envelope the gateway
+// itself wraps around a payload that was bounded when it was read (parse_event()).
+Json parse_json(std::string_view text, JsonRefusal* why = nullptr, std::size_t extra_levels = 0);
 
 // The deepest nesting in `text` (brackets inside strings do not count),
 // stopping early once it passes `limit`; a single pass, no recursion. For

@@ -5,7 +5,7 @@
 namespace gangway {
 
 std::optional<Event> parse_event(std::string_view body) {
-  Json j = parse_json(body);
+  Json j = parse_json(body, nullptr, kEventEnvelopeLevels);
   if (j.is_discarded() || !j.is_object()) return std::nullopt;
   Event e;
   if (auto f = j.find("frame"); f != j.end()) {

@@ -1,6 +1,8 @@
 #pragma once
 // The dialect-neutral model that adapters translate to and from.
 // Actions flow client -> core; Events flow core/NATS -> clients.
+#include <cstddef>
+#include <cstdint>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -22,6 +24,10 @@ struct Principal {
   std::string name;      // display name (the first configured name claim present), else empty
   std::string username;  // login handle (the username claim), else the display name
   bool admin = false;    // the app's config marks this user as an administrator
+  // Unix seconds from which the credential no longer verifies (a JWT's `exp`
+  // plus the app's leeway); the socket is closed then. 0: no end is known
+  // (a session cookie, a token without `exp`).
+  std::int64_t expires_at = 0;
 };
 
 // Read-only view of one session, handed to the adapter on its loop.
@@ -50,7 +56,15 @@ struct Event {
   std::optional<Json> frame;
 };
 
-// Parses a gw.out body; nullopt if it is not a JSON object of either shape.
+// How much deeper than max_json_depth() a gw.out body may nest: its envelope's
+// one level. The data an event carries is a payload the gateway read within
+// the bound (a store's answer) or built from one and no deeper (winkr's
+// {"message": {… "metadata"}} from a frame's {"data": {… "metadata"}}), so
+// whatever a gateway publishes, every gateway reads.
+inline constexpr std::size_t kEventEnvelopeLevels = 1;
+
+// Parses a gw.out body; nullopt if it is not a JSON object of either shape,
+// or nests deeper than max_json_depth() + kEventEnvelopeLevels.
 std::optional<Event> parse_event(std::string_view body);
 std::string serialize_event(const Event& e);
 

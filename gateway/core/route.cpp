@@ -44,6 +44,13 @@ RouteTemplate::RouteTemplate(std::string_view pattern) : pattern_(pattern) {
   }
 }
 
+std::vector<std::string> RouteTemplate::params() const {
+  std::vector<std::string> names;
+  for (const auto& s : segments_)
+    if (s.is_param) names.push_back(s.text);
+  return names;
+}
+
 std::optional<Params> RouteTemplate::match(std::string_view path) const {
   auto parts = split_path(path);
   if (parts.size() != segments_.size()) return std::nullopt;

@@ -18,6 +18,8 @@ class RouteTemplate {
   // is_valid_id(), so a path can never smuggle subject metacharacters.
   std::optional<Params> match(std::string_view path) const;
   const std::string& pattern() const { return pattern_; }
+  // The names of its {params}, in order (for --check-config: what a callout can be filled from).
+  std::vector<std::string> params() const;
 
  private:
   struct Segment {

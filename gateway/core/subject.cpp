@@ -39,6 +39,10 @@ std::string Subjects::lifecycle(std::string_view app, std::string_view what) con
   return join({prefix_, "in", app, what});
 }
 
+std::string Subjects::disconnect(std::string_view app, std::string_view kind, std::string_view id) const {
+  return join({prefix_, "ctl", app, "disconnect", kind, id});
+}
+
 std::string Subjects::outbound(std::string_view app, const RoomKey& room) const {
   if (room.kind == "all") return join({prefix_, "out", app, "all"});
   return join({prefix_, "out", app, room.kind, room.id});

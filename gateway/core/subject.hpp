@@ -27,6 +27,9 @@ class Subjects {
   std::string inbound(std::string_view app, std::string_view kind, const RoomKey& room) const;
   // <prefix>.in.<app>.connect | .disconnect
   std::string lifecycle(std::string_view app, std::string_view what) const;
+  // <prefix>.ctl.<app>.disconnect.<kind>.<id>: closes every socket of user
+  // <id> (kind "user") or the socket <id> (kind "conn"), on every gateway.
+  std::string disconnect(std::string_view app, std::string_view kind, std::string_view id) const;
   // <prefix>.out.<app>.<room-kind>.<room-id>, or <prefix>.out.<app>.all
   std::string outbound(std::string_view app, const RoomKey& room) const;
   // Parses an outbound subject back into app and room; nullopt if it is not one.

@@ -12,13 +12,15 @@ namespace gangway {
 enum class SendResult {
   queued,    // on the socket's write queue (or being written)
   overflow,  // the queue would pass its bound: the slow consumer is being closed (1008), the frame dropped
+  shed,      // an event the socket is too far behind to take (DeliveryLimits::max_delay): dropped
   closed,    // the socket is closing or not open yet: dropped
 };
 
 class Connection {
  public:
   virtual ~Connection() = default;
-  // Queues a frame; a full queue drops this (slow) consumer, never the room.
+  // Queues a frame; a socket that falls behind sheds events and, stuck or
+  // full, is dropped as a slow consumer, never slowing the room.
   // Must not join or leave rooms synchronously (the fan-out is iterating).
   virtual SendResult send(const Frame& frame) = 0;
   // Starts a close handshake with this code (1001 on drain).

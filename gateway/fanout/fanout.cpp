@@ -7,6 +7,7 @@
 
 #include "adapters/adapter.hpp"
 #include "gateway/admin/metrics.hpp"
+#include "gateway/fanout/backlog.hpp"
 
 namespace gangway {
 
@@ -45,7 +46,13 @@ namespace {
 constexpr std::chrono::milliseconds kSubscribeTimeout{2000};
 }  // namespace
 
-Fanout::Fanout(bus::Bus& bus, std::size_t loops, PostFn post) : bus_(bus), post_(std::move(post)), loops_(loops) {}
+Fanout::Fanout(bus::Bus& bus, std::size_t loops, PostFn post, DeliveryLimits limits)
+    : bus_(bus),
+      post_(std::move(post)),
+      loops_(loops),
+      limits_(limits),
+      backlogs_(std::make_unique<Backlog[]>(loops)),
+      flushes_(bus, kSubscribeTimeout) {}
 
 Fanout::~Fanout() {
   std::lock_guard lock(mu_);
@@ -131,7 +138,7 @@ void Fanout::join_own(std::size_t loop, const std::string& subject, const RoomKe
     if ((wait = !room->subscribed)) room->waiting.emplace_back(loop, std::move(ready));
   }
   if (subscribing) {
-    bus_.flush(kSubscribeTimeout, [this, weak = std::weak_ptr<Room>(subscribing)](bus::BusError) {
+    flushes_.then([this, weak = std::weak_ptr<Room>(subscribing)](bus::BusError) {
       // Even on error: nats.c re-sends the interest on reconnect, and a
       // socket must not wait forever for a server that is away.
       if (auto room = weak.lock()) release(room->subscribed, room->waiting);
@@ -181,6 +188,40 @@ void Fanout::leave_own(std::size_t loop, const std::string& subject, Connection*
   rooms_.erase(r);
 }
 
+std::size_t Fanout::backlog_bytes(std::size_t loop) const { return backlogs_[loop].bytes(); }
+
+void Fanout::visit(const std::string& subject, std::function<void(Connection&)> fn) {
+  std::string id;
+  std::shared_ptr<Shared> shared;
+  std::shared_ptr<Room> room;
+  std::uint64_t mask = 0;
+  {
+    std::lock_guard lock(mu_);
+    if (Shared* s = shared_for(subject, &id)) {
+      shared = shared_.at(s->prefix);
+      if (auto it = s->masks.find(id); it != s->masks.end()) mask = it->second;
+    } else if (auto it = rooms_.find(subject); it != rooms_.end()) {
+      room = it->second;
+      mask = room->loop_mask.load(std::memory_order_acquire);
+    }
+  }
+  auto each = std::make_shared<std::function<void(Connection&)>>(std::move(fn));
+  for (std::size_t i = 0; mask; ++i, mask >>= 1) {
+    if (!(mask & 1)) continue;
+    post_(i, [i, shared, room, id, each] {
+      const MemberList* members = nullptr;
+      if (room) {
+        members = &room->members[i];
+      } else if (auto it = shared->members[i].find(id); it != shared->members[i].end()) {
+        members = &it->second;
+      }
+      if (!members) return;
+      std::vector<Connection*> copy(members->begin(), members->end());
+      for (Connection* c : copy) (*each)(*c);
+    });
+  }
+}
+
 std::size_t Fanout::subscribed_subjects() const {
   std::lock_guard lock(mu_);
   return rooms_.size() + shared_.size();
@@ -191,11 +232,18 @@ std::size_t Fanout::subscribed_subjects() const {
 // delivery thread made that thread the bottleneck with many small rooms,
 // while the loops, each taking its events in arrival order, keep the order.
 struct Fanout::Pending {
-  Pending(bus::Message&& m, RoomKey k, const Adapter& a, AppMetrics& am, std::uint64_t loop_mask)
-      : msg(std::move(m)), key(std::move(k)), adapter(a), metrics(am), alone((loop_mask & (loop_mask - 1)) == 0) {}
+  Pending(bus::Message&& m, RoomKey k, const Adapter& a, AppMetrics& am, std::uint64_t loop_mask, std::size_t c,
+          std::chrono::steady_clock::time_point at)
+      : msg(std::move(m)),
+        key(std::move(k)),
+        adapter(a),
+        metrics(am),
+        alone((loop_mask & (loop_mask - 1)) == 0),
+        cost(c),
+        received(at) {}
   // Called once on each loop the message was posted to.
   const std::optional<Encoded>& encoded() {
-    auto run = [this] { result = encode(key, adapter, metrics, msg); };
+    auto run = [this] { result = encode(key, adapter, metrics, msg, received); };
     if (alone) {
       run();  // the only caller: pthread_once's slow path cost ~3% of gangway's CPU in C
     } else {
@@ -208,21 +256,58 @@ struct Fanout::Pending {
   const Adapter& adapter;
   AppMetrics& metrics;
   const bool alone;  // posted to one loop only
+  const std::size_t cost;  // reserved in the backlog of each loop it was posted to
+  const std::chrono::steady_clock::time_point received;  // by the gateway (the bus's delivery thread)
   std::once_flag once;
   std::optional<Encoded> result;
 };
 
+namespace {
+// What an event costs each loop it is posted to (backlog.hpp).
+std::size_t cost_of(const bus::Message& msg) {
+  return msg.subject.size() + msg.data.size() + msg.reply.size() + Backlog::kEventOverhead;
+}
+}  // namespace
+
+std::uint64_t Fanout::reserve(std::uint64_t mask, std::size_t cost, AppMetrics& metrics) {
+  std::uint64_t taken = 0;
+  for (std::size_t i = 0; mask >> i; ++i) {
+    if (!((mask >> i) & 1)) continue;
+    if (backlogs_[i].try_add(cost, limits_.max_backlog_bytes)) {
+      taken |= 1ULL << i;
+    } else {
+      metrics.events_dropped_backlog.fetch_add(1, std::memory_order_relaxed);
+    }
+  }
+  return taken;
+}
+
+void Fanout::deliver_on(std::size_t loop, Pending& pending, const MemberList* members) {
+  if (members && !members->empty()) {  // else all left since
+    // Half the delay for the loop, the rest for the sockets' queues: an event
+    // handed to sockets when nearly max_delay old would be dropped again by
+    // every socket with a write in flight, after the loop paid for it.
+    if (std::chrono::steady_clock::now() - pending.received > limits_.max_delay / 2) {
+      // Dropped unparsed: catching up on stale events would only make the next ones late too.
+      pending.metrics.events_dropped_late.fetch_add(1, std::memory_order_relaxed);
+    } else if (const auto& e = pending.encoded()) {
+      deliver(*members, *e, pending.metrics);
+    }
+  }
+  backlogs_[loop].remove(pending.cost);
+}
+
 void Fanout::on_room_message(const std::shared_ptr<Room>& room, bus::Message&& msg) {
   std::uint64_t mask = room->loop_mask.load(std::memory_order_acquire);
   if (!mask) return;
-  auto pending = std::make_shared<Pending>(std::move(msg), room->key, *room->adapter, *room->metrics, mask);
+  std::size_t cost = cost_of(msg);
+  mask = reserve(mask, cost, *room->metrics);
+  if (!mask) return;
+  auto pending = std::make_shared<Pending>(std::move(msg), room->key, *room->adapter, *room->metrics, mask, cost,
+                                           std::chrono::steady_clock::now());
   for (std::size_t i = 0; mask; ++i, mask >>= 1) {
     if (!(mask & 1)) continue;
-    post_(i, [i, room, pending] {
-      const MemberList& members = room->members[i];
-      if (members.empty()) return;  // all left since
-      if (const auto& e = pending->encoded()) deliver(members, *e);
-    });
+    post_(i, [this, i, room, pending] { deliver_on(i, *pending, &room->members[i]); });
   }
 }
 
@@ -235,21 +320,23 @@ void Fanout::on_shared_message(const std::shared_ptr<Shared>& shared, bus::Messa
     if (it == shared->masks.end()) return;  // another gateway's socket
     mask = it->second;
   }
-  auto pending = std::make_shared<Pending>(std::move(msg), RoomKey{shared->kind, id}, *shared->adapter,
-                                           *shared->metrics, mask);
+  std::size_t cost = cost_of(msg);
+  mask = reserve(mask, cost, *shared->metrics);
+  if (!mask) return;
+  auto pending = std::make_shared<Pending>(std::move(msg), RoomKey{shared->kind, std::move(id)}, *shared->adapter,
+                                           *shared->metrics, mask, cost, std::chrono::steady_clock::now());
   for (std::size_t i = 0; mask; ++i, mask >>= 1) {
     if (!(mask & 1)) continue;
-    post_(i, [i, shared, pending] {
+    post_(i, [this, i, shared, pending] {
       auto& on_loop = shared->members[i];
       auto it = on_loop.find(pending->key.id);
-      if (it == on_loop.end()) return;
-      if (const auto& e = pending->encoded()) deliver(it->second, *e);
+      deliver_on(i, *pending, it == on_loop.end() ? nullptr : &it->second);
     });
   }
 }
 
 std::optional<Fanout::Encoded> Fanout::encode(const RoomKey& key, const Adapter& adapter, AppMetrics& metrics,
-                                              const bus::Message& msg) {
+                                              const bus::Message& msg, std::chrono::steady_clock::time_point received) {
   metrics.bus_messages.fetch_add(1, std::memory_order_relaxed);
   auto event = parse_event(msg.data);
   if (!event) {
@@ -258,19 +345,21 @@ std::optional<Fanout::Encoded> Fanout::encode(const RoomKey& key, const Adapter&
   }
   auto bytes = adapter.encode(*event, key);
   if (!bytes) return std::nullopt;
-  return Encoded{make_frame(std::move(*bytes)),
+  return Encoded{make_frame(std::move(*bytes), received),
                  std::make_shared<const Exclude>(std::move(event->exclude))};
 }
 
-void Fanout::deliver(const MemberList& members, const Encoded& encoded) {
+void Fanout::deliver(const MemberList& members, const Encoded& encoded, AppMetrics& metrics) {
   // Connection::send never joins or leaves synchronously, so the list is stable here.
   const Exclude& exclude = *encoded.exclude;
+  std::uint64_t shed = 0;  // counted once per event: the loops would contend on a per-frame atomic
   for (Connection* c : members) {
     const auto& info = c->info();
     if (!exclude.user.empty() && info.user.id == exclude.user) continue;
     if (!exclude.conn.empty() && info.conn_id == exclude.conn) continue;
-    c->send(encoded.frame);
+    shed += c->send(encoded.frame) == SendResult::shed;
   }
+  if (shed) metrics.deliveries_dropped.fetch_add(shed, std::memory_order_relaxed);
 }
 
 }  // namespace gangway

@@ -32,16 +32,25 @@ void LoopPool::post(std::size_t i, std::function<void()> fn) {
 
 void LoopPool::drain(std::size_t i) {
   Inbox& in = *inboxes_[i];
-  in.running.clear();  // empty unless a handler threw last time
-  {
+  if (in.next == in.running.size()) {
+    in.running.clear();  // keeps the capacity for the next burst
+    in.next = 0;
     std::lock_guard lock(in.mu);
     in.running.swap(in.queued);
     // Posts from now on schedule another drain, which runs after the socket
     // work already waiting on this loop: a busy producer cannot starve it.
     in.scheduled = false;
   }
-  for (auto& fn : in.running) fn();
-  in.running.clear();  // keeps the capacity for the next burst
+  auto until = std::chrono::steady_clock::now() + kTurn;
+  while (in.next < in.running.size()) {
+    auto fn = std::move(in.running[in.next++]);
+    fn();
+    if (in.next < in.running.size() && std::chrono::steady_clock::now() >= until) {
+      // The rest after the socket work that is ready now (asio runs handlers in order).
+      boost::asio::post(*loops_[i], [this, i] { drain(i); });
+      return;
+    }
+  }
 }
 
 void LoopPool::start() {

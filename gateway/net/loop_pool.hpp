@@ -3,6 +3,7 @@
 // for its whole life; cross-thread work reaches it only through post().
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/executor_work_guard.hpp>
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -21,7 +22,11 @@ class LoopPool {
   // Runs `fn` on loop i, after what was posted before it. Posts that arrive
   // while the loop has not yet run the previous ones join them: one wake-up of
   // the loop per burst (the bus hands over one event at a time), not per event.
+  // A burst is run in turns of about kTurn, each followed by the socket work
+  // that became ready meanwhile (write completions, reads, accepts): a long
+  // burst of fan-out must not hold back the writes that empty its queues.
   void post(std::size_t i, std::function<void()> fn);
+  static constexpr std::chrono::microseconds kTurn{500};
 
   void start();
   void stop();  // stops the loops and joins their threads
@@ -38,6 +43,7 @@ class LoopPool {
     std::vector<std::function<void()>> queued;  // guarded by mu
     bool scheduled = false;                     // a drain is posted; guarded by mu
     std::vector<std::function<void()>> running;  // only on the loop's thread
+    std::size_t next = 0;                        // running[next..] are still to run
   };
   void drain(std::size_t i);
 

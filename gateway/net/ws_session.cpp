@@ -4,8 +4,12 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
+#include <cstdint>
 #include <span>
 
+#include "gateway/core/log.hpp"
+#include "gateway/net/http_connection.hpp"
+#include "gateway/net/request_errors.hpp"
 #include "gateway/session/upgrade_gate.hpp"
 
 namespace gangway::net {
@@ -15,9 +19,9 @@ namespace http = beast::http;
 namespace websocket = beast::websocket;
 
 namespace {
-// A drained write queue keeps this many slots, so a socket that gets an event
-// now and then does not allocate for each.
-constexpr std::size_t kKeptQueueSlots = 8;
+// A client can cause these at will, a struggling network many at once.
+LogLimiter bad_requests;
+LogLimiter slow_consumers;
 
 std::string_view view(beast::string_view s) { return {s.data(), s.size()}; }
 }  // namespace
@@ -32,7 +36,11 @@ BasicWsSession<T>::~BasicWsSession() { shutdown("gone"); }
 template <class T>
 void BasicWsSession<T>::start() {
   upgrade_ = std::make_unique<Upgrade>();
-  upgrade_->parser.header_limit(kMaxHeader);
+  // The header only: a request the pass-through takes has its body read by it.
+  const auto& passthrough = session_.app().config.passthrough;
+  upgrade_->parser.header_limit(
+      static_cast<std::uint32_t>(passthrough.enabled ? passthrough.max_header_bytes : kMaxHeader));
+  if (passthrough.enabled) upgrade_->parser.body_limit(passthrough.max_body_bytes);  // 413 from the header on
   arm_deadline();  // over TLS it covers the handshake too
   if constexpr (kTls) {
     ws_.next_layer().next_layer().async_handshake([self = self()](beast::error_code ec) {
@@ -46,8 +54,17 @@ void BasicWsSession<T>::start() {
 
 template <class T>
 void BasicWsSession<T>::read_request() {
-  http::async_read(ws_.next_layer(), buffer_, upgrade_->parser,
-                   [self = self()](beast::error_code ec, std::size_t) { self->on_request(ec); });
+  http::async_read_header(ws_.next_layer(), buffer_, upgrade_->parser,
+                          [self = self()](beast::error_code ec, std::size_t) { self->on_request(ec); });
+}
+
+template <class T>
+void BasicWsSession<T>::resume(http::request<http::empty_body>&& request, boost::asio::const_buffer read_ahead) {
+  upgrade_ = std::make_unique<Upgrade>();
+  upgrade_->request = std::move(request);
+  buffer_.commit(boost::asio::buffer_copy(buffer_.prepare(read_ahead.size()), read_ahead));
+  arm_deadline();
+  run_gate();
 }
 
 // A client that does not speak our TLS is counted and gets no answer but
@@ -94,15 +111,44 @@ void BasicWsSession<T>::on_request(beast::error_code ec) {
   if (ec) {
     // A request that never came whole (the client left, the deadline) gets
     // no answer; one that cannot be taken gets its status, as nginx does.
-    if (unsigned status = status_for(ec)) {
+    auto read = buffer_.data();
+    if (unsigned status = bad_request_status(ec, {static_cast<const char*>(read.data()), read.size()}, kMaxRequestLine,
+                                             request_line_length(upgrade_->parser.get()))) {
       session_.services().metrics->error(session_.app().config.name, "bad_request");
+      log_limited(bad_requests, LogLevel::info, "upgrade refused", session_.log_context(),
+                  {{"reason", "bad_request"}, {"status", status}});
       answer_and_linger(status);
     } else if (kTls && TlsStream::failure_of(ec) != TlsStream::Failure::gone) {
       session_.services().metrics->error(session_.app().config.name, "tls_record");  // garbage after the handshake
     }
     return;
   }
+  // No pass-through over TLS: the config refuses an app with both (config_check.cpp).
+  if constexpr (!kTls)
+    if (HttpConnection::passes(session_.app(), upgrade_->parser.get())) return hand_over();
+  if (!upgrade_->parser.is_done()) {  // a body: never part of an upgrade
+    session_.services().metrics->error(session_.app().config.name, "bad_request");
+    return answer_and_linger(400);
+  }
   upgrade_->request = upgrade_->parser.release();
+  run_gate();
+}
+
+template <class T>
+void BasicWsSession<T>::hand_over() {
+  if constexpr (!kTls) {
+    deadline_.reset();  // the pass-through has its own timeouts
+    // Only the header is parsed, so the parser takes the body type the relay streams through.
+    auto request = std::make_unique<proxy::RequestParser>(std::move(upgrade_->parser));
+    upgrade_.reset();
+    auto connection = std::make_shared<HttpConnection>(std::move(ws_.next_layer().next_layer()), session_.loop(),
+                                                       session_.app(), session_.services());
+    connection->start(std::move(request), buffer_.data());
+  }
+}
+
+template <class T>
+void BasicWsSession<T>::run_gate() {
   const auto& request = upgrade_->request;
   UpgradeRequest up;
   up.target = view(request.target());
@@ -111,19 +157,6 @@ void BasicWsSession<T>::on_request(beast::error_code ec) {
   up.authorization = view(request[http::field::authorization]);
   up.cookie = view(request[http::field::cookie]);
   UpgradeGate(session_, *this).run(up);
-}
-
-template <class T>
-unsigned BasicWsSession<T>::status_for(beast::error_code ec) const {
-  const auto& http_errors = http::make_error_code(http::error::end_of_stream).category();
-  if (ec == http::error::end_of_stream || ec == http::error::partial_message || ec.category() != http_errors)
-    return 0;  // cut short (or the socket failed): nobody to answer
-  if (ec != http::error::header_limit) return 400;
-  // The header is over its limit: the request line alone, or the fields?
-  auto data = buffer_.data();
-  std::string_view head(static_cast<const char*>(data.data()), data.size());
-  auto line_end = head.find("\r\n");
-  return line_end == std::string_view::npos || line_end > kMaxRequestLine ? 414 : 431;
 }
 
 // The client may still be sending what could not be read (a header past the
@@ -196,10 +229,13 @@ void BasicWsSession<T>::accept(std::function<void()> then) {
   // The 101 goes out with the greeting when `then` writes it right away.
   ws_.next_layer().hold_next_write();
   ws_.async_accept(upgrade_->request, [self = self(), then = std::move(then)](beast::error_code ec) {
+    auto started = self->upgrade_->started;
     self->upgrade_.reset();
     if (!ec) {
       self->open_ = true;
-      self->session_.app().metrics->connections_total.fetch_add(1, std::memory_order_relaxed);
+      auto& metrics = *self->session_.app().metrics;
+      metrics.connections_total.fetch_add(1, std::memory_order_relaxed);
+      metrics.upgrade_seconds.observe(std::chrono::steady_clock::now() - started);
       then();
     }
     // Whatever `then` did not send with it (no greeting yet, or Beast's own
@@ -240,9 +276,7 @@ template <class T>
 void BasicWsSession<T>::greet(const std::function<void()>& greet) {
   // Events that arrived while the rooms were joining wait behind the greeting
   // and the open actions' immediate answers (circles' thread_info).
-  std::vector<Frame> early;
-  early.swap(queue_);
-  queued_bytes_ = 0;
+  std::vector<Frame> early = queue_.take_all();
   welcomed_ = true;
   greet();
   for (auto& f : early) send(f);
@@ -285,77 +319,105 @@ void BasicWsSession<T>::on_read(beast::error_code ec, std::size_t) {
 template <class T>
 SendResult BasicWsSession<T>::send(const Frame& frame) {
   if (closing_ || !open_) return SendResult::closed;
-  if (queued_bytes_ + frame->size() > session_.app().limits.max_queued_bytes) {
-    session_.app().metrics->slow_consumers.fetch_add(1, std::memory_order_relaxed);
-    session_.services().metrics->error(session_.app().config.name, "slow_consumer");
-    // Deferred: the fan-out may be iterating the room this session is in.
-    boost::asio::post(ws_.get_executor(), [self = self()] { self->close(1008, "slow consumer"); });
-    closing_ = true;
-    return SendResult::overflow;
+  const auto& delivery = session_.services().delivery;
+  switch (queue_.offer(frame, session_.app().limits.max_queued_bytes, delivery.max_delay)) {
+    case SendQueue::Offer::shed:
+      return shed(frame);
+    case SendQueue::Offer::overflow:
+      slow_consumer();
+      return SendResult::overflow;
+    case SendQueue::Offer::queued:
+      break;
   }
-  queued_bytes_ += frame->size();
-  queue_.push_back(frame);
-  if (queued() == 1 && welcomed_) write_front();
+  if (queue_.waiting_count() == 1 && queue_.in_flight() == 0 && welcomed_) write_front();
   return SendResult::queued;
 }
 
 template <class T>
+SendResult BasicWsSession<T>::shed(const Frame& frame) {
+  // A client that reads nothing at all would hold its socket until the write
+  // in flight gives up: as with nats-server's write deadline, it is closed.
+  // Measured on the event's clock, not read per frame: within max_delay of exact.
+  if (queue_.in_flight() > 0 && frame->arrived() - write_started_ > session_.services().delivery.max_write_stall)
+    slow_consumer();
+  return SendResult::shed;  // counted by the fan-out, once per event and loop
+}
+
+template <class T>
+void BasicWsSession<T>::slow_consumer() {
+  session_.app().metrics->slow_consumers.fetch_add(1, std::memory_order_relaxed);
+  session_.services().metrics->error(session_.app().config.name, "slow_consumer");
+  log_limited(slow_consumers, LogLevel::warn, "slow consumer closed", session_.log_context(),
+              {{"queued_bytes", queue_.bytes()}, {"max_queued_bytes", session_.app().limits.max_queued_bytes},
+               {"close_code", 1008}});
+  // Deferred: the fan-out may be iterating the room this session is in.
+  boost::asio::post(ws_.get_executor(), [self = self()] { self->close(1008, "slow consumer"); });
+  closing_ = true;
+}
+
+template <class T>
 void BasicWsSession<T>::write_front() {
+  // What waited too long is not written (send_queue.hpp).
+  auto now = std::chrono::steady_clock::now();
+  if (std::size_t late = queue_.drop_events_before(now - session_.services().delivery.max_delay))
+    session_.app().metrics->deliveries_dropped.fetch_add(late, std::memory_order_relaxed);
+  if (queue_.waiting_count() == 0) {
+    if (pending_close_) do_close();
+    return;
+  }
+  write_started_ = now;
   // Everything queued so far goes in one gathered write (up to a batch).
-  in_flight_ = ws_.next_layer().write_frames(std::span<const Frame>(queue_).subspan(queue_head_), queued(),
-                                             [self = self()](beast::error_code ec) { self->on_write(ec, 0); });
+  auto waiting = queue_.waiting();
+  queue_.start_write(ws_.next_layer().write_frames(
+      waiting, waiting.size(), [self = self()](beast::error_code ec) { self->on_write(ec, 0); }));
 }
 
 template <class T>
 void BasicWsSession<T>::on_write(beast::error_code ec, std::size_t) {
-  std::size_t bytes = 0;
-  for (std::size_t i = 0; i < in_flight_; ++i) {
-    bytes += queue_[queue_head_ + i]->size();
-    queue_[queue_head_ + i].reset();  // the last socket to write a frame frees it
-  }
-  queued_bytes_ -= bytes;
   auto& metrics = *session_.app().metrics;
-  metrics.frames_out.fetch_add(in_flight_, std::memory_order_relaxed);
-  metrics.bytes_out.fetch_add(bytes, std::memory_order_relaxed);
-  queue_head_ += in_flight_;
-  in_flight_ = 0;
-  if (ec || queue_head_ == queue_.size()) {
-    queue_.clear();
-    queue_head_ = 0;
-    queued_bytes_ = 0;
-  } else if (queue_head_ >= queue_.size() / 2) {
-    queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(queue_head_));
-    queue_head_ = 0;
+  if (!ec) {
+    std::chrono::steady_clock::time_point now;  // read only if a frame is the first written on this loop
+    for (const Frame& frame : queue_.writing()) {
+      if (!frame->first_written_on(session_.loop())) continue;
+      if (now == std::chrono::steady_clock::time_point{}) now = std::chrono::steady_clock::now();
+      metrics.publish_to_write_seconds.observe(now - frame->arrived());
+    }
   }
-  if (ec) return;
-  if (queued() > 0) return write_front();
-  if (queue_.capacity() > kKeptQueueSlots) std::vector<Frame>().swap(queue_);  // a burst's slots go back
+  std::size_t frames = queue_.in_flight();
+  std::size_t bytes = queue_.finish_write();  // the last socket to write a frame frees it
+  metrics.frames_out.fetch_add(frames, std::memory_order_relaxed);
+  metrics.bytes_out.fetch_add(bytes, std::memory_order_relaxed);
+  if (ec) return queue_.clear();
+  if (queue_.waiting_count() > 0) return write_front();
   if (pending_close_) do_close();
 }
 
 template <class T>
-void BasicWsSession<T>::close(int code, std::string_view reason) {
+void BasicWsSession<T>::close(int code, std::string_view reason) { start_close(code, reason, true); }
+
+template <class T>
+void BasicWsSession<T>::finish(int code, std::string_view reason) { start_close(code, reason, false); }
+
+template <class T>
+void BasicWsSession<T>::start_close(int code, std::string_view reason, bool drop_queued) {
   if (!ws_.is_open() || pending_close_) return;
   closing_ = true;
   pending_close_ = std::make_unique<std::pair<int, std::string>>(code, std::string(reason.substr(0, 120)));
-  // Frames not yet started are dropped: the socket is going away. A batch in
-  // flight finishes first, bounded by the deadline.
   // Before the greeting nothing is in flight, and the greeting never comes.
   if (!welcomed_) queue_.clear();
   welcomed_ = true;
-  queue_.resize(queue_head_ + in_flight_);
-  queued_bytes_ = 0;
-  for (std::size_t i = queue_head_; i < queue_.size(); ++i) queued_bytes_ += queue_[i]->size();
+  // Frames not yet started are dropped (but by finish()): the socket is going
+  // away. A batch in flight finishes first, bounded by the deadline.
+  if (drop_queued) queue_.drop_waiting();
   arm_deadline();
   if (session_.is_open()) {
     if (auto frame = session_.app().adapter->encode_close(code, reason)) {
-      queued_bytes_ += frame->size();
-      queue_.push_back(make_frame(std::move(*frame)));
-      if (queued() == 1) write_front();
+      queue_.offer(make_frame(std::move(*frame)), SIZE_MAX, {});  // never refused: not an event, no bound
+      if (queue_.in_flight() == 0) write_front();
       return;
     }
   }
-  if (queued() == 0) do_close();
+  if (queue_.in_flight() == 0) do_close();
 }
 
 template <class T>

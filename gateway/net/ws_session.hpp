@@ -5,8 +5,9 @@
 // Reads the upgrade request (answering 400, 414 or 431 to one it cannot
 // take) and hands it to the session's UpgradeGate, which refuses it, or has
 // it accepted; then reads frames for the session and writes what it sends
-// through a bounded queue with one write in flight: a client that cannot keep
-// up is closed (1008), never allowed to slow its rooms down. Lives on one
+// through a bounded queue with one write in flight (send_queue.hpp): events a
+// client cannot keep up with are shed, a client whose writes stall or whose
+// queue passes its bytes is closed (1008); none slows its rooms down. Lives on one
 // loop for its whole life (every handler runs there); only pending
 // asynchronous operations and callbacks that hold it (Loopback) keep it alive.
 //
@@ -28,6 +29,7 @@
 
 #include "gateway/net/batching_stream.hpp"
 #include "gateway/net/read_buffer.hpp"
+#include "gateway/net/send_queue.hpp"
 #include "gateway/session/peer.hpp"
 #include "gateway/session/session.hpp"
 
@@ -42,16 +44,25 @@ class BasicWsSession final : public std::enable_shared_from_this<BasicWsSession<
   BasicWsSession(Transport&& transport, std::size_t loop, AppRuntime& app, Services& services);
   ~BasicWsSession() override;
 
-  // On the session's loop: the TLS handshake if any, then reads and answers
-  // the upgrade request.
+  // On the session's loop: the TLS handshake if any, then reads the first
+  // request's header; an upgrade (or a request the pass-through does not
+  // take) is answered here, any other goes to an HttpConnection with the
+  // socket (http_connection.hpp; plain sockets only: config refuses an app
+  // with both tls and a pass-through).
   void start();
+  // On the session's loop (plain sockets): answers `request`, read by an HttpConnection on
+  // this socket (`read_ahead`: what followed it, copied), as start() would.
+  void resume(boost::beast::http::request<boost::beast::http::empty_body>&& request,
+              boost::asio::const_buffer read_ahead);
 
   // Peer (on the session's loop, but post()).
   SendResult send(const Frame& frame) override;
   void close(int code, std::string_view reason) override;
+  void finish(int code, std::string_view reason) override;
   const SessionInfo& info() const override { return session_.info(); }
   void greet(const std::function<void()>& greet) override;
   bool closing() const override { return closing_; }
+  Session& engine() override { return session_; }
   void post(std::function<void()> fn) override;
   std::shared_ptr<Peer> shared() override { return this->shared_from_this(); }
 
@@ -74,7 +85,8 @@ class BasicWsSession final : public std::enable_shared_from_this<BasicWsSession<
   // (default: the app's handshake_timeout_s).
   void arm_deadline(std::chrono::seconds limit = std::chrono::seconds(0));
   void on_request(boost::beast::error_code ec);
-  unsigned status_for(boost::beast::error_code ec) const;  // the answer to a request that did not parse; 0: none
+  void run_gate();   // the request (upgrade_->request) to the UpgradeGate
+  void hand_over();  // the socket, the request and what followed it to an HttpConnection
   void answer_and_linger(unsigned status);  // refuse(), then drain what the client still sends
   void linger(std::shared_ptr<std::array<char, 4096>> sink);
   void compress_if_agreed(boost::beast::string_view extensions);  // the Sec-WebSocket-Extensions answered
@@ -85,6 +97,12 @@ class BasicWsSession final : public std::enable_shared_from_this<BasicWsSession<
   void on_read(boost::beast::error_code ec, std::size_t bytes);
   void write_front();
   void on_write(boost::beast::error_code ec, std::size_t bytes);
+  // An event this socket is too far behind to take: dropped; closes the
+  // socket if its write has been stuck too long.
+  SendResult shed(const Frame& frame);
+  void slow_consumer();  // counts it and closes the socket (1008), later
+  // close() and finish(): `drop_queued` drops the frames not yet started.
+  void start_close(int code, std::string_view reason, bool drop_queued);
   void do_close();
   void shutdown(std::string_view reason);
 
@@ -94,6 +112,7 @@ class BasicWsSession final : public std::enable_shared_from_this<BasicWsSession<
   ReadBuffer buffer_;
   // Only while upgrading (~350 bytes an accepted socket no longer carries).
   struct Upgrade {
+    std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();  // gangway_upgrade_duration_seconds
     boost::beast::http::request_parser<boost::beast::http::empty_body> parser;
     boost::beast::http::request<boost::beast::http::empty_body> request;  // kept until the upgrade is accepted
   };
@@ -101,14 +120,10 @@ class BasicWsSession final : public std::enable_shared_from_this<BasicWsSession<
   std::unique_ptr<boost::asio::steady_timer> deadline_;  // during the upgrade and the close only
   Session session_;
 
-  // A vector, not a deque: an empty std::deque still holds 576 bytes, for
-  // every idle socket. Frames before queue_head_ are written; they are erased
-  // once they are half of the vector, so a long backlog costs O(1) per frame.
-  std::vector<Frame> queue_;
-  std::size_t queue_head_ = 0;
-  std::size_t queued() const { return queue_.size() - queue_head_; }
-  std::size_t queued_bytes_ = 0;
-  std::size_t in_flight_ = 0;  // frames from queue_head_ on being written
+  SendQueue queue_;  // bounded in bytes (1008 beyond) and, for events, in time (shed)
+  // When the write in flight began: a socket that sheds while one write has
+  // been stuck for DeliveryLimits::max_write_stall is closed (1008).
+  std::chrono::steady_clock::time_point write_started_;
   bool welcomed_ = false;  // the greeting is queued; until then fan-out frames wait
   bool open_ = false;      // the WebSocket is accepted
   bool closing_ = false;   // a close was started; no more writes are queued

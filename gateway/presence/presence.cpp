@@ -20,7 +20,8 @@ bool is_delete(const bus::Message& m) {
 
 Presence::Presence(bus::Bus& bus, bus::NatsBus* kv, std::string bucket, std::string gateway_id,
                    std::chrono::seconds ttl)
-    : bus_(bus), kv_(kv), bucket_(std::move(bucket)), gateway_id_(std::move(gateway_id)), ttl_(ttl) {
+    : bus_(bus), kv_(kv), bucket_(std::move(bucket)), gateway_id_(std::move(gateway_id)), ttl_(ttl),
+      gateways_{gateway_id_}, gateway_indexes_{{gateway_id_, 0}} {
   updates_ = bus_.subscribe("$KV." + bucket_ + ".>", [this](bus::Message&& m) { on_update(m); });
   if (kv_) {
     ensure_bucket();
@@ -104,6 +105,31 @@ std::size_t Presence::count(const std::string& app, const RoomKey& room, const s
   return n;
 }
 
+std::vector<Presence::Socket> Presence::sockets(const std::string& app, const RoomKey& room,
+                                                const std::string& user) const {
+  auto prefix = room_prefix(app, room) + user + ".";
+  std::vector<Socket> out;
+  std::lock_guard lock(mu_);
+  for (auto it = replica_.lower_bound(prefix); it != replica_.end() && it->first.compare(0, prefix.size(), prefix) == 0;
+       ++it) {
+    if (!fresh(it->second)) continue;
+    const auto& e = it->second;
+    bool known = e.local || e.gateway != 0;
+    out.push_back({it->first.substr(prefix.size()), known ? gateways_[e.gateway] : std::string()});
+  }
+  return out;
+}
+
+std::uint16_t Presence::gateway_index(const std::string& id) {
+  if (auto it = gateway_indexes_.find(id); it != gateway_indexes_.end()) return it->second;
+  // Past 65,535 ids seen (gateways restarted with new ids ever since): "unknown".
+  if (gateways_.size() > UINT16_MAX) return 0;
+  auto index = static_cast<std::uint16_t>(gateways_.size());
+  gateways_.push_back(id);
+  gateway_indexes_.emplace(id, index);
+  return index;
+}
+
 void Presence::on_update(const bus::Message& m) {
   auto head = "$KV." + bucket_ + ".";
   if (m.subject.compare(0, head.size(), head) != 0) return;
@@ -120,8 +146,9 @@ void Presence::on_update(const bus::Message& m) {
     if (local) it->second.seen = now;
   } else if (it != replica_.end()) {
     it->second.seen = now;
+    it->second.gateway = gateway_index(m.data);
   } else {
-    replica_.emplace(std::move(key), Entry{now});
+    replica_.emplace(std::move(key), Entry{now, false, gateway_index(m.data)});
   }
 }
 

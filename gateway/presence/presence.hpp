@@ -19,11 +19,13 @@
 // JetStream was not ready at start); the refresh then fills it again.
 // With the in-process bus the same publishes make a single-node replica.
 #include <chrono>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
+#include <unordered_map>
 #include <condition_variable>
 #include <vector>
 
@@ -56,13 +58,28 @@ class Presence {
   bool present(const std::string& app, const RoomKey& room, const std::string& user,
                const std::string& except_conn = "") const;
 
+  // A socket of a user, cluster-wide: its connection id and the gateway that
+  // holds it ("" until that gateway's next write or refresh, for a key this
+  // gateway loaded from the bucket at start: the snapshot has no values).
+  struct Socket {
+    std::string conn;
+    std::string gateway;
+  };
+  // Any thread. The sockets `user` has in the room, by connection id.
+  std::vector<Socket> sockets(const std::string& app, const RoomKey& room, const std::string& user) const;
+
   const std::string& bucket() const { return bucket_; }
 
  private:
   struct Entry {
     std::chrono::steady_clock::time_point seen;
     bool local = false;  // this gateway's socket: kept, and re-published by refresh_loop
+    // Which gateway holds it, an index into gateways_ (in what was padding:
+    // no gateway id string per key). 0: this gateway, or not known yet.
+    std::uint16_t gateway = 0;
   };
+  // Under mu_: the index of a gateway id in gateways_, added if new.
+  std::uint16_t gateway_index(const std::string& id);
   static std::string room_prefix(const std::string& app, const RoomKey& room);
   void on_update(const bus::Message& m);
   void ensure_bucket();  // blocking: constructor and refresher only
@@ -79,6 +96,10 @@ class Presence {
   // key -> last seen; ordered for prefix scans. This gateway's own keys are
   // marked here rather than kept in a second set: one copy of each key.
   std::map<std::string, Entry> replica_;
+  // The gateway ids values have named ([0]: this one, or unknown); a few per
+  // cluster, and one more per restart of a gateway with a new id.
+  std::vector<std::string> gateways_;
+  std::unordered_map<std::string, std::uint16_t> gateway_indexes_;  // gateways_ by id
   std::unique_ptr<bus::Subscription> updates_;
   std::condition_variable stop_cv_;
   bool stopping_ = false;

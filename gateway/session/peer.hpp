@@ -12,6 +12,8 @@
 
 namespace gangway {
 
+class Session;
+
 // Before the WebSocket exists: how the upgrade is answered.
 class Handshake {
  public:
@@ -39,8 +41,15 @@ class Peer : public Connection {
   // reached the socket while its rooms were being joined; the client's
   // frames are read from then on.
   virtual void greet(const std::function<void()>& greet) = 0;
+  // Closes like close(), but after the frames already queued are written
+  // (close() drops those not yet started): a drain's 1001, after a store's
+  // acknowledgement. Bounded by the close's deadline (handshake_timeout_s).
+  virtual void finish(int code, std::string_view reason) = 0;
   // True once a close has started (or the socket failed): no more frames go out.
   virtual bool closing() const = 0;
+  // The session engine on this socket (for what reaches a socket through the
+  // fan-out's members, as a disconnect does).
+  virtual Session& engine() = 0;
   // Any thread: runs `fn` on the socket's loop, later, never inline.
   virtual void post(std::function<void()> fn) = 0;
   // This peer, shared (for Loopback).

@@ -1,6 +1,11 @@
 #include "gateway/session/runtime.hpp"
 
+#include "gateway/proxy/upstream.hpp"
+
 namespace gangway {
+
+AppRuntime::AppRuntime() = default;
+AppRuntime::~AppRuntime() = default;
 
 Limits effective_limits(const Limits& configured, const DialectLimits& dialect) {
   auto pick = [](auto config_value, auto dialect_value, auto fallback) {

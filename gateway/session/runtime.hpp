@@ -2,6 +2,8 @@
 // What sessions share: one AppRuntime per configured app, one Services per
 // process. Built once at startup (gateway/app/gateway.cpp) and read-only
 // afterwards, but for the thread-safe objects they point to.
+#include <atomic>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <unordered_set>
@@ -15,22 +17,35 @@
 #include "gateway/bus/bus.hpp"
 #include "gateway/bus/outbox.hpp"
 #include "gateway/config/config.hpp"
+#include "gateway/core/delivery_limits.hpp"
 #include "gateway/core/route.hpp"
 #include "gateway/core/subject.hpp"
 #include "gateway/fanout/connection.hpp"
 #include "gateway/fanout/fanout.hpp"
 #include "gateway/limits/rate_limiter.hpp"
 #include "gateway/presence/presence.hpp"
+#include "gateway/session/deadline_heap.hpp"
 
 namespace gangway {
 
+class Session;
+namespace proxy {
+class Upstream;  // gateway/proxy/upstream.hpp: Beast stays out of the session engine's headers
+}
+
 struct AppRuntime {
+  AppRuntime();
+  ~AppRuntime();
+
   AppConfig config;
   Limits limits;  // effective: the config's, else the dialect's, else the gateway's defaults
   std::unique_ptr<const Adapter> adapter;  // made for this app from its dialect and options
   std::unique_ptr<auth::JwtVerifier> jwt;            // null if the app has no JWT keys
   std::unique_ptr<JwksRefresher> jwks;               // null without jwt.jwks_url; dies before `jwt`
   std::unique_ptr<backend::CalloutClient> callouts;  // null if the app has no backend
+  // The HTTP pass-through's backend; null unless config.passthrough.enabled
+  // (made by the Gateway, which knows how many loops need a pool).
+  std::unique_ptr<proxy::Upstream> upstream;
   // Some callout forwards the client's token / Cookie header, so a session
   // keeps it after the upgrade (else it is dropped once verified).
   bool forwards_bearer = false;
@@ -59,8 +74,13 @@ struct Services {
   Metrics* metrics = nullptr;
   Presence* presence = nullptr;
   RateLimiter* rates = nullptr;
+  // Each loop's and socket's bounds on the events they still have to deliver.
+  DeliveryLimits delivery;
   // Open sockets per loop, for draining; sessions[i] is touched only on loop i.
-  std::vector<std::unordered_set<Connection*>> sessions;
+  std::vector<std::unordered_set<Session*>> sessions;
+  // Per loop: the open sockets whose credential expires, nearest first;
+  // expiries[i] is touched only on loop i, which checks it once a second.
+  std::vector<DeadlineHeap<Session>> expiries;
 };
 
 // The config's limits where set, else the dialect's, else the gateway's defaults.

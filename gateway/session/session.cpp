@@ -8,6 +8,33 @@
 #include "gateway/session/envelope.hpp"
 
 namespace gangway {
+namespace {
+
+// Callout failures: a struggling backend fails every socket's calls at once.
+LogLimiter callout_failures;
+
+std::string_view why_text(backend::CalloutResult::Why why) {
+  using Why = backend::CalloutResult::Why;
+  switch (why) {
+    case Why::answered: return "answered";
+    case Why::invalid: return "invalid";
+    case Why::unreachable: return "unreachable";
+    case Why::timeout: return "timeout";
+    case Why::queue_full: return "queue_full";
+    case Why::breaker_open: return "breaker_open";
+    case Why::cancelled: return "cancelled";
+    case Why::shutdown: return "shutdown";
+  }
+  return "unknown";
+}
+
+void log_unavailable(const LogContext& who, const std::string& callout, const backend::CalloutResult& r) {
+  Json fields = {{"callout", callout}, {"why", why_text(r.why)}};
+  if (r.status) fields["status"] = r.status;
+  log_limited(callout_failures, LogLevel::warn, "callout failed", who, std::move(fields));
+}
+
+}  // namespace
 
 Session::Session(AppRuntime& app, Services& services, Peer& peer, std::size_t loop)
     : app_(app), services_(services), peer_(peer), loop_(loop) {
@@ -19,7 +46,8 @@ void Session::open() {
   if (peer_.closing()) return;
   open_ = true;
   opened_at_ = std::chrono::steady_clock::now();
-  services_.sessions[loop_].insert(&peer_);
+  services_.sessions[loop_].insert(this);
+  if (info_.user.expires_at > 0) services_.expiries[loop_].push(*this, info_.user.expires_at);
   app_.metrics->connections.fetch_add(1, std::memory_order_relaxed);
   auto plan = std::make_shared<Opened>(app_.adapter->on_open(info_));
   // The greeting waits until the server has every room's subscription: a
@@ -43,12 +71,14 @@ void Session::greet(Opened&& plan) {
 }
 
 void Session::on_text(std::string_view frame) {
+  if (peer_.closing()) return;  // what a closing socket still sends is neither stored nor answered
   auto action = app_.adapter->decode(frame, info_);
   if (!action) return send_error(action.error());
   execute(std::move(*action));
 }
 
 void Session::on_binary() {
+  if (peer_.closing()) return;
   send_error({ErrorCode::binary_frame, "binary frames are not accepted; send JSON text", "", ""});
 }
 
@@ -59,9 +89,12 @@ void Session::closed(std::string_view reason) {
   auto rooms = rooms_.list(info_);
   for (const auto& room : rooms) leave(room);
   for (auto& action : app_.adapter->on_close(info_, rooms)) publish(std::move(action));
-  services_.sessions[loop_].erase(&peer_);
+  services_.sessions[loop_].erase(this);
+  services_.expiries[loop_].erase(*this);
   app_.metrics->connections.fetch_sub(1, std::memory_order_relaxed);
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - opened_at_);
+  static constexpr std::string_view ended[] = {"", "token_expired", "disconnected", "shutdown"};
+  if (ended_ != Ended::none) reason = ended[static_cast<int>(ended_)];
   publish_lifecycle("disconnect", ",\"reason\":" + Json(std::string(reason)).dump() +
                                     ",\"duration_ms\":" + std::to_string(ms.count()));
 }
@@ -110,9 +143,11 @@ void Session::call(const CalloutCall& c, std::function<void(backend::CalloutResu
   // --check-config refuses a missing callout; fail closed if it happens anyway.
   if (!spec) return done(backend::CalloutResult{backend::CalloutResult::Outcome::unavailable, 0, nullptr});
   auto answered = [loop = Loopback(peer_, true), metrics = services_.metrics, app = info_.app, name = c.name,
+                   conn = info_.conn_id, user = info_.user.id, asked = std::chrono::steady_clock::now(),
                    done = std::move(done)](backend::CalloutResult r) mutable {
     if (r.why == backend::CalloutResult::Why::cancelled) return;  // its socket is gone: nobody to answer
-    metrics->callout(app, name, to_string(r.outcome));
+    metrics->callout(app, name, to_string(r.outcome), std::chrono::steady_clock::now() - asked);
+    if (r.outcome == backend::CalloutResult::Outcome::unavailable) log_unavailable({app, conn, user}, name, r);
     loop.post([done = std::move(done), r = std::move(r)]() mutable { done(std::move(r)); });
   };
   if (!callouts_) callouts_.emplace();

@@ -16,13 +16,16 @@
 // (net::WsSession), which outlives every callback that reaches it.
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
 
+#include "gateway/core/log.hpp"
 #include "gateway/core/model.hpp"
 #include "gateway/session/peer.hpp"
+#include "gateway/session/deadline_heap.hpp"
 #include "gateway/session/room_set.hpp"
 #include "gateway/session/runtime.hpp"
 
@@ -48,6 +51,9 @@ class Session {
   Credentials& credentials() { return credentials_; }
   AppRuntime& app() const { return app_; }
   Services& services() const { return services_; }
+  std::size_t loop() const { return loop_; }
+  // Who this socket is, for a log line: app, connection id, user (once known).
+  LogContext log_context() const { return {info_.app, info_.conn_id, info_.user.id}; }
   // Between open() and closed().
   bool is_open() const { return open_; }
 
@@ -67,11 +73,30 @@ class Session {
   // announces the disconnect (once).
   void closed(std::string_view reason);
 
+  // The gateway ends this socket (an expired token, a disconnect): the
+  // dialect's close (Adapter::close_for), at once; queued frames are dropped.
+  // Nothing if it is not open or already closing.
+  void end(Ending why, std::string_view detail = {});
+  // Draining: closes with 1001 once the frames already queued are written —
+  // at once, or, while stores are in flight, once each has answered and its
+  // acknowledgement or error is queued. From now on a persisted frame gets
+  // the dialect's "unavailable" error instead of being stored.
+  void drain();
+  // The drain's deadline: each store still in flight is answered with the
+  // dialect's store_failed error (it may or may not have been stored) and the
+  // socket closes with 1001; what the stores answer later is dropped.
+  void abandon_stores();
+  std::size_t stores_in_flight() const { return stores_in_flight_; }
+  bool draining() const { return ended_ == Ended::shutdown; }  // drain() or abandon_stores() was called
+
   // Calls the app's callout `call.name` with this session's route params,
   // user id and forwarded credentials, `body` for a POST. `done` runs on the
   // loop while the socket is open (else never); the socket is held alive
   // until then, and the call is withdrawn if the socket closes before it is
-  // sent. Unknown callout or no backend: unavailable (fail closed).
+  // sent. Unknown callout or no backend: unavailable (fail closed). Counted
+  // and timed by outcome in /metrics; an unavailable answer is logged
+  // (rate-limited). A store does not use this: its answer must be published
+  // whoever is still connected (session_store.cpp).
   void call(const CalloutCall& call, std::function<void(backend::CalloutResult)> done, Json body = nullptr);
 
  private:
@@ -89,6 +114,9 @@ class Session {
   bool within_rate(const Action& action);
   void publish(Action&& action);
   void fan_out(const Action& action);
+  // Draining: sends `event` (for `room`) to this socket now, and excludes
+  // it from the room's copy, if it is one of its recipients.
+  void keep_for_me(Event& event, const RoomKey& room);
   // `extra_members` is JSON text after the common members: `,"reason":"…"`.
   void publish_lifecycle(std::string_view what, std::string_view extra_members = {});
 
@@ -100,6 +128,15 @@ class Session {
   const backend::CalloutSpec* callout_request(const CalloutCall& call, Json body,
                                               backend::CalloutRequest& request) const;
 
+  // A store has answered (its outcome already told to the client): counted
+  // out, and the socket closes if it was only waiting for that (drain()).
+  void store_settled();
+
+  // Where the loop's expiry heap (Services::expiries) keeps this session.
+  friend std::uint32_t& deadline_slot(Session& s) { return s.deadline_slot_; }
+  // Why the gateway closed it, for the disconnect event; none: the transport's reason.
+  enum class Ended : std::uint8_t { none, token_expired, disconnected, shutdown };
+
   AppRuntime& app_;
   Services& services_;
   Peer& peer_;
@@ -109,7 +146,11 @@ class Session {
   RoomSet rooms_;
   std::optional<backend::CancelToken> callouts_;  // made at the first callout: most sockets make none after opening
   std::chrono::steady_clock::time_point opened_at_;
-  bool open_ = false;  // between open() and closed()
+  // These four take what was the padding after open_.
+  std::uint32_t deadline_slot_ = DeadlineHeap<Session>::kNotQueued;
+  std::uint16_t stores_in_flight_ = 0;  // sent, answer not yet handled (more are refused)
+  Ended ended_ = Ended::none;           // shutdown: drain() was called
+  bool open_ = false;                   // between open() and closed()
 };
 
 }  // namespace gangway

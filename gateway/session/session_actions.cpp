@@ -101,8 +101,24 @@ void Session::publish(Action&& a) {
 }
 
 void Session::fan_out(const Action& a) {
-  if (a.fanout) services_.bus->publish(services_.subjects.outbound(info_.app, a.room), serialize_event(*a.fanout));
+  if (a.fanout) {
+    Event event = *a.fanout;
+    if (draining()) keep_for_me(event, a.room);
+    services_.bus->publish(services_.subjects.outbound(info_.app, a.room), serialize_event(event));
+  }
   if (open_) peer_.send_text(a.reply);
+}
+
+// A draining socket closes as soon as its last store has answered, before
+// the event that acknowledges it (winkr's message:new) would come back from
+// the bus: it gets the event directly, and the room's copy excludes it.
+void Session::keep_for_me(Event& event, const RoomKey& room) {
+  const bool excluded = event.exclude.user == info_.user.id || event.exclude.conn == info_.conn_id;
+  // Only one connection can be excluded: one the event already names keeps it.
+  if (excluded || !event.exclude.conn.empty() || !rooms_.contains(room, info_)) return;
+  if (open_)
+    if (auto frame = app_.adapter->encode(event, room)) peer_.send_text(std::move(*frame));
+  event.exclude.conn = info_.conn_id;
 }
 
 void Session::publish_lifecycle(std::string_view what, std::string_view extra_members) {

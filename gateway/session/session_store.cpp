@@ -6,6 +6,7 @@
 // up: the answer is handled on the thread that brings it, through the
 // outbox (gateway/bus/outbox.hpp), and only the sender's reply goes back to
 // the socket's loop.
+#include <cstdint>
 #include <memory>
 
 #include "gateway/core/ids.hpp"
@@ -25,22 +26,40 @@ struct AfterStore {
   std::string envelope;     // its body
   std::string id;           // the envelope's id, its Nats-Msg-Id (JetStream drops duplicates)
   std::string out_subject;  // gw.out.<app>.<room>
+  RoomKey room;
   std::optional<Event> fanout;
 
   // The envelope on gw.in, for a store that was not itself on NATS.
   void announce() const {
     services->outbox->publish(*services->no_echo_bus, in_subject, envelope, {{"Nats-Msg-Id", id}});
   }
-  // The stored message, as the fanned-out event's data, on gw.out (the
-  // gateway's own sockets hear it through the main connection's echo).
-  // False if the store answered no message.
-  bool fan_out(Json message) const {
-    if (!message.is_object()) return false;
-    if (!fanout) return true;
-    Event event = *fanout;
-    event.data = std::move(message);
+  // The stored message as the fanned-out event's data (null: none is).
+  std::optional<Event> event(Json message) const {
+    if (!fanout) return std::nullopt;
+    Event e = *fanout;
+    e.data = std::move(message);
+    return e;
+  }
+  // `event` on gw.out (the gateway's own sockets hear it through the main
+  // connection's echo).
+  void fan_out(const Event& event) const {
     services->outbox->publish(*services->bus, out_subject, serialize_event(event));
-    return true;
+  }
+};
+
+// A stored message's event, published exactly once: by the sender's loop
+// (which knows whether the sender is draining and takes it directly), or,
+// if the sender is gone before that runs, when the last copy is dropped.
+struct StoredEvent {
+  std::shared_ptr<const AfterStore> after;
+  std::optional<Event> event;
+  bus::Outbox::Pending pending;  // a drain waits for it
+  StoredEvent(std::shared_ptr<const AfterStore> a, std::optional<Event> e, bus::Outbox::Pending p)
+      : after(std::move(a)), event(std::move(e)), pending(std::move(p)) {}
+  StoredEvent(const StoredEvent&) = delete;
+  StoredEvent& operator=(const StoredEvent&) = delete;
+  ~StoredEvent() {
+    if (event) after->fan_out(*event);
   }
 };
 
@@ -51,25 +70,46 @@ void Session::store_then_fan_out(Action&& action) {
   if (spec_it == app_.config.persist.end())
     return send_error({ErrorCode::store_failed, "storing " + action.kind + " is not configured", "",
                        action.request_event});
+  if (draining())
+    return send_error({ErrorCode::unavailable, "the gateway is restarting: send it again once reconnected", "",
+                       action.request_event});
+  if (stores_in_flight_ == UINT16_MAX)
+    return send_error({ErrorCode::unavailable, "too many messages are waiting to be stored, slow down", "",
+                       action.request_event});
   const PersistSpec& spec = spec_it->second;
   auto id = new_uuid();
   Json env = envelope(action, info_, services_.gateway_id, id);
   auto after = std::make_shared<const AfterStore>(
       AfterStore{&services_, services_.subjects.inbound(info_.app, action.kind, action.room), env.dump(), id,
-                 services_.subjects.outbound(info_.app, action.room), action.fanout});
+                 services_.subjects.outbound(info_.app, action.room), action.room, action.fanout});
 
   // The sender's side, on its loop while it is connected: the reply, or the error.
   const Loopback sender(peer_, false);
+  // Each ends the store for the session (store_settled: a drain waiting for
+  // its acknowledgement closes the socket once it is sent).
   auto failed = [this, sender, request = action.request_event](std::string detail,
                                                                 ErrorCode code = ErrorCode::store_failed) {
-    sender.post([this, request, detail = std::move(detail), code] { send_error({code, detail, "", request}); });
+    sender.post([this, request, detail = std::move(detail), code] {
+      send_error({code, detail, "", request});
+      store_settled();
+    });
   };
   // Held by the answer's handler: a drain waits for it (Outbox::pending).
   auto stored = [this, sender, after, failed, reply = std::move(action.reply),
                  pending = services_.outbox->pending()](Json message) {
-    if (!after->fan_out(std::move(message))) return failed("the store answered no message");
-    sender.post([this, reply] { peer_.send_text(reply); });
+    if (!message.is_object()) return failed("the store answered no message");
+    auto out = std::make_shared<StoredEvent>(after, after->event(std::move(message)), pending);
+    sender.post([this, reply, out, room = after->room] {
+      if (out->event) {
+        if (draining()) keep_for_me(*out->event, room);
+        out->after->fan_out(*out->event);
+        out->event.reset();
+      }
+      peer_.send_text(reply);
+      store_settled();
+    });
   };
+  ++stores_in_flight_;
 
   switch (spec.via) {
     case PersistSpec::Via::jetstream: {
@@ -101,11 +141,11 @@ void Session::store_then_fan_out(Action&& action) {
     case PersistSpec::Via::http: {
       backend::CalloutRequest request;
       const auto* callout = callout_request({spec.callout, {}}, std::move(env), request);
-      if (!callout) return send_error({ErrorCode::store_failed, "the store is not configured", "", action.request_event});
+      if (!callout) return failed("the store is not configured");
       app_.callouts->call(*callout, std::move(request),
                           [stored, failed, after, metrics = services_.metrics, app = info_.app,
-                           name = spec.callout](backend::CalloutResult r) {
-                            metrics->callout(app, name, to_string(r.outcome));
+                           name = spec.callout, asked = std::chrono::steady_clock::now()](backend::CalloutResult r) {
+                            metrics->callout(app, name, to_string(r.outcome), std::chrono::steady_clock::now() - asked);
                             using Outcome = backend::CalloutResult::Outcome;
                             if (r.outcome == Outcome::denied && r.status == 404)
                               return failed("the conversation or message does not exist", ErrorCode::store_not_found);

@@ -4,12 +4,19 @@
 #include <optional>
 
 #include "gateway/core/clock.hpp"
+#include "gateway/core/log.hpp"
 #include "gateway/core/route.hpp"
 #include "gateway/core/subject.hpp"
 
 namespace gangway {
 
 namespace {
+
+// Anyone can have upgrades refused at will: at most 10 lines per 10 s.
+LogLimiter refusals;
+
+// A header or path as a log may show it: bounded.
+std::string bounded(std::string_view s) { return std::string(s.substr(0, 200)); }
 
 bool iequals_prefix(std::string_view s, std::string_view prefix) {
   return s.size() >= prefix.size() && std::equal(prefix.begin(), prefix.end(), s.begin(), [](char a, char b) {
@@ -25,9 +32,11 @@ void UpgradeGate::run(const UpgradeRequest& request) const {
   std::optional<Params> params;
   for (const auto& route : app.routes)
     if ((params = route.match(target.path))) break;
-  if (!params) return refuse(404, "not_found");
-  if (!request.websocket) return refuse(426, "upgrade_required");
-  if (!origin_allowed(request.origin)) return refuse(403, "origin_refused");
+  // The path only: the query may hold a token.
+  if (!params) return refuse(404, "not_found", {{"path", bounded(target.path)}});
+  if (!request.websocket) return refuse(426, "upgrade_required", {{"path", bounded(target.path)}});
+  if (!origin_allowed(request.origin))
+    return refuse(403, "origin_refused", {{"path", bounded(target.path)}, {"origin", bounded(request.origin)}});
   session_->info().params = std::move(*params);
   session_->credentials().cookie.assign(request.cookie);
   if (app.config.session) return authenticate_cookie([gate = *this](bool ok) { gate.authenticated(ok); });
@@ -103,14 +112,15 @@ void UpgradeGate::settle(const Json& claims) const {
 void UpgradeGate::authenticated(bool ok) const {
   AppRuntime& app = session_->app();
   if (!ok) {
-    refused("unauthorized");
     auto failure = app.adapter->auth_failure();
+    refused("unauthorized", failure.close_code ? failure.close_code : static_cast<int>(failure.http_status));
     if (failure.close_code == 0) return handshake_->refuse(failure.http_status);
     return accept_then_close(failure.close_code, "Unauthorized", "");
   }
   if (!within_connection_limits()) {
-    refused("too_many_connections");
-    if (app.adapter->auth_failure().close_code == 0) return handshake_->refuse(429);
+    bool before_accepting = app.adapter->auth_failure().close_code == 0;
+    refused("too_many_connections", before_accepting ? 429 : 1008);
+    if (before_accepting) return handshake_->refuse(429);
     return accept_then_close(1008, "Too many connections", "");
   }
   check_open();
@@ -142,11 +152,12 @@ void UpgradeGate::check_open() const {
       if (close_code) return session.open();
       return gate.handshake_->accept([&session] { session.open(); });
     }
-    gate.refused(outcome == Outcome::denied ? "forbidden" : "unavailable");
-    if (close_code == 0) return gate.handshake_->refuse(outcome == Outcome::denied ? 403 : 503);
+    bool denied = outcome == Outcome::denied;
     // Fail closed: an unreachable backend is not permission, but it is not "forbidden" either.
-    gate.handshake_->close(outcome == Outcome::denied ? close_code : 1011,
-                           outcome == Outcome::denied ? "Forbidden" : "Authorization unavailable");
+    int answer = close_code == 0 ? (denied ? 403 : 503) : (denied ? close_code : 1011);
+    gate.refused(denied ? "forbidden" : "unavailable", answer);
+    if (close_code == 0) return gate.handshake_->refuse(static_cast<unsigned>(answer));
+    gate.handshake_->close(answer, denied ? "Forbidden" : "Authorization unavailable");
   };
   if (close_code == 0) return run_checks(checks, 0, checked);
   handshake_->accept([gate = *this, checks, checked] { gate.run_checks(checks, 0, checked); });
@@ -162,19 +173,28 @@ void UpgradeGate::run_checks(std::shared_ptr<std::vector<CalloutCall>> checks, s
   });
 }
 
-void UpgradeGate::refused(std::string_view reason) const {
+void UpgradeGate::refused(std::string_view reason, int answer) const {
   AppRuntime& app = session_->app();
   session_->services().metrics->error(app.config.name, reason);
   app.metrics->upgrades_refused.fetch_add(1, std::memory_order_relaxed);
+  log_refusal(reason, answer, Json::object());
 }
 
-void UpgradeGate::refuse(unsigned status, std::string_view reason) const {
+void UpgradeGate::refuse(unsigned status, std::string_view reason, Json fields) const {
   session_->services().metrics->error(session_->app().config.name, reason);
+  log_refusal(reason, static_cast<int>(status), std::move(fields));
   handshake_->refuse(status);
 }
 
+void UpgradeGate::log_refusal(std::string_view reason, int answer, Json fields) const {
+  if (!log_enabled(LogLevel::info)) return;
+  fields["reason"] = reason;
+  fields[answer >= 1000 ? "close_code" : "status"] = answer;
+  log_limited(refusals, LogLevel::info, "upgrade refused", session_->log_context(), std::move(fields));
+}
+
 void UpgradeGate::accept_then_close(int code, std::string_view why, std::string_view reason) const {
-  if (!reason.empty()) refused(reason);
+  if (!reason.empty()) refused(reason, code);
   handshake_->accept([handshake = handshake_, code, why = std::string(why)] { handshake->close(code, why); });
 }
 

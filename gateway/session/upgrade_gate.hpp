@@ -7,7 +7,9 @@
 //                             (circles' 4401 and 4403, AuthFailure/OpenPlan);
 //   accept, then open         the session starts (Session::open).
 // Refusals before accepting say nothing else: a client learns no reason a
-// token failed. Every refusal is counted by reason (gangway_errors_total).
+// token failed. Every refusal is counted by reason (gangway_errors_total) and
+// logged with it ("upgrade refused", rate-limited): the reason class, the
+// status or close code, never the token or the cookie.
 //
 // On the socket's loop; what waits for a callout (cookie authentication, open
 // checks) comes back there through the session's Session::call.
@@ -48,8 +50,11 @@ class UpgradeGate {
   void check_open() const;
   void run_checks(std::shared_ptr<std::vector<CalloutCall>> checks, std::size_t i,
                   std::function<void(backend::CalloutResult::Outcome)> done) const;
-  void refused(std::string_view reason) const;  // counts a refusal
-  void refuse(unsigned status, std::string_view reason) const;
+  // Counts and logs a refusal; `answer` is the HTTP status or the close code the client gets.
+  void refused(std::string_view reason, int answer) const;
+  // Counts (by reason only), logs with `fields` and answers `status`.
+  void refuse(unsigned status, std::string_view reason, Json fields) const;
+  void log_refusal(std::string_view reason, int answer, Json fields) const;
   void accept_then_close(int code, std::string_view why, std::string_view reason) const;
 
   Session* session_;

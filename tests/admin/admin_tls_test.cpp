@@ -1,6 +1,7 @@
 // The admin port over TLS: https with the listener's certificate, a client
 // certificate of the configured CA required (mutual TLS) and handed to the
-// routes, and a reloaded certificate served from the next connection on.
+// routes, which may take it as the admin API's credential instead of the
+// bearer secret; and a reloaded certificate served from the next connection on.
 #include <gtest/gtest.h>
 #include <httplib.h>
 
@@ -11,6 +12,8 @@
 #include <memory>
 
 #include "gateway/admin/admin_server.hpp"
+#include "gateway/admin/bearer_auth.hpp"
+#include "gateway/admin/client_cert_auth.hpp"
 #include "tests/support/test_ca.hpp"
 
 namespace gangway {
@@ -34,6 +37,8 @@ class AdminTlsTest : public ::testing::Test {
     delete ca_;
   }
 
+  static constexpr const char* kBearer = "0123456789abcdef-admin-secret";
+
   void start(bool require_client_certificates) {
     std::filesystem::copy_file(server_->cert_file, cert_, std::filesystem::copy_options::overwrite_existing);
     std::filesystem::copy_file(server_->key_file, key_, std::filesystem::copy_options::overwrite_existing);
@@ -42,19 +47,26 @@ class AdminTlsTest : public ::testing::Test {
     admin_.add_route("GET", "/whoami", [](const AdminRequest& req) {
       return AdminResponse{200, "text/plain", std::string(req.client_subject), {}};
     });
+    // As the gateway sets the admin API up: a bearer secret or a client certificate.
+    admin_.add_route(
+        "GET", "/api", [](const AdminRequest&) { return AdminResponse{200, "text/plain", "in\n", {}}; },
+        AdminServer::Access::authenticated);
+    admin_.set_authenticator(any_authenticator({bearer_authenticator(kBearer), client_certificate_authenticator()}));
     admin_.set_tls(tls_);
     port_ = admin_.start("127.0.0.1", 0);
   }
 
   // GET over https, presenting `client` (none if null): the status and body, or -1 and why.
-  std::pair<int, std::string> get(const std::string& path, const TestCa::Issued* client) {
+  std::pair<int, std::string> get(const std::string& path, const TestCa::Issued* client, std::string bearer = "") {
     auto cli = client ? std::make_unique<httplib::SSLClient>("127.0.0.1", port_, client->cert_file, client->key_file)
                       : std::make_unique<httplib::SSLClient>("127.0.0.1", port_);
     cli->set_ca_cert_path(ca_->ca_file().c_str());
     cli->enable_server_certificate_verification(true);
     cli->set_connection_timeout(5);
     cli->set_read_timeout(5);
-    auto res = cli->Get(path.c_str());
+    httplib::Headers headers;
+    if (!bearer.empty()) headers.emplace("Authorization", "Bearer " + bearer);
+    auto res = cli->Get(path.c_str(), headers);
     if (!res) return {-1, httplib::to_string(res.error())};
     return {res->status, res->body};
   }
@@ -105,6 +117,39 @@ TEST_F(AdminTlsTest, RequiresAClientCertificateOfTheCaAndTellsTheRoutesWhose) {
   EXPECT_EQ(get("/healthz", nullptr).first, -1) << "without a certificate the handshake fails";
   EXPECT_EQ(get("/healthz", stranger_).first, -1) << "a certificate of another CA";
   EXPECT_EQ(get("/healthz", operator_).first, 200) << "and the port still serves";
+}
+
+TEST_F(AdminTlsTest, AClientCertificateOfTheCaAuthenticatesTheApiWithoutABearer) {
+  start(true);
+  EXPECT_EQ(get("/api", operator_), (std::pair<int, std::string>{200, "in\n"}));
+  EXPECT_EQ(get("/api", operator_, kBearer).first, 200) << "a bearer as well does no harm";
+  EXPECT_EQ(get("/api", operator_, "wrong-secret").first, 200) << "the certificate alone suffices";
+}
+
+TEST_F(AdminTlsTest, WithoutClientCasTheApiStillNeedsTheBearer) {
+  start(false);  // https, but no client certificate asked for: nothing verified
+  EXPECT_EQ(get("/api", nullptr).first, 401);
+  EXPECT_EQ(get("/api", operator_).first, 401) << "a certificate the port did not ask for is no credential";
+  EXPECT_EQ(get("/api", nullptr, "wrong-secret").first, 401);
+  EXPECT_EQ(get("/api", nullptr, kBearer), (std::pair<int, std::string>{200, "in\n"}));
+}
+
+TEST(ClientCertAuth, AcceptsAVerifiedSubjectOnly) {
+  auto auth = client_certificate_authenticator();
+  AdminRequest req;
+  EXPECT_FALSE(auth(req)) << "no certificate (plain HTTP, or a port without client CAs)";
+  req.client_subject = "CN=operator";
+  EXPECT_TRUE(auth(req));
+}
+
+TEST(ClientCertAuth, AnyAuthenticatorNeedsOneOfItsWays) {
+  auto yes = [](const AdminRequest&) { return true; };
+  auto no = [](const AdminRequest&) { return false; };
+  AdminRequest req;
+  EXPECT_FALSE(any_authenticator({})(req)) << "none: nothing is accepted";
+  EXPECT_FALSE(any_authenticator({no, no})(req));
+  EXPECT_TRUE(any_authenticator({no, yes})(req));
+  EXPECT_TRUE(any_authenticator({yes, no})(req));
 }
 
 TEST_F(AdminTlsTest, AReloadedCertificateIsServedFromTheNextConnection) {

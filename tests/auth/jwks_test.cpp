@@ -74,6 +74,24 @@ TEST(JwksTest, KeysTheVerifierCannotPinAreSkippedWithAReason) {
   for (const auto& why : set.skipped) EXPECT_FALSE(why.empty());
 }
 
+// Found by tests/fuzz (fuzz_jwks): a 256-byte modulus with its top bit clear
+// (2047 bits) passed the key set's length check, then the verifier refused it
+// (< 2048 bits) and with it the whole set: one odd key kept every rotated key
+// out (and, at startup, every user).
+TEST(JwksTest, AKeyTheVerifierWouldRefuseIsSkippedNotTheSet) {
+  const TestKeys& k = test_keys();
+  json short_by_a_bit = public_jwk(k.rsa, "2047");
+  short_by_a_bit["n"] = base64url_encode("\x7f" + std::string(255, '\xff'));
+  auto set = parse_ok(set_of({short_by_a_bit, public_jwk(k.ec, "good")}));
+  ASSERT_EQ(set.keys.size(), 1u);
+  EXPECT_EQ(set.keys[0].kid, "good");
+  ASSERT_EQ(set.skipped.size(), 1u);
+  EXPECT_NE(set.skipped[0].find("shorter than 2048 bits"), std::string::npos) << set.skipped[0];
+  auth::JwtVerifier verifier(auth::JwtPolicy{});
+  EXPECT_NO_THROW(verifier.set_remote_keys(set.keys));
+  EXPECT_EQ(verifier.remote_keys(), 1u);
+}
+
 TEST(JwksTest, ASetWithoutUsableKeysIsRefused) {
   json oct = {{"kty", "oct"}, {"k", "c2VjcmV0"}};
   for (const std::string& body : std::vector<std::string>{"", "not json", "[]", R"({"keys":{}})", R"({"no":"keys"})",

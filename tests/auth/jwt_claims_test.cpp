@@ -46,6 +46,25 @@ TEST_F(JwtClaimsTest, LeewayAppliesToExp) {
   EXPECT_TRUE(verify(with({{"exp", kNow + 1}}), strict).ok());
 }
 
+// The socket's end (Principal::expires_at) is the first second at which this
+// same check refuses the token: exp + leeway, rounded up.
+TEST_F(JwtClaimsTest, ThePrincipalKnowsWhenItsTokenStopsVerifying) {
+  JwtPolicy strict = policy();
+  strict.leeway_s = 0;
+  auto token = verify(with({{"exp", kNow + 100}}), strict);
+  ASSERT_TRUE(token.ok());
+  EXPECT_EQ(token->user.expires_at, kNow + 100);
+  EXPECT_EQ(verify(with({{"exp", kNow + 100}}))->user.expires_at, kNow + 130) << "the default leeway";
+  EXPECT_EQ(verify(with({{"exp", kNow + 0.5}}), strict)->user.expires_at, kNow + 1);
+  JwtVerifier v(strict);
+  EXPECT_FALSE(v.verify(mint_openssl("HS256", test_keys().secret, with({{"exp", kNow + 1}})), kNow + 1).ok())
+      << "refused from expires_at on";
+  JwtPolicy lax = policy();
+  lax.require_exp = false;
+  EXPECT_EQ(verify(without("exp"), lax)->user.expires_at, 0) << "no exp: no end known";
+  EXPECT_EQ(verify(with({{"exp", 1e300}}))->user.expires_at, 0) << "centuries away: never";
+}
+
 TEST_F(JwtClaimsTest, NotYetValid) {
   expect_error(verify(with({{"nbf", kNow + 100}})), JwtError::not_yet_valid);
   EXPECT_TRUE(verify(with({{"nbf", kNow + 30}})).ok());  // within leeway

@@ -142,6 +142,8 @@ int main(int argc, char** argv) {
   run.fleet = clients->finish(pub.published, std::chrono::milliseconds(o.drain_ms),
                               std::chrono::seconds(o.drain_max_s));
   clients.reset();
+  run.gateway_peak_kib = gb::vm_hwm_kib(o.gateway_pid);
+  run.bus_peak_kib = gb::vm_hwm_kib(o.bus_pid);
   if (backend) log("allow-all backend answered " + std::to_string(backend->requests()) + " requests");
   print(run, o.quiet);
   return run.fleet.subscribed == o.sockets && pub.error.empty() ? 0 : 3;

@@ -40,12 +40,15 @@ publishing:
   --count P               publish exactly P events instead (with --rate 0: as fast as accepted)
   --payload-bytes BYTES   approximate body size (chat-like JSON text)  [200]
   --payload BYTES         the same
+  --flush-every K         flush (PING/PONG) after every K publishes, as a client
+                          with a flush loop; 0 = once at the end     [0]
   --deflate               offer permessage-deflate (RFC 7692) on every socket
   --drain-ms MS           after publishing, stop when nothing arrived for MS [3000]
   --drain-max S           … or after S seconds in any case            [120]
   --settle-ms MS          wait before reading the idle RSS            [1500]
 measurement:
-  --gateway-pid PID       read the gateway's VmRSS from /proc
+  --gateway-pid PID       read the gateway's VmRSS (and peak, VmHWM) from /proc
+  --bus-pid PID           read the peak RSS of the gateway's own nats-server
 modes:
   --allow-backend PORT    serve an allow-all HTTP backend (200 to every GET/POST)
   --serve-only            with --allow-backend: serve until SIGTERM, nothing else
@@ -117,10 +120,12 @@ Options parse_options(int argc, char** argv) {
       {"--count", [&](const char* v) { o.count = static_cast<std::uint64_t>(to_long("--count", v, 0, 1L << 40)); }},
       {"--payload-bytes", size("--payload-bytes", o.payload_bytes, 0, 1'000'000)},
       {"--payload", size("--payload", o.payload_bytes, 0, 1'000'000)},
+      {"--flush-every", size("--flush-every", o.flush_every, 0, 1'000'000'000)},
       {"--drain-ms", num("--drain-ms", o.drain_ms, 0, 600'000)},
       {"--drain-max", num("--drain-max", o.drain_max_s, 1, 3600)},
       {"--settle-ms", num("--settle-ms", o.idle_settle_ms, 0, 600'000)},
       {"--gateway-pid", num("--gateway-pid", o.gateway_pid, 0, 1 << 30)},
+      {"--bus-pid", num("--bus-pid", o.bus_pid, 0, 1 << 30)},
       {"--allow-backend", num("--allow-backend", o.allow_backend_port, 1, 65535)},
   };
   for (int i = 1; i < argc; ++i) {

@@ -41,6 +41,9 @@ struct Options {
   double duration_s = 10;           // D
   std::uint64_t count = 0;          // publish exactly this many events (duration ignored); 0 = by duration
   std::size_t payload_bytes = 200;  // approximate body size on NATS
+  // Flush (PING, wait for the PONG) after every this many publishes, as a NATS
+  // client with a flush loop does; 0: only once at the end.
+  std::size_t flush_every = 0;
   bool deflate = false;             // every socket offers permessage-deflate (RFC 7692)
   int drain_ms = 3000;              // after the last publish, stop waiting when nothing arrived for this long
   int drain_max_s = 120;            // … or after this long in any case
@@ -49,6 +52,7 @@ struct Options {
 
   // Measurement of the gateway.
   int gateway_pid = 0;  // read /proc/<pid>/status VmRSS; 0 = not measured
+  int bus_pid = 0;      // the gateway's own nats-server: its peak RSS (VmHWM); 0 = not measured
 
   // Modes.
   int allow_backend_port = 0;            // serve an allow-all HTTP backend on this port

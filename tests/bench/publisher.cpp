@@ -49,6 +49,13 @@ PublishResult publish_round_robin(const Options& o, const ClientScript& script) 
       ++r.published;
     else
       ++r.errors;
+    // A PING and its PONG: the server has handled everything before it.
+    if (o.flush_every && (seq + 1) % o.flush_every == 0) {
+      if (natsStatus f = natsConnection_FlushTimeout(nc, 10'000); f != NATS_OK) {
+        r.error = std::string("nats flush: ") + natsStatus_GetText(f);
+        break;
+      }
+    }
   }
   if (natsStatus f = natsConnection_FlushTimeout(nc, 10'000); f != NATS_OK)
     r.error = std::string("nats flush: ") + natsStatus_GetText(f);

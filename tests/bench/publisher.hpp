@@ -1,7 +1,8 @@
 #pragma once
 // Publishes the script's events on NATS (nats.c), round-robin over the run's
 // rooms: publish s goes to room s % R, at `rate` per second in total (0: as
-// fast as possible) for `duration_s`, then flushes.
+// fast as possible) for `duration_s`, then flushes; with `flush_every` also
+// after every that many publishes (a round trip to the server each time).
 #include <cstdint>
 #include <string>
 

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <iterator>
 #include <sstream>
+#include <string_view>
 
 namespace gangway::bench {
 namespace {
@@ -36,15 +37,20 @@ std::int64_t realtime_ns() {
   return static_cast<std::int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
 }
 
-std::int64_t vm_rss_kib(int pid) {
+namespace {
+std::int64_t status_kib(int pid, std::string_view field) {
   if (pid <= 0) return 0;
   std::ifstream in("/proc/" + std::to_string(pid) + "/status");
   std::string line;
   while (std::getline(in, line)) {
-    if (line.rfind("VmRSS:", 0) == 0) return std::atoll(line.c_str() + 6);
+    if (line.rfind(field, 0) == 0) return std::atoll(line.c_str() + field.size());
   }
   return 0;
 }
+}  // namespace
+
+std::int64_t vm_rss_kib(int pid) { return status_kib(pid, "VmRSS:"); }
+std::int64_t vm_hwm_kib(int pid) { return status_kib(pid, "VmHWM:"); }
 
 double cpu_seconds(int pid) {
   if (pid <= 0) return 0;
@@ -130,6 +136,8 @@ void RunReport::merge(const RunReport& o) {
   rss_before_kib = min_nonzero(rss_before_kib, o.rss_before_kib);
   rss_idle_kib = std::max(rss_idle_kib, o.rss_idle_kib);
   rss_after_kib = std::max(rss_after_kib, o.rss_after_kib);
+  gateway_peak_kib = std::max(gateway_peak_kib, o.gateway_peak_kib);
+  bus_peak_kib = std::max(bus_peak_kib, o.bus_peak_kib);
   gateway_cpu_s = std::max(gateway_cpu_s, o.gateway_cpu_s);
   clients_cpu_s += o.clients_cpu_s;
   fleet.merge(o.fleet);
@@ -176,7 +184,9 @@ json RunReport::to_json() const {
         {"p999", round3(ms(f.latency.quantile(0.999)))},
         {"max", round3(ms(f.latency.max()))},
         {"mean", round3(f.latency.mean() / 1e6)}}},
-      {"gateway_rss_kib", {{"before", rss_before_kib}, {"idle", rss_idle_kib}, {"after", rss_after_kib}}},
+      {"gateway_rss_kib",
+       {{"before", rss_before_kib}, {"idle", rss_idle_kib}, {"after", rss_after_kib}, {"peak", gateway_peak_kib}}},
+      {"bus_peak_rss_kib", bus_peak_kib},
       {"kib_per_idle_socket",
        (rss_before_kib && rss_idle_kib && f.subscribed)
            ? round3(static_cast<double>(rss_idle_kib - rss_before_kib) / static_cast<double>(f.subscribed))
@@ -211,6 +221,8 @@ RunReport RunReport::from_json(const json& j) {
   r.rss_before_kib = rss.value("before", std::int64_t{0});
   r.rss_idle_kib = rss.value("idle", std::int64_t{0});
   r.rss_after_kib = rss.value("after", std::int64_t{0});
+  r.gateway_peak_kib = rss.value("peak", std::int64_t{0});
+  r.bus_peak_kib = j.value("bus_peak_rss_kib", std::int64_t{0});
   const json& raw = j.value("raw", json::object());
   r.published = raw.value("published", std::uint64_t{0});
   r.publish_errors = raw.value("publish_errors", std::uint64_t{0});
@@ -236,7 +248,7 @@ std::string RunReport::human() const {
       "  delivery   %llu of %llu expected (missing %llu, extra %llu), %.0f deliveries/s\n"
       "  latency    p50 %.3f ms  p90 %.3f ms  p99 %.3f ms  p99.9 %.3f ms  max %.3f ms  mean %.3f ms\n"
       "  gateway    VmRSS before %lld KiB, idle %lld KiB, after publishing %lld KiB -> %.2f KiB per idle "
-      "socket\n"
+      "socket, peak %lld KiB (its nats-server's peak %lld KiB)\n"
       "  cpu        while publishing: gateway %.0f%%, load tool %.0f%% (of one core)\n",
       dialect.c_str(), static_cast<unsigned long long>(sockets), static_cast<unsigned long long>(rooms),
       static_cast<unsigned long long>(procs), static_cast<unsigned long long>(threads),
@@ -252,6 +264,7 @@ std::string RunReport::human() const {
       l["mean"].get<double>(), static_cast<long long>(rss["before"].get<std::int64_t>()),
       static_cast<long long>(rss["idle"].get<std::int64_t>()),
       static_cast<long long>(rss["after"].get<std::int64_t>()), j["kib_per_idle_socket"].get<double>(),
+      static_cast<long long>(gateway_peak_kib), static_cast<long long>(bus_peak_kib),
       j["cpu_while_publishing_pct"]["gateway"].get<double>(),
       j["cpu_while_publishing_pct"]["load_tool"].get<double>());
   std::ostringstream out;

@@ -42,6 +42,7 @@ struct RunReport {
   std::uint64_t published = 0, publish_errors = 0;
   std::int64_t publish_start_ns = 0, publish_end_ns = 0;
   std::int64_t rss_before_kib = 0, rss_idle_kib = 0, rss_after_kib = 0;  // gateway VmRSS; 0 = unknown
+  std::int64_t gateway_peak_kib = 0, bus_peak_kib = 0;  // VmHWM at the end: the gateway's, its nats-server's
   double gateway_cpu_s = 0, clients_cpu_s = 0;  // CPU time used while publishing (user + system)
   FleetReport fleet;
 
@@ -55,6 +56,8 @@ struct RunReport {
 std::int64_t realtime_ns();
 // VmRSS of /proc/<pid>/status in KiB, 0 if unreadable.
 std::int64_t vm_rss_kib(int pid);
+// VmHWM (the peak of VmRSS over the process's life) in KiB, 0 if unreadable.
+std::int64_t vm_hwm_kib(int pid);
 // utime + stime of /proc/<pid>/stat in seconds (all threads), 0 if unreadable.
 double cpu_seconds(int pid);
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Gangway side by side with nats-server's own WebSocket listener, scenarios
-# A–E of issue 5, and writes docs/performance.md (medians and ratios).
+# A–E of issue 5, S (sustained publishing) and ES (upgrades that subscribe) of
+# issue 24, and writes docs/performance.md (medians and ratios).
 #
 #   tests/bench/run-bench.sh             # 3 runs of each scenario on each server (~10 min)
 #   tests/bench/run-bench.sh --quick     # 1 run, smaller counts (~3 min)
@@ -8,6 +9,8 @@
 #   DEFLATE=1 PAYLOAD_BYTES=2000 tests/bench/run-bench.sh   # permessage-deflate on both servers
 #   TLS=both SCENARIOS="E D" D_SIZES=10000 OUT=/tmp/tls.md tests/bench/run-bench.sh
 #       # wss: each run starts gangway, gangway over TLS, nats-server, nats-server over TLS in turn
+#   SCENARIOS="S ES" S_SIZES="1000 5000 10000" tests/bench/run-bench.sh   # issue 24's overload runs
+#   GANGWAY=/tmp/gangway-before SCENARIOS=S tests/bench/run-bench.sh  # another gangway binary
 #
 # Each run gets a fresh stack: for gangway a nats-server with JetStream (its bus), the
 # allow-all backend (gangway-load --serve-only) and gangway; for the
@@ -28,6 +31,11 @@ RUNS="${RUNS:-$([[ -n $QUICK ]] && echo 1 || echo 3)}"
 A_COUNT="${A_COUNT:-$([[ -n $QUICK ]] && echo 300 || echo 1000)}"  # A: events into one room of 1,000
 B_SECONDS="${B_SECONDS:-$([[ -n $QUICK ]] && echo 4 || echo 8)}"   # B: 100 events/s for this long
 C_COUNT="${C_COUNT:-$([[ -n $QUICK ]] && echo 30000 || echo 100000)}"  # C: events round-robin over 10,000 rooms
+# C's publisher flushes (PING/PONG) every this many events, as a client with a
+# flush loop does (issue 24); 0: once at the end, as C did until 2026-12-07.
+C_FLUSH_EVERY="${C_FLUSH_EVERY:-100}"
+S_SIZES="${S_SIZES:-$([[ -n $QUICK ]] && echo 1000 || echo "1000 5000 10000")}"  # S: sockets in one room
+S_SECONDS="${S_SECONDS:-$([[ -n $QUICK ]] && echo 5 || echo 10)}"  # S: publishing as fast as accepted for this long
 D_SIZES="${D_SIZES:-10000 19000}"
 THREADS="${THREADS:-2}"          # gangway I/O threads
 GANGWAY_EXTRA="${GANGWAY_EXTRA:-}"  # extra JSON members for the app, each with a trailing comma
@@ -58,7 +66,7 @@ if [[ -n $NICE ]]; then
   if [[ -w /proc/self/autogroup ]]; then echo "$NICE" >/proc/self/autogroup 2>/dev/null || true; fi
   prio=(nice -n "$NICE")
 fi
-gangway="$BUILD/gangway"
+gangway="${GANGWAY:-$BUILD/gangway}"
 load="$BUILD/tests/bench/gangway-load"
 for b in "$gangway" "$load"; do [[ -x $b ]] || { echo "missing $b (build it first)" >&2; exit 1; }; done
 command -v nats-server >/dev/null || { echo "nats-server is not installed" >&2; exit 1; }
@@ -128,6 +136,8 @@ EOF
   (ulimit -n "$(ulimit -Hn)"; BENCH_JWT_SECRET="$secret" exec "${prio[@]}" "$gangway" --config "$work/gangway.json") \
     >"$work/gangway.log" 2>&1 & pids+=($!)
   server_pid=${pids[-1]}
+  bus_pid=${pids[0]}
+  metrics_url="http://127.0.0.1:$admin_port/metrics"
   wait_port "$app_port" 20 || return 1
   target_args=(--dialect tribe --port "$app_port" --nats "nats://127.0.0.1:$nats_port" --secret "$secret"
                --issuer bench --audience gangway)
@@ -144,6 +154,7 @@ websocket { listen: "127.0.0.1:$ws_port", $ws_tls$nats_deflate }
 EOF
   (ulimit -n "$(ulimit -Hn)"; exec "${prio[@]}" nats-server -c "$work/nats-ws.conf") >"$work/nats.log" 2>&1 & pids+=($!)
   server_pid=${pids[-1]}
+  bus_pid=0 metrics_url=""
   wait_port "$ws_port" 10 || return 1
   target_args=(--dialect nats --port "$ws_port" --nats "nats://127.0.0.1:$nats_port")
   [[ -z $tls ]] || target_args+=("${tls_args[@]}")
@@ -154,9 +165,14 @@ scenario_args() {  # scenario [size]
   case $1 in
     A) echo "-n 1000 --rooms 1 --rate 0 --count $A_COUNT --procs 2" ;;
     B) echo "-n 1000 --rooms 1 --rate 100 --duration $B_SECONDS --procs 2" ;;
-    C) echo "-n 10000 --rooms 10000 --rate 0 --count $C_COUNT --procs 2" ;;
+    C) echo "-n 10000 --rooms 10000 --rate 0 --count $C_COUNT --flush-every $C_FLUSH_EVERY --procs 2" ;;
     D) echo "-n $2 --rooms $2 --duration 0 --procs 2 --settle-ms 2000" ;;
     E) echo "-n 5000 --upgrade-only --connect-concurrency 64 --duration 0 --settle-ms 0" ;;
+    # Upgrades that subscribe: each socket sends its subscribe frame (nats-server: SUB and PING) once
+    # upgraded and is counted when confirmed; a room each, so every one is a new subscription.
+    ES) echo "-n 5000 --rooms 5000 --connect-concurrency 64 --duration 0 --settle-ms 0" ;;
+    # Sustained: one room, a publisher flushing every 100 events as fast as the server answers.
+    S) echo "-n $2 --rooms 1 --rate 0 --duration $S_SECONDS --flush-every 100 --procs 2 --settle-ms 500" ;;
   esac
 }
 
@@ -164,8 +180,9 @@ cases=()
 for sc in $SCENARIOS; do
   case $sc in
     D) for n in $D_SIZES; do cases+=("D$n"); done ;;
-    A|B|C|E) cases+=("$sc") ;;
-    *) echo "unknown scenario $sc (A B C D E)" >&2; exit 2 ;;
+    S) for n in $S_SIZES; do cases+=("S$n"); done ;;
+    A|B|C|E|ES) cases+=("$sc") ;;
+    *) echo "unknown scenario $sc (A B C D E ES S)" >&2; exit 2 ;;
   esac
 done
 
@@ -179,22 +196,36 @@ for ((run = 1; run <= RUNS; run++)); do
         if [[ $target == gangway* ]]; then start_gangway $tls && break; else start_nats_ws $tls && break; fi
         stop_stack
       done
+      sc=${c%%[0-9]*}
       # shellcheck disable=SC2207
-      args=($(scenario_args "${c:0:1}" "${c:1}"))
+      args=($(scenario_args "$sc" "${c#"$sc"}"))
       echo "== $c $target run $run (machine ${busy}% busy before): ${args[*]}" >&2
       rc=0
       # CPU time of each side: on 2 shared cores, deliveries/s also depends on
       # how much of them the load tool needs (one frame per event for gangway,
       # many MSGs per frame for nats-server).
       TIMEFORMAT='%U %S'
-      { time timeout 600 "${prio[@]}" "$load" "${target_args[@]}" --gateway-pid "$server_pid" --quiet "${args[@]}" \
-          --payload-bytes "$PAYLOAD_BYTES" "${load_deflate[@]}" >"$work/out.txt" 2>"$work/err.txt" || rc=$?; } 2>"$work/time.txt"
+      { time timeout 600 "${prio[@]}" "$load" "${target_args[@]}" --gateway-pid "$server_pid" --bus-pid "$bus_pid" \
+          --quiet "${args[@]}" --payload-bytes "$PAYLOAD_BYTES" "${load_deflate[@]}" >"$work/out.txt" 2>"$work/err.txt" || rc=$?; } 2>"$work/time.txt"
       load_cpu=$(awk '{printf "%.2f", $1 + $2}' "$work/time.txt")
       server_cpu=$(stack_cpu_s)
+      # What gangway shed, by its own count (/metrics): events a loop dropped (late, backlog_full; once per loop),
+# events sockets shed (socket_shed; once per socket), sockets closed, what nats.c dropped.
+      shed='{}'
+      if [[ -n $metrics_url ]] && curl -sf --max-time 5 "$metrics_url" >"$work/metrics.txt"; then
+        shed=$(awk '
+          /^gangway_events_dropped_total.*reason="late"/ { late += $NF }
+          /^gangway_events_dropped_total.*reason="backlog_full"/ { full += $NF }
+          /^gangway_slow_consumers_total/ { slow += $NF }
+          /^gangway_nats_dropped_total/ { nats += $NF }
+          /^gangway_deliveries_dropped_total/ { sock += $NF }
+          END { printf "{\"late\":%d,\"backlog_full\":%d,\"socket_shed\":%d,\"slow_consumers\":%d,\"nats_dropped\":%d}", late, full, sock, slow, nats }' "$work/metrics.txt")
+      fi
       alive=$(kill -0 "$server_pid" 2>/dev/null && echo 1 || echo 0)
       stop_stack
       line=$(grep '^{' "$work/out.txt" | tail -1 || true)
       [[ -n $line ]] || { echo "no result (exit $rc):" >&2; tail -5 "$work/err.txt" >&2; line='{}'; }
+      line=$(python3 -c 'import json,sys; j=json.loads(sys.argv[1]); j and j.update(shed=json.loads(sys.argv[2])); print(json.dumps(j))' "$line" "$shed")
       printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$c" "$target" "$run" "$busy" "$rc" "$alive" "$server_cpu" "$load_cpu" "$line" >>"$work/runs.tsv"
       python3 - "$line" <<'PY' >&2
 import json, sys
@@ -203,7 +234,9 @@ if j:
     l = j["latency_ms"]
     print(f"   {j['subscribed']}/{j['sockets']} set up, {j['upgrades_per_s']:.0f} upgrades/s, "
           f"{j['received']}/{j['expected']} delivered, {j['deliveries_per_s']:.0f}/s, "
-          f"p50 {l['p50']:.2f} p99 {l['p99']:.2f} ms, {j['kib_per_idle_socket']:.2f} KiB/socket"
+          f"p50 {l['p50']:.2f} p99 {l['p99']:.2f} ms, {j['kib_per_idle_socket']:.2f} KiB/socket, "
+          f"{j['subscribed_per_s']:.0f} subscribed/s, peak RSS {j['gateway_rss_kib'].get('peak', 0) // 1024} MiB "
+          f"(bus {j.get('bus_peak_rss_kib', 0) // 1024} MiB), closed early {j['closed_early']}, shed {j.get('shed', {})}"
           + (f", deflate accepted {j['deflate_accepted']}/{j['upgraded']}" if j.get("deflate") else ""))
 PY
     done
@@ -228,7 +261,7 @@ test asserts on time. Produced by:
 \`\`\`sh
 cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release
 cmake --build build-bench -j2 --target gangway gangway-load
-${NICE:+NICE=$NICE }RUNS=$RUNS SCENARIOS="$SCENARIOS" A_COUNT=$A_COUNT B_SECONDS=$B_SECONDS C_COUNT=$C_COUNT D_SIZES="$D_SIZES" THREADS=$THREADS PAYLOAD_BYTES=$PAYLOAD_BYTES DEFLATE=$DEFLATE ${GANGWAY_EXTRA:+GANGWAY_EXTRA='$GANGWAY_EXTRA' }tests/bench/run-bench.sh
+${NICE:+NICE=$NICE }RUNS=$RUNS SCENARIOS="$SCENARIOS" A_COUNT=$A_COUNT B_SECONDS=$B_SECONDS C_COUNT=$C_COUNT C_FLUSH_EVERY=$C_FLUSH_EVERY S_SIZES="$S_SIZES" S_SECONDS=$S_SECONDS D_SIZES="$D_SIZES" THREADS=$THREADS PAYLOAD_BYTES=$PAYLOAD_BYTES DEFLATE=$DEFLATE ${GANGWAY_EXTRA:+GANGWAY_EXTRA='$GANGWAY_EXTRA' }tests/bench/run-bench.sh
 \`\`\`
 
 - Date: $(date -u '+%Y-%m-%d %H:%M UTC')
@@ -316,7 +349,15 @@ spec = [("A", "A: 1,000 subscribers, one room, publish as fast as accepted", "de
         ("C", "C: load tool CPU per delivery", "µs", load_per, False, ""),
         ("D10000", "D: idle, subscribed sockets, 10,000", "KiB per socket", kib, False, ""),
         ("D19000", "D: idle, subscribed sockets, 19,000", "KiB per socket", kib, False, "≥ 4 (≤ 6 KiB)"),
-        ("E", "E: upgrades, 5,000 sockets, 64 in flight (gangway checks a JWT)", "upgrades/s", ups, True, "≥ 1.5")]
+        ("E", "E: upgrades, 5,000 sockets, 64 in flight (gangway checks a JWT)", "upgrades/s", ups, True, "≥ 1.5"),
+        ("ES", "ES: upgrades that subscribe, 5,000 sockets, a room each, 64 in flight", "subscribed/s",
+         lambda j: j["subscribed_per_s"], True, "≥ 1.5")]
+peak = lambda j: (j["gateway_rss_kib"].get("peak", 0) + j.get("bus_peak_rss_kib", 0)) / 1024 or None
+for n in sorted({int(k[0][1:]) for k in runs if k[0].startswith("S") and k[0][1:].isdigit()}):
+    spec += [(f"S{n}", f"S: {n:,} sockets, one room, publisher flushing every 100 events", "deliveries/s", dps, True, "≥ 1.0"),
+             (f"S{n}", "", "p50 ms", p50, False, ""),
+             (f"S{n}", "", "p99 ms", p99, False, "≥ 1.0"),
+             (f"S{n}", "", "peak RSS MiB (gangway + its nats-server)", peak, False, "")]
 for case, label, fig, f, hb, target in spec:
     if not any(k[0] == case for k in runs): continue
     g, n = med(case, G, f), med(case, N, f)
@@ -335,8 +376,8 @@ if tls_mode == "both":
                          f"| {fmt(vals[2])} | {fmt(vals[3])} | {pairs(case, f, True, 'nats-tls', 'nats')} "
                          f"| {pairs(case, f, hb, 'gangway-tls', 'nats-tls')} |")
 lines += ["", "## Every run", "",
-          "| case | server | run | machine busy before | set up | delivered / expected | deliveries/s | p50 ms | p99 ms | max ms | KiB/socket | upgrades/s | server CPU s | load CPU s | notes |",
-          "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+          "| case | server | run | machine busy before | set up | delivered / expected | deliveries/s | p50 ms | p99 ms | max ms | KiB/socket | upgrades/s | subscribed/s | peak RSS MiB | server CPU s | load CPU s | notes |",
+          "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
 for (case, target), rs in runs.items():
     for run, busy, rc, alive, j in rs:
         if not j:
@@ -349,9 +390,12 @@ for (case, target), rs in runs.items():
         if j.get("deflate") and j.get("deflate_accepted") != j["upgraded"]:
             notes.append(f"deflate accepted on {j.get('deflate_accepted', 0)}/{j['upgraded']}")
         if j.get("errors"): notes.append("; ".join(f"{k}: {v}" for k, v in list(j["errors"].items())[:3]))
+        if j.get("closed_early"): notes.append(f"{j['closed_early']} sockets closed early")
+        shed = {k: v for k, v in j.get("shed", {}).items() if v}
+        if shed: notes.append("shed " + ", ".join(f"{k} {v}" for k, v in shed.items()))
         lines.append(f"| {case} | {target} | {run} | {busy}% | {j['subscribed']}/{j['sockets']} | {j['received']} / {j['expected']} "
                      f"| {j['deliveries_per_s']:.0f} | {l['p50']:.2f} | {l['p99']:.2f} | {l['max']:.2f} | {j['kib_per_idle_socket']:.2f} "
-                     f"| {j['upgrades_per_s']:.0f} | {j['server_cpu_s']:.2f} | {j['load_cpu_s']:.2f} | {', '.join(notes)} |")
+                     f"| {j['upgrades_per_s']:.0f} | {j.get('subscribed_per_s', 0):.0f} | {fmt(peak(j))} | {j['server_cpu_s']:.2f} | {j['load_cpu_s']:.2f} | {', '.join(notes)} |")
 print("\n".join(lines))
 PY
   cat <<EOF

@@ -12,7 +12,7 @@ Json minimal() {
   return Json::parse(R"({
     "gateway_id": "gw-1",
     "apps": [{"name": "tribe", "dialect": "tribe", "listen": "127.0.0.1:8000", "routes": ["/api/v1/ws"],
-              "jwt": {"keys": [{"alg": "HS256", "secret": "s3cret"}], "audience": "gangway"},
+              "jwt": {"keys": [{"alg": "HS256", "secret": "config-test-secret-0123456789abcdef"}], "audience": "gangway"},
               "backend": {"url": "http://127.0.0.1:8001"},
               "callouts": {"conversation_participant": {"path": "/p/{conversation_id}", "cache_ttl_ms": 5000}},
               "persist": {"message": {"via": "http", "callout": "conversation_participant"}},
@@ -94,6 +94,11 @@ TEST(Config, NamesTheOffendingKey) {
       {"/admin", Json::parse(R"({"listen": "127.0.0.1:9100", "max_connections": 0})"), "admin.max_connections"},
       {"/admin", Json::parse(R"({"listen": "127.0.0.1:9100", "request_timeout_ms": 0})"), "admin.request_timeout_ms"},
       {"/admin", Json::parse(R"({"listen": "127.0.0.1:9100", "idle_timeout_ms": -5})"), "admin.idle_timeout_ms"},
+      {"/delivery", "fast", "config.delivery must be an object"},
+      {"/delivery", Json::parse(R"({"max_backlog_bytes": 1000})"), "config.delivery.max_backlog_bytes must be"},
+      {"/delivery", Json::parse(R"({"max_delay_ms": 0})"), "config.delivery.max_delay_ms must be 10 to"},
+      {"/delivery", Json::parse(R"({"max_delay_ms": "1s"})"), "config.delivery.max_delay_ms has the wrong type"},
+      {"/delivery", Json::parse(R"({"max_write_stall_ms": 99})"), "config.delivery.max_write_stall_ms must be"},
   };
   for (const auto& c : cases) {
     Json j = minimal();
@@ -131,6 +136,21 @@ TEST(Config, CalloutQueueBreakerAndAdminLimitsHaveDefaultsAndAreConfigurable) {
   EXPECT_EQ(c->admin.max_connections, 8u);
   EXPECT_EQ(c->admin.request_timeout.count(), 700);
   EXPECT_EQ(c->admin.idle_timeout.count(), 900);
+}
+
+TEST(Config, DeliveryBoundsHaveDefaultsAndAreConfigurable) {
+  auto c = parse_config(minimal().dump());
+  ASSERT_TRUE(c) << c.error();
+  EXPECT_EQ(c->delivery.max_backlog_bytes, 8u * 1024 * 1024);
+  EXPECT_EQ(c->delivery.max_delay.count(), 500);
+  EXPECT_EQ(c->delivery.max_write_stall.count(), 10000);
+  Json j = minimal();
+  j["delivery"] = {{"max_backlog_bytes", 1 << 20}, {"max_delay_ms", 250}, {"max_write_stall_ms", 3000}};
+  c = parse_config(j.dump());
+  ASSERT_TRUE(c) << c.error();
+  EXPECT_EQ(c->delivery.max_backlog_bytes, 1u << 20);
+  EXPECT_EQ(c->delivery.max_delay.count(), 250);
+  EXPECT_EQ(c->delivery.max_write_stall.count(), 3000);
 }
 
 // A container opens its apps with GANGWAY_LISTEN_HOST; the admin port stays
@@ -187,11 +207,11 @@ TEST(Config, SecretsComeFromTheEnvironment) {
   Json j = minimal();
   j["apps"][0]["jwt"]["keys"][0] = {{"alg", "HS256"}, {"secret_env", "GANGWAY_TEST_SECRET_UNSET"}};
   EXPECT_FALSE(parse_config(j.dump()));
-  setenv("GANGWAY_TEST_SECRET_SET", "from-env", 1);
+  setenv("GANGWAY_TEST_SECRET_SET", "from-env-0123456789abcdef0123456789", 1);
   j["apps"][0]["jwt"]["keys"][0]["secret_env"] = "GANGWAY_TEST_SECRET_SET";
   auto c = parse_config(j.dump());
   ASSERT_TRUE(c) << c.error();
-  EXPECT_EQ(c->apps[0].jwt.keys[0].material, "from-env");
+  EXPECT_EQ(c->apps[0].jwt.keys[0].material, "from-env-0123456789abcdef0123456789");
 }
 
 }  // namespace

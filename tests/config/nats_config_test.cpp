@@ -19,7 +19,7 @@ Json with_nats(const Json& nats) {
   Json j = Json::parse(R"({
     "gateway_id": "gw-1",
     "apps": [{"name": "tribe", "dialect": "tribe", "listen": "127.0.0.1:8000", "routes": ["/api/v1/ws"],
-              "jwt": {"keys": [{"alg": "HS256", "secret": "k"}]},
+              "jwt": {"keys": [{"alg": "HS256", "secret": "nats-config-test-secret-0123456789"}]},
               "backend": {"url": "https://backend.internal:8443"}}]
   })");
   j["nats"] = nats;

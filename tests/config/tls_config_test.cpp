@@ -17,7 +17,7 @@ class TlsConfigTest : public ::testing::Test {
   Json config(const Json& app_tls, const Json& admin_tls = nullptr) {
     Json j = Json::parse(R"({
       "apps": [{"name": "tribe", "dialect": "tribe", "listen": "127.0.0.1:8443", "routes": ["/ws"],
-                "jwt": {"keys": [{"alg": "HS256", "secret": "s3cret"}]}}],
+                "jwt": {"keys": [{"alg": "HS256", "secret": "0123456789abcdef0123456789abcdef"}]}}],
       "admin": {"listen": "127.0.0.1:9100"}
     })");
     if (!app_tls.is_null()) j["apps"][0]["tls"] = app_tls;
@@ -70,8 +70,9 @@ TEST_F(TlsConfigTest, NamesWhatIsWrong) {
       {{{"cert_file", cert_}, {"key_file", key_}, {"client_ca_file", ca_}}, nullptr,
        "config.apps[0].tls.client_ca_file: client certificates are asked for on the admin port only"},
       {{{"cert_file", cert_}, {"key_file", key_}, {"ciphers", "ALL"}}, nullptr,
-       "config.apps[0].tls: unknown key 'ciphers'"},
-      {nullptr, {{"cert_file", cert_}, {"key_file", key_}, {"client_ca", ca_}}, "config.admin.tls: unknown key 'client_ca'"},
+       "config.apps[0].tls.ciphers: unknown key"},
+      {nullptr, {{"cert_file", cert_}, {"key_file", key_}, {"client_ca", ca_}},
+       "config.admin.tls.client_ca: unknown key; did you mean client_ca_file?"},
       {nullptr, {{"cert_file", cert_}, {"key_file", key_}, {"client_ca_file", "/nonexistent-ca.pem"}},
        "config.admin.tls.client_ca_file: cannot read /nonexistent-ca.pem"},
   };

@@ -80,8 +80,10 @@ class Nats(Process):
 
 
 def gateway_config(nats_url, app):
+    # No load balancer to wait for: stop() drains at once and within 4 s.
     return {"gateway_id": "gw-doc", "threads": 1, "nats": {"url": nats_url},
-            "admin": {"listen": f"127.0.0.1:{free_port()}"}, "apps": [app]}
+            "admin": {"listen": f"127.0.0.1:{free_port()}"}, "apps": [app],
+            "drain": {"grace_s": 4, "refuse_after_s": 0, "flush_s": 2}}
 
 
 class Gateway(Process):

@@ -149,6 +149,20 @@ TEST(ParseEvent, DeeplyNestedEventsAreNotEvents) {
   EXPECT_TRUE(parse_event(R"({"event":"message.new","data":)" + test::nested_arrays(max_json_depth() - 1) + "}"));
 }
 
+// An event's envelope is one level the gateway adds itself: a stored message
+// as deep as the bound allows, published as an event's data, still reaches
+// every gateway (it was dropped everywhere while events had the frames' bound).
+TEST(ParseEvent, TheEnvelopeAroundDataAsDeepAsTheBoundIsRead) {
+  const std::string stored = R"({"id":"m1","meta":)" + test::nested_objects(max_json_depth() - 1) + "}";
+  ASSERT_FALSE(parse_json(stored).is_discarded());
+  auto event = parse_event(serialize_event(Event{"message.new", parse_json(stored), {}, std::nullopt}));
+  ASSERT_TRUE(event);
+  EXPECT_EQ(event->data, parse_json(stored));
+  EXPECT_TRUE(parse_event(R"({"frame":)" + test::nested_objects(max_json_depth()) + "}"));
+  EXPECT_FALSE(parse_event(R"({"frame":)" + test::nested_objects(max_json_depth() + 1) + "}"));
+  EXPECT_FALSE(parse_event(R"({"event":"x","data":{"a":)" + test::nested_arrays(max_json_depth()) + "}}"));
+}
+
 TEST(ParseJson, TextWithoutTerminatorOrPaddingOfItsOwn) {
   // A view into a bigger buffer: only the viewed bytes are the document.
   const std::string buffer = R"({"a":1}{"b":2})";

@@ -192,6 +192,9 @@ for dep in (d for d in docs if d.get("kind") == "Deployment"):
     pre_stop = gw.get("lifecycle", {}).get("preStop", {}).get("exec", {}).get("command")
     if pre_stop != ["sleep", str(STOPPING["pre_stop_s"])]:
         fail(f"sidecar.yaml: gangway's preStop is {pre_stop}, want sleep {STOPPING['pre_stop_s']}")
+    drain_env = {e["name"]: e.get("value") for e in gw.get("env", [])}.get("GANGWAY_DRAIN_GRACE_S")
+    if drain_env != str(STOPPING["drain_s"]):
+        fail(f"sidecar.yaml: GANGWAY_DRAIN_GRACE_S is {drain_env}, want the drain's {STOPPING['drain_s']}")
     grace = pod.get("terminationGracePeriodSeconds")
     if grace != sum(STOPPING.values()):
         fail(f"sidecar.yaml: terminationGracePeriodSeconds {grace}, want preStop + drain + margin = {sum(STOPPING.values())}")

@@ -120,6 +120,9 @@ def check_deployment(dep, objs, values):
     shutdown = values["shutdown"]
     if sleep != ["sleep", str(shutdown["preStopSleepSeconds"])]:
         fail(f"Deployment: preStop {sleep} is not sleep {shutdown['preStopSleepSeconds']}")
+    if env.get("GANGWAY_DRAIN_GRACE_S", {}).get("value") != str(shutdown["drainSeconds"]):
+        fail(f"Deployment: GANGWAY_DRAIN_GRACE_S is {env.get('GANGWAY_DRAIN_GRACE_S')}, "
+             f"not shutdown.drainSeconds {shutdown['drainSeconds']}: the gateway would not drain in its share")
     grace = pspec["terminationGracePeriodSeconds"]
     if grace != shutdown["preStopSleepSeconds"] + shutdown["drainSeconds"] + shutdown["marginSeconds"]:
         fail(f"Deployment: terminationGracePeriodSeconds {grace} is not preStop + drain + margin")

@@ -290,5 +290,40 @@ TEST_F(FanoutSharedTest, MembersOnTwoLoopsBothReceive) {
   EXPECT_EQ(on1.frames.size(), 1u);
 }
 
+// visit() reaches a room's local members on the loops that have them, own
+// rooms and shared ones alike, and nothing for a room with no local member.
+TEST_F(FanoutSharedTest, AVisitReachesEachLocalMemberOnItsOwnLoop) {
+  RecordingConnection x0, x1, other, own0;
+  join(0, "x", x0);
+  join(1, "x", x1);
+  join(0, "y", other);
+  ASSERT_NO_FATAL_FAILURE(TwoLoopFanoutTest::join(0, "gw.out.tribe.conversation.v", {"conversation", "v"}, own0));
+  // The test's loops run on this thread, one at a time: `running` says which
+  // loop a visit ran on.
+  std::size_t running = 0;
+  std::vector<std::pair<std::size_t, const Connection*>> visited;
+  auto record = [&](Connection& c) { visited.emplace_back(running, &c); };
+  fanout_->visit("gw.out.tribe.conn.x", record);
+  running = 0;
+  ASSERT_TRUE(loops_[0].run_until([&] { return visited.size() >= 1; }));
+  running = 1;
+  ASSERT_TRUE(loops_[1].run_until([&] { return visited.size() == 2; }));
+  EXPECT_EQ(visited[0], (std::pair<std::size_t, const Connection*>{0, &x0})) << "loop 0 ran loop 0's member";
+  EXPECT_EQ(visited[1], (std::pair<std::size_t, const Connection*>{1, &x1})) << "loop 1 ran loop 1's member";
+
+  visited.clear();
+  fanout_->visit("gw.out.tribe.conversation.v", record);
+  running = 0;
+  ASSERT_TRUE(loops_[0].run_until([&] { return visited.size() == 1; }));
+  EXPECT_EQ(visited[0].second, &own0);
+
+  visited.clear();
+  fanout_->visit("gw.out.tribe.conn.nobody", record);
+  fanout_->visit("gw.out.tribe.conversation.nobody", record);
+  loops_[0].run_until([] { return false; }, 100ms);
+  loops_[1].run_until([] { return false; }, 100ms);
+  EXPECT_TRUE(visited.empty());
+}
+
 }  // namespace
 }  // namespace gangway::test

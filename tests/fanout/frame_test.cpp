@@ -60,5 +60,19 @@ TEST(FrameTest, LoopsThatRaceShareOneCompressedCopy) {
   EXPECT_EQ(frame.deflated(6), seen[0]);
 }
 
+// gangway_publish_to_write_seconds observes an event once per loop, not once per socket.
+TEST(FrameTest, OnlyTheFirstWriteOnEachLoopIsObserved) {
+  FrameBytes event("{}", FrameBytes::Clock::now());
+  EXPECT_TRUE(event.first_written_on(0));
+  EXPECT_FALSE(event.first_written_on(0)) << "the loop's second socket";
+  EXPECT_TRUE(event.first_written_on(3));
+  EXPECT_FALSE(event.first_written_on(3));
+  EXPECT_TRUE(event.first_written_on(63));
+  // A reply or greeting has no arrival time: never observed.
+  FrameBytes reply("{}");
+  EXPECT_FALSE(reply.first_written_on(0));
+  EXPECT_EQ(make_frame("x")->arrived(), FrameBytes::Clock::time_point{});
+}
+
 }  // namespace
 }  // namespace gangway

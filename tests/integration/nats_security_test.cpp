@@ -106,8 +106,8 @@ bus::NatsOptions publisher(const std::string& url) {
 std::string permissioned_users() {
   return std::string("authorization {\n  users = [\n") + "    { user: gw, password: \"" + kPassword +
          "\", permissions: {\n"
-         "        publish: [\"gw.in.>\", \"gw.rate.>\", \"$KV.gw-presence.>\", \"$JS.API.>\", \"_INBOX.>\"]\n"
-         "        subscribe: [\"gw.out.>\", \"gw.rate.>\", \"$KV.gw-presence.>\", \"_INBOX.>\"] } }\n"
+         "        publish: [\"gw.in.>\", \"gw.rate.>\", \"gw.ctl.>\", \"$KV.gw-presence.>\", \"$JS.API.>\", \"_INBOX.>\"]\n"
+         "        subscribe: [\"gw.out.>\", \"gw.rate.>\", \"gw.ctl.>\", \"$KV.gw-presence.>\", \"_INBOX.>\"] } }\n"
          "    { user: backend, password: backend-pw }\n  ]\n}\n";
 }
 
@@ -126,7 +126,7 @@ TEST(GatewayNatsSecurity, UserAndPasswordFromTheEnvironment) {
   setenv("GANGWAY_IT_NATS_PASSWORD", "wrong-password", 1);
   expect_refuses_to_start(
       gateway_config(nats.url(), {{"user", "gw"}, {"password_env", "GANGWAY_IT_NATS_PASSWORD"}}),
-      "gangway: nats: NATS at " + nats.url() + " refused the gateway's user/password credentials: Authorization Violation",
+      "\"error\":\"nats: NATS at " + nats.url() + " refused the gateway's user/password credentials: Authorization Violation",
       {"wrong-password", kPassword});
   unsetenv("GANGWAY_IT_NATS_PASSWORD");
 }

@@ -53,6 +53,19 @@ TEST_F(SocialTest, AnInvalidOrMissingSessionRefusesTheConnection) {
   }
 }
 
+// The demo backend's logout publishes gw.ctl.social.disconnect.user.<id>: the
+// user's open sockets close (a socket does not know its session), others stay.
+TEST_F(SocialTest, LogoutClosesTheUsersOpenSockets) {
+  std::string carol = cookie("carol");
+  auto c = social_connect(port(), carol, 4);
+  auto bob = connect("bob", 3);
+  ASSERT_EQ(api().post(carol, "/api/logout", "").first, 204);
+  EXPECT_EQ(c->wait_closed(10s), 1008);
+  EXPECT_EQ(c->close_reason(), "logout");
+  bob->send(json{{"type", "private"}, {"to", 3}, {"content", "still here"}}.dump());
+  EXPECT_EQ(social_next(*bob)["content"], "still here");
+}
+
 TEST_F(SocialTest, OriginIsCheckedAgainstTheAllowList) {
   std::string alice = cookie("alice");
   WsClient evil(port(), "/ws", {{"Cookie", alice}, {"Origin", "http://evil.example"}});

@@ -38,14 +38,20 @@ int DemoBackend::post_message(const std::string& token, const std::string& conve
   return res ? res->status : -1;
 }
 
-GatewayProcess::GatewayProcess(const nlohmann::json& config) {
+GatewayProcess::GatewayProcess(const nlohmann::json& given, const std::vector<std::string>& args) {
+  nlohmann::json config = given;
+  // A test's gateway stops at once (no load balancer to wait for) and soon:
+  // ChildProcess::stop waits 5 s. Tests of the drain itself set their own.
+  if (!config.contains("drain")) config["drain"] = {{"grace_s", 4}, {"refuse_after_s", 0}, {"flush_s", 2}};
   auto path = dir_.path() + "/gangway.json";
   std::ofstream(path) << config.dump(2);
   std::string listen = config["apps"][0]["listen"];
   port_ = std::stoi(listen.substr(listen.rfind(':') + 1));
   std::string admin = config.value("/admin/listen"_json_pointer, std::string("127.0.0.1:0"));
   admin_port_ = std::stoi(admin.substr(admin.rfind(':') + 1));
-  proc_ = ChildProcess({GANGWAY_BIN, "--config", path}, dir_.path() + "/gangway.log");
+  std::vector<std::string> argv = {GANGWAY_BIN, "--config", path};
+  argv.insert(argv.end(), args.begin(), args.end());
+  proc_ = ChildProcess(argv, dir_.path() + "/gangway.log");
   if (!wait_for_port(port_)) ADD_FAILURE() << "gateway did not start:\n" << log();
   // The admin port opens after the app ports: a test's first admin request
   // must not race it.

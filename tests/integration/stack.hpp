@@ -7,6 +7,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "tests/support/process.hpp"
 #include "tests/support/ws_client.hpp"
@@ -32,8 +33,8 @@ class DemoBackend {
 
 class GatewayProcess {
  public:
-  // Starts `gangway --config` with `config`; waits for its first app port.
-  explicit GatewayProcess(const nlohmann::json& config);
+  // Starts `gangway --config` with `config` (and `args`, e.g. {"--log-level", "warn"}); waits for its first app port.
+  explicit GatewayProcess(const nlohmann::json& config, const std::vector<std::string>& args = {});
   int port() const { return port_; }
   int admin_port() const { return admin_port_; }
   ChildProcess& process() { return proc_; }

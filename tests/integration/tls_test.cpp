@@ -81,6 +81,17 @@ class TlsTest : public SuiteStack<TlsTest> {
     if (!res) return {-1, httplib::to_string(res.error())};
     return {res->status, res->body};
   }
+  // POST `body` (JSON) over https to the admin port, with `client`'s certificate.
+  static std::pair<int, std::string> admin_post(const std::string& path, const json& body,
+                                                const TestCa::Issued& client) {
+    httplib::SSLClient cli("127.0.0.1", gateway_->admin_port(), client.cert_file, client.key_file);
+    cli.set_ca_cert_path(Pki::get().ca.ca_file().c_str());
+    cli.enable_server_certificate_verification(true);
+    cli.set_connection_timeout(5);
+    auto res = cli.Post(path.c_str(), body.dump(), "application/json");
+    if (!res) return {-1, httplib::to_string(res.error())};
+    return {res->status, res->body};
+  }
   // gangway_errors_total{app="tribe",code=<code>}, 0 while absent.
   static long errors(const std::string& code) {
     auto metrics = admin_get("/metrics", &Pki::get().operator_client).second;
@@ -215,6 +226,27 @@ TEST_F(TlsTest, TheAdminPortRequiresAClientCertificateOfItsCa) {
   EXPECT_EQ(admin_get("/healthz", &Pki::get().operator_client).first, 200) << "the port still serves";
 }
 
+// The admin API on the mutual-TLS admin port: no bearer secret is configured,
+// the operator's certificate (of admin.tls.client_ca_file) is the credential.
+TEST_F(TlsTest, TheAdminApiTakesAClientCertificateOfTheAdminCa) {
+  auto alice = wss_connect(gateway_->port(), token("alice"));
+  const std::string list = "/api/v1/connections?app=tribe&user=u-alice";
+  std::pair<int, std::string> listed;
+  for (auto until = std::chrono::steady_clock::now() + 10s; std::chrono::steady_clock::now() < until;
+       std::this_thread::sleep_for(50ms)) {  // presence learns of the socket a NATS round trip later
+    listed = admin_get(list, &Pki::get().operator_client);
+    if (listed.first != 200 || !json::parse(listed.second)["connections"].empty()) break;
+  }
+  ASSERT_EQ(listed.first, 200) << listed.second;
+  EXPECT_FALSE(json::parse(listed.second)["connections"].empty()) << listed.second;
+  auto [status, body] =
+      admin_post("/api/v1/disconnect", {{"app", "tribe"}, {"user", "u-alice"}, {"reason", "by certificate"}},
+                 Pki::get().operator_client);
+  EXPECT_EQ(status, 202) << body;
+  EXPECT_EQ(alice->wait_closed(10s), 1008);
+  EXPECT_EQ(alice->close_reason(), "by certificate");
+}
+
 // SIGHUP with a renewed certificate in place: new handshakes see it, the
 // sockets opened before stay open and keep receiving; a reload whose files do
 // not fit keeps the renewed one.
@@ -282,6 +314,22 @@ TEST_F(TlsTest, CheckConfigNamesAKeyThatDoesNotMatch) {
                      Pki::get().server.cert_file),
             std::string::npos)
       << out;
+}
+
+// The HTTP pass-through relays plain sockets only: an app with both tls and
+// passthrough is refused by --check-config (and so by a start), saying why.
+TEST_F(TlsTest, CheckConfigRefusesTlsWithThePassThrough) {
+  TempDir dir;
+  auto with_passthrough = config(nats_url(), backend_port());
+  with_passthrough["apps"][0]["passthrough"] = true;  // its backend.url is http://: the pass-through is on
+  std::ofstream(dir.path() + "/gangway.json") << with_passthrough.dump(2);
+  ChildProcess p({GANGWAY_BIN, "--config", dir.path() + "/gangway.json", "--check-config"}, dir.path() + "/out.log");
+  auto status = p.wait(30s);
+  ASSERT_TRUE(status && WIFEXITED(*status));
+  EXPECT_EQ(WEXITSTATUS(*status), 1);
+  std::ifstream in(dir.path() + "/out.log");
+  std::string out((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(out.find("app tribe: tls and passthrough cannot be used together"), std::string::npos) << out;
 }
 
 }  // namespace

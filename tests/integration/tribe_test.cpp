@@ -283,7 +283,7 @@ TEST_F(TribeTest, AdminEndpoints) {
   EXPECT_EQ(http_get(gateway_->admin_port(), "/readyz").first, 200);
   auto [status, body] = http_get(gateway_->admin_port(), "/metrics");
   EXPECT_EQ(status, 200);
-  EXPECT_NE(body.find("gangway_connections{app=\"tribe\"}"), std::string::npos);
+  EXPECT_NE(body.find("gangway_connections_open{app=\"tribe\"}"), std::string::npos);
   EXPECT_NE(body.find("gangway_nats_connected 1"), std::string::npos);
   EXPECT_NE(body.find("gangway_errors_total{app=\"tribe\",code=\"unauthorized\"}"), std::string::npos);
 }

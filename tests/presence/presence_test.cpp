@@ -76,6 +76,32 @@ TEST(Presence, IsClusterWideOverNats) {
   ASSERT_TRUE(eventually([&] { return bus_a->kv_get("gw-presence", "app.channel.c1.bob.c-a2").has_value(); }));
   Presence late(*bus_b, bus_b.get(), "gw-presence", "gw-c");
   EXPECT_EQ(late.users("app", kRoom), std::vector<std::string>{"bob"});
+  // The snapshot has keys only: which gateway holds the socket is known from its next write.
+  EXPECT_EQ(late.sockets("app", kRoom, "bob").at(0).gateway, "");
+}
+
+// Each socket of a user, with the gateway that holds it: the admin API's list.
+TEST(Presence, KnowsWhichGatewayHoldsEachSocket) {
+  test::NatsServer server;
+  std::string error;
+  auto bus_a = bus::NatsBus::create({server.url()}, &error);
+  auto bus_b = bus::NatsBus::create({server.url()}, &error);
+  ASSERT_TRUE(bus_a && bus_b) << error;
+  ASSERT_TRUE(eventually([&] { return bus_a->connected() && bus_b->connected(); }));
+  Presence a(*bus_a, bus_a.get(), "gw-presence", "gw-a");
+  Presence b(*bus_b, bus_b.get(), "gw-presence", "gw-b");
+  const RoomKey user{"user", "alice"};
+  a.enter("app", user, "alice", "c-1");
+  b.enter("app", user, "alice", "c-2");
+  b.enter("app", {"user", "bob"}, "bob", "c-3");
+  auto both = [](const Presence& p) {
+    auto s = p.sockets("app", {"user", "alice"}, "alice");
+    return s.size() == 2 && s[0].conn == "c-1" && s[0].gateway == "gw-a" && s[1].conn == "c-2" && s[1].gateway == "gw-b";
+  };
+  EXPECT_TRUE(eventually([&] { return both(a); })) << "a knows b's socket, and its own";
+  EXPECT_TRUE(eventually([&] { return both(b); }));
+  b.leave("app", user, "alice", "c-2");
+  EXPECT_TRUE(eventually([&] { return a.sockets("app", user, "alice").size() == 1; }));
 }
 
 // The bucket is kept in memory, so a nats-server that restarts loses it: the

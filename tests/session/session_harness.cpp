@@ -127,6 +127,7 @@ SessionHarness::SessionHarness(nlohmann::json app_json) {
   services.presence = presence.get();
   services.rates = rates.get();
   services.sessions.resize(1);
+  services.expiries.resize(1);
   app = make_app_runtime(app_config, std::move(*made), metrics);
   rates->watch(app_config.name);
   // As the gateway does (nats.wildcard_rooms): a socket's own rooms share one subscription per kind.

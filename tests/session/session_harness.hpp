@@ -78,6 +78,8 @@ class RecordingPeer final : public Peer, public Handshake, public std::enable_sh
   void accept(std::function<void()> then) override;
   void close(int code, std::string_view reason) override;
   // Peer
+  void finish(int code, std::string_view reason) override { close(code, reason); }
+  Session& engine() override { return session; }
   SendResult send(const Frame& frame) override;
   const SessionInfo& info() const override { return session.info(); }
   void greet(const std::function<void()>& greet) override;

@@ -39,6 +39,8 @@ struct WsClient::Impl : std::enable_shared_from_this<Impl> {
   std::deque<std::pair<bool, std::string>> outbox;  // (binary, data)
   bool closed = false;
   int close_code = 0;
+  std::string close_reason;
+  std::chrono::steady_clock::time_point closed_at;
   std::string dialect;  // for the contract log
 
   virtual ~Impl() = default;
@@ -47,11 +49,13 @@ struct WsClient::Impl : std::enable_shared_from_this<Impl> {
   virtual void async_close(int code) = 0;
   virtual void close_socket() = 0;
 
-  void on_read(beast::error_code ec, beast::flat_buffer& buffer, int reason_code, bool text) {
+  void on_read(beast::error_code ec, beast::flat_buffer& buffer, const websocket::close_reason& reason, bool text) {
     std::lock_guard lock(mu);
     if (ec) {
       closed = true;
-      close_code = reason_code == 0 ? 1006 : reason_code;
+      close_code = reason.code == 0 ? 1006 : reason.code;
+      close_reason = std::string(reason.reason.data(), reason.reason.size());
+      closed_at = std::chrono::steady_clock::now();
       cv.notify_all();
       return;
     }
@@ -78,7 +82,7 @@ struct StreamImpl : WsClient::Impl {
 
   void read() override {
     ws.async_read(buffer, [self = self()](beast::error_code ec, std::size_t) {
-      self->on_read(ec, self->buffer, self->ws.reason().code, self->ws.got_text());
+      self->on_read(ec, self->buffer, self->ws.reason(), self->ws.got_text());
       if (!ec) self->read();
     });
   }
@@ -314,6 +318,16 @@ int WsClient::wait_closed(std::chrono::milliseconds timeout) {
   std::unique_lock lock(impl_->mu);
   impl_->cv.wait_for(lock, timeout, [&] { return impl_->closed; });
   return impl_->closed ? impl_->close_code : 0;
+}
+
+std::string WsClient::close_reason() const {
+  std::lock_guard lock(impl_->mu);
+  return impl_->close_reason;
+}
+
+std::chrono::steady_clock::time_point WsClient::closed_at() const {
+  std::lock_guard lock(impl_->mu);
+  return impl_->closed_at;
 }
 
 void WsClient::close(int code) {

@@ -18,6 +18,10 @@ struct Handshake {
 
 // wss: how the client checks the server, and its own certificate if any.
 struct ClientTls {
+  // Not an aggregate, and two strings at least: so that a brace list of
+  // headers, {{"Origin", "…"}}, cannot be taken for a ClientTls.
+  ClientTls(std::string ca, std::string name, std::string cert = {}, std::string key = {})
+      : ca_file(std::move(ca)), server_name(std::move(name)), cert_file(std::move(cert)), key_file(std::move(key)) {}
   std::string ca_file;      // trusted CAs (PEM); the chain and the name are verified
   std::string server_name;  // the name (or IP) the certificate must carry; SNI too for a name
   std::string cert_file, key_file;  // a client certificate, for servers that ask for one
@@ -49,6 +53,9 @@ class WsClient {
   bool silent_for(std::chrono::milliseconds quiet);
   // Waits until the server closed the socket; returns its close code (0 on timeout).
   int wait_closed(std::chrono::milliseconds timeout = std::chrono::seconds(5));
+  // Once closed: the server's close reason, and when this client saw the close.
+  std::string close_reason() const;
+  std::chrono::steady_clock::time_point closed_at() const;
   void close(int code = 1000);
 
   struct Impl;  // ws_client.cpp: the shared state, under a plain or a TLS socket
