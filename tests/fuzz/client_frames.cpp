@@ -23,7 +23,7 @@ bool subject_safe(const RoomKey& room) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static const auto made = make_adapter(fuzz::dialect());
+  static const auto made = fuzz::demo_adapter(fuzz::dialect());
   const Adapter* adapter = made.get();
   static const std::vector<SessionInfo> sessions = fuzz::sessions_for(fuzz::dialect());
   fuzz::check(adapter != nullptr, "the target's dialect is registered");

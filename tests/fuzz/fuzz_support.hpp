@@ -18,13 +18,6 @@
 
 namespace gangway::fuzz {
 
-// Every dialect's adapter, with its default options.
-inline std::vector<std::unique_ptr<const Adapter>> every_adapter() {
-  std::vector<std::unique_ptr<const Adapter>> out;
-  for (std::string_view name : dialect_names()) out.push_back(make_adapter(name));
-  return out;
-}
-
 inline std::string_view as_text(const std::uint8_t* data, std::size_t size) {
   return {reinterpret_cast<const char*>(data), size};
 }
@@ -59,6 +52,21 @@ inline const Json& demo_options(std::string_view dialect) {
   return none;
 }
 
+// The dialect's adapter with the options of deploy/gangway.demo.json.
+inline std::unique_ptr<const Adapter> demo_adapter(std::string_view dialect) {
+  const Dialect* d = find_dialect(dialect);
+  if (!d) return nullptr;
+  auto made = d->make(demo_options(dialect));
+  return made ? std::move(*made) : nullptr;
+}
+
+// Every dialect's adapter, as demo_adapter() makes it.
+inline std::vector<std::unique_ptr<const Adapter>> every_adapter() {
+  std::vector<std::unique_ptr<const Adapter>> out;
+  for (std::string_view name : dialect_names()) out.push_back(demo_adapter(name));
+  return out;
+}
+
 // The sessions a frame is decoded in: what a dialect accepts depends on who
 // sends it (social's admin-only broadcast) and, for circles, on which of its
 // three sockets it arrives (route params).
@@ -66,8 +74,7 @@ inline std::vector<SessionInfo> sessions_for(std::string_view dialect) {
   SessionInfo base;
   base.app = std::string(dialect);
   base.conn_id = "c-1";
-  base.user = Principal{"8", "Maya Patel", Json{{"username", "maya"}}, false};
-  base.options = &demo_options(dialect);
+  base.user = Principal{"8", "Maya Patel", "maya", false};
   std::vector<SessionInfo> out;
   if (dialect == "circles") {
     for (const char* param : {"thread_id", "place_id", "user_id"}) {

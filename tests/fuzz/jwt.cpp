@@ -116,7 +116,7 @@ void verify_signed(std::string_view header, std::string_view payload) {
   for (const auto& v : verifiers()) {
     auto by_hs = v->verify(hs, kNow);
     fuzz::check(!by_hs || alg == "HS256", "an HMAC signature verifies only as HS256");
-    fuzz::check(!by_hs || !by_hs->id.empty(), "a verified token names its user");
+    fuzz::check(!by_hs || !by_hs->user.id.empty(), "a verified token names its user");
     auto by_es = v->verify(es, kNow);
     fuzz::check(!by_es || alg == "ES256", "an ECDSA signature verifies only as ES256");
     fuzz::check(!v->verify(confused, kNow), "the RSA public key never serves as an HMAC secret");

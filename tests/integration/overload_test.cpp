@@ -38,9 +38,11 @@ constexpr auto kDrainDeadline = 4s;
 std::string event(int n) {
   return json{{"event", "message.new"},
               {"data",
-               {{"conversation_id", "c-general"},
+               {{"id", "m-" + std::to_string(n)},
+                {"conversation_id", "c-general"},
                 {"seq", n},
-                {"content", std::string(150, 'x')}}}}
+                {"created_at", "2026-12-07T12:00:00Z"},
+                {"content", std::string(110, 'x')}}}}
       .dump();
 }
 
@@ -159,7 +161,8 @@ TEST(Overload, ASocketThatNeverReadsIsClosedAndTheOthersGetEverything) {
 TEST(Overload, UnderAFloodItStillAnswersAndExitsOnSigtermInTime) {
   NatsServer nats;
   DemoBackend backend(nats.url());
-  json config = tribe_config(nats.url(), backend.port());  // the default delivery limits
+  json config = tribe_config(nats.url(), backend.port());
+  config["delivery"] = json::object();  // the default delivery limits (stack.cpp relaxes them otherwise)
   config["drain"] = {{"grace_s", kDrainDeadline.count()}, {"refuse_after_s", 0}, {"flush_s", 2}};
   GatewayProcess gw(config);
   const std::int64_t base_kib = status_kib(gw.process().pid(), "VmRSS:");

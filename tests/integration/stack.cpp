@@ -43,6 +43,10 @@ GatewayProcess::GatewayProcess(const nlohmann::json& given, const std::vector<st
   // A test's gateway stops at once (no load balancer to wait for) and soon:
   // ChildProcess::stop waits 5 s. Tests of the drain itself set their own.
   if (!config.contains("drain")) config["drain"] = {{"grace_s", 4}, {"refuse_after_s", 0}, {"flush_s", 2}};
+  // An event is dropped once it waited delivery.max_delay_ms (500 by
+  // default): on a loaded test machine a loop may stall that long, and a test
+  // of something else would lose its event. Tests of the bound set their own.
+  if (!config.contains("delivery")) config["delivery"] = {{"max_delay_ms", 60'000}};
   auto path = dir_.path() + "/gangway.json";
   std::ofstream(path) << config.dump(2);
   std::string listen = config["apps"][0]["listen"];
