@@ -71,6 +71,12 @@ struct DialectLimits {
   std::map<std::string, std::vector<Rate>> rates;  // by publish kind: "message", "typing", …
 };
 
+// Where a stored message's event shows its sender (Adapter::sender_field).
+struct SenderField {
+  std::string pointer;  // a JSON pointer into the event's data, e.g. "/sender"
+  Json value;           // the sender as the dialect shows it
+};
+
 class Adapter {
  public:
   virtual ~Adapter() = default;
@@ -92,6 +98,16 @@ class Adapter {
   virtual std::vector<std::string> callout_params(std::string_view callout) const {
     (void)callout;
     return {};
+  }
+
+  // For a stored message's `event` (the gateway built it: JetStream, or a
+  // store that answers no sender): where its data shows the sender, and the
+  // sender as this dialect shows `profile` ({"id", "name", "username",
+  // "avatar_url"}, from the app's "sender" config). nullopt: the event shows
+  // no sender. Runs on the session's loop. Default: none.
+  virtual std::optional<SenderField> sender_field(std::string_view event, const Json& profile) const {
+    (void)event, (void)profile;
+    return std::nullopt;
   }
 
   // Runs on the session's loop once credentials are verified.

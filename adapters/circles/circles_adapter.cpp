@@ -3,6 +3,7 @@
 #include "adapters/circles/circles_decode.hpp"
 #include "adapters/circles/circles_frames.hpp"
 #include "adapters/circles/circles_socket.hpp"
+#include "adapters/common/numeric_id.hpp"
 
 namespace gangway::adapters {
 
@@ -17,6 +18,17 @@ std::vector<std::string> CirclesAdapter::required_callouts() const {
 std::vector<std::string> CirclesAdapter::callout_params(std::string_view callout) const {
   if (callout == kPlaceCheckinCallout) return {"window_hours"};
   return {};
+}
+
+std::optional<SenderField> CirclesAdapter::sender_field(std::string_view event, const Json& profile) const {
+  // Seed 000's DM message: "sender_info": {"id": 8, "name": "...", "avatar_url": null}.
+  if (event != "message") return std::nullopt;
+  auto field = [&profile](const char* key) { return profile.is_object() ? profile.value(key, Json()) : Json(); };
+  Json id = field("id");
+  return SenderField{"/sender_info",
+                     Json{{"id", id.is_string() ? id_json(id.get<std::string>()) : id},
+                          {"name", field("name")},
+                          {"avatar_url", field("avatar_url")}}};
 }
 
 OpenPlan CirclesAdapter::plan_open(const SessionInfo& s) const {

@@ -42,6 +42,7 @@ class CirclesAdapter final : public Adapter {
   AuthFailure auth_failure() const override { return {0, 4401}; }
   std::vector<std::string> required_callouts() const override;
   std::vector<std::string> callout_params(std::string_view callout) const override;
+  std::optional<SenderField> sender_field(std::string_view event, const Json& profile) const override;
 
   OpenPlan plan_open(const SessionInfo& s) const override;
   Opened on_open(const SessionInfo& s) const override;

@@ -44,6 +44,22 @@ std::string OptionReader::choice(std::string_view key, std::string_view fallback
   return std::string(fallback);
 }
 
+std::string OptionReader::json_pointer(std::string_view key, std::string_view fallback) {
+  known_.emplace(key);
+  if (!options_.is_object()) return std::string(fallback);
+  auto it = options_.find(key);
+  if (it == options_.end()) return std::string(fallback);
+  if (it->is_string()) {
+    try {
+      Json::json_pointer check(it->get<std::string>());
+      return it->get<std::string>();
+    } catch (const Json::exception&) {
+    }
+  }
+  fail("options." + std::string(key) + " must be a JSON pointer (\"/member\")");
+  return std::string(fallback);
+}
+
 std::optional<std::string> OptionReader::problem() const {
   if (problem_ || !options_.is_object()) return problem_;
   for (const auto& [key, value] : options_.items()) {

@@ -23,6 +23,8 @@ class OptionReader {
   std::int64_t integer(std::string_view key, std::int64_t fallback, std::int64_t min, std::int64_t max);
   // The string at `key`, one of `allowed`; `fallback` if the key is absent.
   std::string choice(std::string_view key, std::string_view fallback, std::initializer_list<std::string_view> allowed);
+  // The JSON pointer at `key` ("" or "/a/b"); `fallback` if the key is absent.
+  std::string json_pointer(std::string_view key, std::string_view fallback);
 
   // After every read: the first problem ("options.window_hours must be …",
   // "options.windw_hours is not an option of circles (it has: window_hours)"), or nullopt.

@@ -24,6 +24,7 @@ struct Request {
   const Fields& fields;
   const SessionInfo& session;
   const std::string& timestamp;
+  const pythia::Options& options;
 };
 
 Action make_action(Action::Type type, std::string_view request) {
@@ -59,13 +60,32 @@ FieldResult<std::string> channel_id(const Request& r) {
   return id;
 }
 
+// Seed 001's user_joined / user_left, for an explicit join_channel or
+// leave_channel (never for the joins at connect): to the channel's other
+// members, once per user (the first socket in, the last one out,
+// cluster-wide). With "non_members" a member's is left to the REST service,
+// whose join and leave endpoints publish it: the channel_access answer
+// saying the user is a member (member_pointer) keeps the gateway quiet, so
+// a REST join followed by the socket's join_channel is announced once.
+void announce(Action& a, const Request& r, const std::string& channel, const char* event, Action::Presence when) {
+  if (r.options.announce == pythia::Announce::never) return;
+  a.kind = when == Action::Presence::online ? "join" : "leave";
+  a.presence = when;
+  a.data = Json{{"user_id", r.session.user.id}, {"channel_id", channel}};
+  a.fanout = Event{event, a.data, Exclude{r.session.user.id, {}}, std::nullopt};
+  if (r.options.announce != pythia::Announce::non_members) return;
+  a.authorize = access_check(channel);  // a leave asks only whether the user is a member
+  a.quiet_if = r.options.member_pointer;
+}
+
 Decoded decode_join(const Request& r) {
   auto id = channel_id(r);
   if (!id) return Failure{id.error()};
   Action a = make_action(Action::Type::subscribe, r.fields.request_event());
   a.room = channel_room(*id);
-  a.authorize = access_check(*id);
   a.reply = pythia::channel_reply("channel_joined", *id, r.timestamp);
+  announce(a, r, *id, "user_joined", Action::Presence::online);
+  a.authorize = access_check(*id);
   return a;
 }
 
@@ -73,9 +93,11 @@ Decoded decode_leave(const Request& r) {
   auto id = channel_id(r);
   if (!id) return Failure{id.error()};
   // Leaving needs no access check: it only narrows what the socket receives.
+  // An announced leave asks channel_access only whether the user is a member.
   Action a = make_action(Action::Type::unsubscribe, r.fields.request_event());
   a.room = channel_room(*id);
   a.reply = pythia::channel_reply("channel_left", *id, r.timestamp);
+  announce(a, r, *id, "user_left", Action::Presence::offline);
   return a;
 }
 
@@ -204,7 +226,7 @@ Result<Action, DialectError> PythiaAdapter::decode(std::string_view frame, const
     if (envelope->type != h.type) continue;
     Fields fields(envelope->body, h.type);
     std::string timestamp = clock_();
-    return h.decode(Request{envelope->body, fields, s, timestamp});
+    return h.decode(Request{envelope->body, fields, s, timestamp, options_});
   }
   return Failure{unknown_type("type", envelope->type)};
 }

@@ -219,6 +219,7 @@ std::string_view error_code(const DialectError& e) {
       return request_error(e.request_event);
     case ErrorCode::store_failed:
     case ErrorCode::store_not_found:
+    case ErrorCode::store_invalid:
     case ErrorCode::internal:
       return "internal_error";
   }

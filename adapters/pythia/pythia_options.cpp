@@ -53,6 +53,10 @@ Result<Options, std::string> parse_options(const Json& options) {
   auto stop = read.choice("typing_stop_on_close", "every_close", {"every_close", "last_socket", "never"});
   if (stop == "last_socket") o.typing_stop = TypingStop::last_socket;
   if (stop == "never") o.typing_stop = TypingStop::never;
+  auto announce = read.choice("join_announcements", "non_members", {"non_members", "always", "never"});
+  if (announce == "always") o.announce = Announce::always;
+  if (announce == "never") o.announce = Announce::never;
+  o.member_pointer = read.json_pointer("member_pointer", o.member_pointer);
   if (auto problem = read.problem()) return Failure{*problem};
   return o;
 }

@@ -23,14 +23,24 @@ std::vector<std::string> member_channels(const Json& body, std::size_t limit);
 // When a closing socket sends typing_indicator is_typing=false to its channels.
 enum class TypingStop { every_close, last_socket, never };
 
+// Which explicit join_channel / leave_channel frames announce user_joined /
+// user_left: those of users the channel_access answer does not mark as
+// members (their membership changes are the REST service's to announce),
+// every one, or none.
+enum class Announce { non_members, always, never };
+
 struct Options {
   std::size_t max_auto_join = kDefaultMaxAutoJoin;
   TypingStop typing_stop = TypingStop::every_close;
+  Announce announce = Announce::non_members;
+  std::string member_pointer = "/member";  // in the channel_access answer: true marks a member
 };
 
 // The app's "options" (an object, or null): "max_auto_join_channels" (0 to
-// 100,000) and "typing_stop_on_close" ("every_close", "last_socket", "never").
-// A bad or unknown option is an error naming it (--check-config).
+// 100,000), "typing_stop_on_close" ("every_close", "last_socket", "never"),
+// "join_announcements" ("non_members", "always", "never") and
+// "member_pointer" (a JSON pointer). A bad or unknown option is an error
+// naming it (--check-config).
 Result<Options, std::string> parse_options(const Json& options);
 
 }  // namespace gangway::adapters::pythia

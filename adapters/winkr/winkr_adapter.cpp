@@ -21,6 +21,15 @@ std::vector<std::string> WinkrAdapter::callout_params(std::string_view callout) 
   return {};
 }
 
+std::optional<SenderField> WinkrAdapter::sender_field(std::string_view event, const Json& profile) const {
+  if (event != "message:new") return std::nullopt;
+  auto field = [&profile](const char* key) { return profile.is_object() ? profile.value(key, Json()) : Json(); };
+  Json username = field("username");
+  // As typing:indicator and user:online name the user: the id when there is no username.
+  if (!username.is_string() || username.get_ref<const std::string&>().empty()) username = field("id");
+  return SenderField{"/sender", Json{{"id", field("id")}, {"username", username}, {"avatar_url", field("avatar_url")}}};
+}
+
 OpenPlan WinkrAdapter::plan_open(const SessionInfo&) const { return {}; }
 
 Opened WinkrAdapter::on_open(const SessionInfo& s) const {

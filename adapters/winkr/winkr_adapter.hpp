@@ -34,6 +34,8 @@ class WinkrAdapter final : public Adapter {
   AuthFailure auth_failure() const override { return {401, 0}; }
   std::vector<std::string> required_callouts() const override;
   std::vector<std::string> callout_params(std::string_view callout) const override;
+  // message:new's "sender": {"id", "username", "avatar_url"}.
+  std::optional<SenderField> sender_field(std::string_view event, const Json& profile) const override;
 
   OpenPlan plan_open(const SessionInfo& s) const override;
   Opened on_open(const SessionInfo& s) const override;

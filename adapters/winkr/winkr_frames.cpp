@@ -142,6 +142,7 @@ std::string_view error_code(const DialectError& e) {
     case ErrorCode::invalid_id:
     case ErrorCode::binary_frame:
     case ErrorCode::invalid_utf8:
+    case ErrorCode::store_invalid:  // the store refused the data: seed 004's "Invalid request data"
       break;
   }
   return "VALIDATION_ERROR";

@@ -5,6 +5,7 @@
 
 #include "adapters/registry.hpp"
 #include "gateway/app/gateway.hpp"
+#include "gateway/app/template_check.hpp"
 #include "gateway/backend/ca_bundle.hpp"
 #include "gateway/backend/request_template.hpp"
 #include "gateway/core/route.hpp"
@@ -51,28 +52,27 @@ std::string listen_problems(const Config& config) {
   return problems;
 }
 
-// The placeholders of `tmpl` that `available` does not fill, found with the
-// expansion the callouts use, so the check follows its syntax.
-std::vector<std::string> unfilled(const std::string& tmpl, Params available, bool body) {
+// The bare {name}s of a template part (path and query, or body) that
+// `available` does not fill ("{data}" in a string body is the request's own
+// body). The other sources ({frame:…}, {claim:…}, …) are template_check.cpp's.
+std::vector<std::string> unfilled(const backend::RequestTemplate& part, const Params& available) {
   std::vector<std::string> missing;
-  for (;;) {
-    std::string name;
-    auto out = body ? backend::expand_body(tmpl, available, Json(), &name) : backend::expand_path(tmpl, available, &name);
-    if (out || name.empty() || available.count(name)) break;
-    missing.push_back(name);
-    available[name] = "x";
+  for (const auto& p : backend::placeholders(part)) {
+    if (p.source != backend::Placeholder::Source::param || available.count(p.key)) continue;
+    if (p.key == "data" && !part.body.empty()) continue;
+    if (std::find(missing.begin(), missing.end(), p.key) == missing.end()) missing.push_back(p.key);
   }
   return missing;
 }
 
-// Every {param} of a callout's path and body must be filled by something:
-// the route (the core copies every route parameter into each call), the
-// user's id (not for the cookie session's callout, which runs before the user
-// is known), or the dialect (Adapter::callout_params: a frame's field, an
-// option). Else each call fails and the socket sees "unavailable" or, in
-// circles, a 4403 close with nothing said. Template sources added later
-// (claims, headers, …) belong in `available` below.
-std::string template_problems(const AppConfig& app, std::size_t index, const Adapter& adapter) {
+// Every bare {param} of a callout's path, query and body must be filled by
+// something: the route (the core copies every route parameter into each
+// call), the user's id (not for the cookie session's callout, which runs
+// before the user is known), or the dialect (Adapter::callout_params: a
+// frame's field, an option). Else each call fails and the socket sees
+// "unavailable" or, in circles, a 4403 close with nothing said. The sourced
+// placeholders ({route:…}, {claim:…}, {frame:…}, …) are template_check.cpp's.
+std::string param_problems(const AppConfig& app, std::size_t index, const Adapter& adapter) {
   Params routes;
   std::vector<std::string> route_names;
   for (const auto& r : app.routes)
@@ -88,9 +88,16 @@ std::string template_problems(const AppConfig& app, std::size_t index, const Ada
     std::string sources = "the routes have " + (route_names.empty() ? "no parameters" : comma_list(route_names)) +
                           (session ? "; user_id is not known yet when the session callout runs" : "; user_id") +
                           (dialect.empty() ? "" : "; " + app.dialect + " fills " + comma_list(dialect));
-    for (const auto& [part, body] : {std::pair{&spec.path, false}, std::pair{&spec.body, true}})
-      for (const auto& missing : unfilled(*part, available, body))
-        problems += app_where(index) + ".callouts." + name + (body ? ".body" : ".path") + ": nothing fills {" +
+    backend::RequestTemplate target, body;
+    target.path = spec.path;
+    target.query = spec.query;
+    body.method = spec.method;
+    body.path = "/";
+    body.body = spec.body;
+    body.body_template = spec.body_template;
+    for (const auto& [part, is_body] : {std::pair{&target, false}, std::pair{&body, true}})
+      for (const auto& missing : unfilled(*part, available))
+        problems += app_where(index) + ".callouts." + name + (is_body ? ".body" : ".path") + ": nothing fills {" +
                     missing + "} (" + sources + ")\n";
   }
   return problems;
@@ -133,7 +140,8 @@ std::string app_problems(const AppConfig& app, std::size_t index) {
   if (adapter->credential() != Credential::cookie && !has_jwt(app))
     problems += "app " + app.name + ": dialect " + app.dialect + " authenticates with JWTs; add jwt.keys or jwt.jwks_url\n";
   problems += jwt_problems(app);
-  problems += template_problems(app, index, *adapter);
+  problems += param_problems(app, index, *adapter);
+  problems += template_problems(app);  // template_check.hpp: the sources besides {name}
   if (!app.backend_ca_file.empty())
     if (auto p = backend::ca_bundle_problem(app.backend_ca_file); !p.empty())
       problems += "app " + app.name + ": backend.ca_file: " + p + "\n";

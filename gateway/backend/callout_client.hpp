@@ -14,15 +14,14 @@
 #include "gateway/backend/callout_counters.hpp"
 #include "gateway/backend/cancel_token.hpp"
 #include "gateway/backend/circuit_breaker.hpp"
+#include "gateway/backend/request_template.hpp"
 #include "gateway/core/model.hpp"
 
 namespace gangway::backend {
 
-// One callout as configured under an app's "callouts".
-struct CalloutSpec {
-  std::string method = "GET";   // GET or POST
-  std::string path;             // "/internal/conversations/{conversation_id}/participants/{user_id}"
-  std::string body;             // POST body template; "{data}" is replaced by the request's JSON body
+// One callout as configured under an app's "callouts": its request template
+// (method, path, query, body: request_template.hpp) and how it is called.
+struct CalloutSpec : RequestTemplate {
   bool forward_bearer = false;  // send the client's token as Authorization: Bearer
   bool forward_cookie = false;  // send the client's Cookie header
   // Bounds the whole call, from call() to `done`: waiting for a worker and the request.
@@ -30,13 +29,23 @@ struct CalloutSpec {
   std::chrono::milliseconds cache_ttl{0};  // 0: never cached; only allowed answers are cached
   std::string allow_pointer;               // JSON pointer into the 2xx body that must equal allow_equals
   Json allow_equals;                       // (if allow_pointer is non-empty)
+  // A store: where the stored object is in a 2xx answer ("/message"; "" the whole body).
+  std::string response_pointer;
+  // A membership list (store_answer.hpp, membership_ids): where the list is in
+  // the answer, and where each entry's id is in an entry that is an object.
+  // Both empty: the answer is left as it is, for the dialect to read.
+  std::string list_pointer;
+  std::string id_pointer;
 };
 
 struct CalloutRequest {
-  Params params;       // substituted into path and body; values are URL-encoded in the path
+  Params params;       // bare {name}s: the dialect's parameters, the route's and user_id
   std::string bearer;  // the client's token, if forward_bearer
   std::string cookie;  // the client's Cookie header, if forward_cookie
-  Json body;           // for POST: replaces "{data}" in the body template (or is the body if no template)
+  Json body;           // "{data}" in a string body; the body itself when the callout has no body template
+  // The other sources of the template (route, user, claims, frame, data,
+  // envelope); not owned, read during call() only. values.params, if null, is `params`.
+  TemplateValues values;
 };
 
 struct CalloutResult {
@@ -44,18 +53,21 @@ struct CalloutResult {
   // Why: `answered` when the backend answered (see status); otherwise why it did not.
   enum class Why {
     answered,
-    invalid,       // the request could not be built (missing parameter, bad credential): never sent
-    unreachable,   // connection refused or reset, no usable answer
-    timeout,       // the call's deadline passed (in the queue: never sent; or in flight)
-    queue_full,    // refused at once: too many calls waiting
-    breaker_open,  // refused at once: the backend keeps failing
-    cancelled,     // its CancelToken was cancelled before it was sent
-    shutdown,      // the client is being destroyed
+    invalid,        // a forwarded credential has control characters: never sent
+    missing_value,  // a template's value is absent (CalloutResult::problem names it): never sent
+    bad_value,      // a template's value is unusable where it goes (not an id in a path): never sent
+    unreachable,    // connection refused or reset, no usable answer
+    timeout,        // the call's deadline passed (in the queue: never sent; or in flight)
+    queue_full,     // refused at once: too many calls waiting
+    breaker_open,   // refused at once: the backend keeps failing
+    cancelled,      // its CancelToken was cancelled before it was sent
+    shutdown,       // the client is being destroyed
   };
   Outcome outcome = Outcome::unavailable;
   int status = 0;  // HTTP status, 0 if none
   Json body;       // parsed response body (null if not JSON)
   Why why = Why::answered;
+  std::string problem;  // missing_value, bad_value: the placeholder, as written
   bool allowed() const { return outcome == Outcome::allowed; }
 };
 // "allowed", "denied", "unavailable" (the outcome label of gangway_callouts_total).

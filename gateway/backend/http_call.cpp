@@ -64,14 +64,24 @@ std::optional<CalloutResult> prepare_call(const BaseUrl& base, const CalloutSpec
                                           const CalloutRequest& request, HttpCall& out) {
   using Why = CalloutResult::Why;
   using Outcome = CalloutResult::Outcome;
+  TemplateValues values = request.values;
+  if (!values.params) values.params = &request.params;
+  TemplateFailure failure;
+  auto refused = [&] {
+    CalloutResult r = unanswered(failure.kind == TemplateFailure::Kind::missing ? Why::missing_value : Why::bad_value);
+    r.problem = std::move(failure.placeholder);
+    return r;
+  };
   out.method = spec.method;
-  if (out.method != "GET" && out.method != "POST") return unanswered(Why::invalid);
-  auto path = expand_path(spec.path, request.params);
-  if (!path) return unanswered(Why::invalid);
-  out.path = base.prefix + *path;
-  if (out.method == "POST") {
-    auto body = expand_body(spec.body, request.params, request.body);
-    if (!body) return unanswered(Why::invalid);
+  if (out.method != "GET" && out.method != "POST" && out.method != "PUT" && out.method != "PATCH" &&
+      out.method != "DELETE")
+    return unanswered(Why::invalid);  // the config refuses it; fail closed if it happens anyway
+  auto target = expand_target(spec, values, failure);
+  if (!target) return refused();
+  out.path = base.prefix + *target;
+  if (sends_body(spec)) {
+    auto body = expand_body(spec, values, request.body, failure);
+    if (!body) return refused();
     out.body = std::move(*body);
   }
   out.headers.emplace_back("Accept", "application/json");
@@ -94,9 +104,17 @@ CalloutResult attempt(httplib::Client& client, const HttpCall& call, std::chrono
   client.set_read_timeout(budget);
   client.set_write_timeout(budget);
   httplib::Headers headers(call.headers.begin(), call.headers.end());
-  httplib::Result res = call.method == "POST"
-                            ? client.Post(call.path.c_str(), headers, call.body, "application/json")
-                            : client.Get(call.path.c_str(), headers);
+  const char* path = call.path.c_str();
+  // An empty body goes without a Content-Type: there is nothing to describe.
+  const std::string type = call.body.empty() ? "" : "application/json";
+  httplib::Result res = [&] {
+    if (call.method == "POST") return client.Post(path, headers, call.body, type);
+    if (call.method == "PUT") return client.Put(path, headers, call.body, type);
+    if (call.method == "PATCH") return client.Patch(path, headers, call.body, type);
+    if (call.method == "DELETE")
+      return call.body.empty() ? client.Delete(path, headers) : client.Delete(path, headers, call.body, type);
+    return client.Get(path, headers);
+  }();
   // No response at all: refused, timed out, reset, or aborted by stop().
   if (!res) return unanswered(CalloutResult::Why::unreachable);
   return classify_response(call.spec, res->status, res->body);

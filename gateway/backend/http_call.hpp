@@ -42,8 +42,9 @@ struct HttpCall {
 };
 
 // Fills `out`; for a call that must not be sent returns its result instead:
-// unavailable for an unknown method or a missing template parameter, denied
-// for a forwarded credential with control characters (it would write headers).
+// unavailable with Why::missing_value or Why::bad_value (and the placeholder
+// in `problem`) for a template value that is absent or unusable, denied for
+// a forwarded credential with control characters (it would write headers).
 std::optional<CalloutResult> prepare_call(const BaseUrl& base, const CalloutSpec& spec,
                                           const CalloutRequest& request, HttpCall& out);
 

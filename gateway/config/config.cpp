@@ -18,8 +18,13 @@ namespace gangway {
 namespace {
 
 using config_parse::ConfigError;
+using config_parse::check_pointer;
 using config_parse::get_or;
 using config_parse::lookup;
+using config_parse::number_in;
+using config_parse::parse_callout;
+using config_parse::parse_persist;
+using config_parse::parse_sender;
 using config_parse::read_file;
 
 // "127.0.0.1:8000" -> host, port (0: any free port). Digits only: atoi would
@@ -107,15 +112,6 @@ auth::JwtPolicy parse_jwt(const Json& j, const std::string& where) {
   return p;
 }
 
-// An integer key within [low, high]; the error names the key and the range.
-std::int64_t number_in(const Json& j, const char* key, std::int64_t fallback, std::int64_t low, std::int64_t high,
-                       const std::string& where) {
-  auto v = get_or<std::int64_t>(j, key, fallback, where);
-  if (v < low || v > high)
-    throw ConfigError(where + "." + key + " must be " + std::to_string(low) + " to " + std::to_string(high));
-  return v;
-}
-
 void parse_backend(const Json& b, AppConfig& a, const std::string& where) {
   a.backend_url = get_or<std::string>(b, "url", "", where);
   a.backend_threads = static_cast<unsigned>(number_in(b, "threads", a.backend_threads, 1, 256, where));
@@ -158,26 +154,6 @@ void parse_delivery(const Json& d, Config& c) {
       std::chrono::milliseconds(number_in(d, "max_write_stall_ms", o.max_write_stall.count(), 100, 600'000, where));
 }
 
-backend::CalloutSpec parse_callout(const Json& j, const std::string& where) {
-  backend::CalloutSpec c;
-  c.method = get_or<std::string>(j, "method", "GET", where);
-  if (c.method != "GET" && c.method != "POST") throw ConfigError(where + ".method must be GET or POST");
-  c.path = get_or<std::string>(j, "path", "", where);
-  if (c.path.empty() || c.path.front() != '/') throw ConfigError(where + ".path must start with '/'");
-  c.body = get_or<std::string>(j, "body", "", where);
-  auto forward = get_or<std::vector<std::string>>(j, "forward", {}, where);
-  for (const auto& f : forward) {
-    if (f == "bearer") c.forward_bearer = true;
-    else if (f == "cookie") c.forward_cookie = true;
-    else throw ConfigError(where + ".forward accepts \"bearer\" and \"cookie\"");
-  }
-  c.timeout = std::chrono::milliseconds(number_in(j, "timeout_ms", 2000, 1, 600'000, where));
-  c.cache_ttl = std::chrono::milliseconds(number_in(j, "cache_ttl_ms", 0, 0, 86'400'000, where));
-  c.allow_pointer = get_or<std::string>(j, "allow_pointer", "", where);
-  if (auto eq = lookup(j, "allow_equals"); eq != j.end()) c.allow_equals = *eq;
-  return c;
-}
-
 // `true`, or { "enabled": true, "min_bytes": 256, "level": 6 }.
 Compression parse_compression(const Json& j, const std::string& app_where) {
   auto where = app_where + ".permessage_deflate";
@@ -218,20 +194,6 @@ Limits parse_limits(const Json& j, const std::string& where) {
     }
   }
   return l;
-}
-
-PersistSpec parse_persist(const Json& j, const std::string& where) {
-  PersistSpec p;
-  auto via = get_or<std::string>(j, "via", "", where);
-  if (via == "jetstream") p.via = PersistSpec::Via::jetstream;
-  else if (via == "request") p.via = PersistSpec::Via::request;
-  else if (via == "http") p.via = PersistSpec::Via::http;
-  else throw ConfigError(where + ".via must be jetstream, request or http");
-  p.subject = get_or<std::string>(j, "subject", "", where);
-  p.callout = get_or<std::string>(j, "callout", "", where);
-  if (p.via == PersistSpec::Via::http && p.callout.empty()) throw ConfigError(where + ".callout is needed for http");
-  p.timeout = std::chrono::milliseconds(get_or<int>(j, "timeout_ms", 5000, where));
-  return p;
 }
 
 AppConfig parse_app(const Json& j, const std::string& where) {
@@ -289,6 +251,7 @@ AppConfig parse_app(const Json& j, const std::string& where) {
       throw ConfigError(where + ".session needs a cookie name and the name of a configured callout");
     a.session = std::move(sa);
   }
+  if (auto sender = lookup(j, "sender"); sender != j.end()) a.sender = parse_sender(*sender, a, where + ".sender");
   a.admin_pointer = get_or<std::string>(j, "admin_pointer", "", where);
   for (const auto* pointer : {&a.admin_pointer, a.session ? &a.session->user_pointer : nullptr,
                               a.session ? &a.session->name_pointer : nullptr,

@@ -37,8 +37,28 @@ struct PersistSpec {
   enum class Via { jetstream, request, http };
   Via via = Via::jetstream;
   std::string subject;  // request: the worker's subject (default: the gw.in subject itself)
-  std::string callout;  // http: a callout name (POST; the gw.in envelope is the body)
+  std::string callout;  // http: a callout name, whose request template builds the request
   std::chrono::milliseconds timeout{5000};
+  // request, http: a JSON pointer into the event the dialect fans out where
+  // the stored object goes ("/message" for winkr's message:new); "" replaces
+  // the event's data.
+  std::string into;
+  // "fan_out": "backend": the store itself publishes the event on gw.out (a
+  // REST endpoint that publishes, as it must for its own REST clients), so
+  // the gateway publishes nothing there (it would be a duplicate) and only
+  // answers the sender. Default "gateway": the gateway fans the stored object out.
+  bool backend_fans_out = false;
+};
+
+// Where the sender of a stored message's event gets its fields (seed 000's
+// sender_info, seed 004's sender): "id", "name", "username", "avatar_url".
+// By default the user's id, display name and username, and a null avatar;
+// `claims` names a claim for a field, a `callout` answer's `pointers` win
+// over both (docs/configuration.md, "The sender of a stored message").
+struct SenderProfile {
+  std::map<std::string, std::string> claims;    // field -> claim name (or /pointer), e.g. avatar_url -> picture
+  std::string callout;                          // "": no profile callout
+  std::map<std::string, std::string> pointers;  // field -> JSON pointer into the callout's answer
 };
 
 // Cookie authentication (seed 003): a callout that receives the Cookie header.
@@ -81,6 +101,7 @@ struct AppConfig {
   std::map<std::string, PersistSpec> persist;  // by publish kind
   std::optional<SessionAuth> session;          // cookie authentication instead of a JWT
   std::string admin_pointer;                   // JSON pointer into the claims/session body: true = admin
+  SenderProfile sender;
   Json options = Json::object();               // dialect settings, read by the dialect's factory (adapters/registry.hpp)
 };
 

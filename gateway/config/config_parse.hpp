@@ -1,7 +1,7 @@
 #pragma once
 // Helpers shared by the config's parsing files (config.cpp, nats_config.cpp,
-// config_keys.cpp). Internal to gateway/config: parse_config() turns a
-// ConfigError into its Failure; nothing else may see one.
+// callout_config.cpp, config_keys.cpp). Internal to gateway/config:
+// parse_config() turns a ConfigError into its Failure; nothing else may see one.
 //
 // Every key the parser reads goes through get_or(), lookup() or has(), which
 // note it in the parse's context: afterwards a key of the file that nothing
@@ -9,6 +9,7 @@
 // keys the parser accepts for the documentation test. So a new key needs no
 // list of its own; reading it with these helpers is enough (never with
 // Json::find, contains or at directly, which would leave it "unknown").
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <set>
@@ -90,6 +91,17 @@ NatsConfig parse_nats(const Json& j);
 
 // apps[].tls (`admin` false) and admin.tls (true: client_ca_file allowed) (tls_config.cpp).
 tls::TlsOptions parse_listener_tls(const Json& t, const std::string& where, bool admin);
+
+// An integer key within [low, high]; the error names the key and the range.
+std::int64_t number_in(const Json& j, const char* key, std::int64_t fallback, std::int64_t low, std::int64_t high,
+                       const std::string& where);
+// A ConfigError unless `pointer` is "" or a JSON pointer.
+void check_pointer(const std::string& pointer, const std::string& where);
+
+// callout_config.cpp: an app's callouts.<name>, persist.<kind> and sender.
+backend::CalloutSpec parse_callout(const Json& j, const std::string& where);
+PersistSpec parse_persist(const Json& j, const std::string& where);
+SenderProfile parse_sender(const Json& j, const AppConfig& app, const std::string& where);
 
 // config.apps[].passthrough (passthrough_config.cpp): `true`, `false` or an
 // object; enabled only with an http:// `backend_url`.

@@ -62,6 +62,7 @@ std::string_view to_string(ErrorCode c) {
     case ErrorCode::unavailable: return "unavailable";
     case ErrorCode::store_failed: return "store_failed";
     case ErrorCode::store_not_found: return "store_not_found";
+    case ErrorCode::store_invalid: return "store_invalid";
     case ErrorCode::internal: return "internal";
   }
   return "internal";
@@ -69,8 +70,14 @@ std::string_view to_string(ErrorCode c) {
 
 std::string_view public_code(ErrorCode c) {
   if (c == ErrorCode::not_found) return to_string(ErrorCode::forbidden);
-  if (c == ErrorCode::store_not_found) return to_string(ErrorCode::store_failed);
+  if (c == ErrorCode::store_not_found || c == ErrorCode::store_invalid) return to_string(ErrorCode::store_failed);
   return to_string(c);
+}
+
+const std::string* find_claim(const Claims& claims, std::string_view name) {
+  for (const auto& [k, v] : claims)
+    if (k == name) return &v;
+  return nullptr;
 }
 
 }  // namespace gangway

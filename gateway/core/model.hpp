@@ -7,6 +7,8 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "gateway/core/room.hpp"
@@ -15,10 +17,18 @@ namespace gangway {
 
 using Json = nlohmann::json;
 using Params = std::map<std::string, std::string, std::less<>>;
+// Claims a socket keeps after the upgrade: only those the app's request
+// templates and sender profile name ({claim:name}), as JSON text by claim
+// name ("\"Maya\"", "8", "true"). Empty (no allocation) for apps that name none.
+using Claims = std::vector<std::pair<std::string, std::string>>;
+
+// The JSON text of claim `name`, or nullptr if the socket did not keep it.
+const std::string* find_claim(const Claims& claims, std::string_view name);
 
 // Who is on the socket, after authentication. Only these fields outlive the
 // upgrade: the token's other claims (or the session callout's body) are read
-// once, while authenticating, and dropped.
+// once, while authenticating, and dropped, but for the few the app's
+// templates name (SessionInfo::claims).
 struct Principal {
   std::string id;        // user id: the token's user claim (or what the session callout returned)
   std::string name;      // display name (the first configured name claim present), else empty
@@ -37,6 +47,7 @@ struct SessionInfo {
   Principal user;
   Params params;  // from the route template, e.g. {"thread_id": "2"}
   Json context;   // bodies returned by the open callouts, keyed by callout name
+  Claims claims;  // the claims the app's templates name (AppRuntime::kept_claims)
 };
 
 // Who must not receive an event (seed 002's "excludes the sender").
@@ -85,12 +96,13 @@ enum class ErrorCode {
   unavailable,          // backend or NATS down / timed out (fail closed)
   store_failed,         // a persisted message could not be stored
   store_not_found,      // the store answered 404: the conversation or message does not exist
+  store_invalid,        // the store refused the data (400, 422): the dialect's validation error
   internal,
 };
 std::string_view to_string(ErrorCode c);
-// to_string() for dialects without a not-found code of their own: not_found
-// reads "forbidden" (the client is not told what exists) and store_not_found
-// "store_failed".
+// to_string() for dialects without a not-found or validation code of their
+// own: not_found reads "forbidden" (the client is not told what exists),
+// store_not_found and store_invalid "store_failed".
 std::string_view public_code(ErrorCode c);
 
 struct DialectError {
@@ -134,6 +146,14 @@ struct Action {
   bool persist = false;
   std::optional<Event> fanout;           // delivered to `room` through gw.out (after storing, if persist)
   std::string reply;                     // frame sent to this socket on success
+  // A JSON pointer into the `authorize` callout's answer: when the value
+  // there is `true`, `fanout` is not published (pythia: a member's join is
+  // the REST service's to announce). On an unsubscribe the answer decides
+  // only that; the socket leaves the room whatever it says.
+  std::string quiet_if;
+  // The client's frame as sent, parsed: set by the session for a persisted
+  // kind when the app's store templates read it ({frame:…}); else null.
+  Json frame;
 
   // Presence announcements: publish only on the user's first socket (online)
   // or once their last socket is gone (offline), cluster-wide.

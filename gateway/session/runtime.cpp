@@ -1,5 +1,7 @@
 #include "gateway/session/runtime.hpp"
 
+#include <algorithm>
+
 #include "gateway/proxy/upstream.hpp"
 
 namespace gangway {
@@ -24,6 +26,18 @@ Limits effective_limits(const Limits& configured, const DialectLimits& dialect) 
   return l;
 }
 
+std::vector<std::string> claims_named(const AppConfig& config) {
+  std::vector<std::string> names;
+  auto add = [&names](const std::string& name) {
+    if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+  };
+  for (const auto& [name, spec] : config.callouts)
+    for (const auto& p : backend::placeholders(spec))
+      if (p.source == backend::Placeholder::Source::claim) add(p.key);
+  for (const auto& [field, claim] : config.sender.claims) add(claim);
+  return names;
+}
+
 std::unique_ptr<AppRuntime> make_app_runtime(const AppConfig& config, std::unique_ptr<const Adapter> adapter,
                                              Metrics& metrics) {
   auto app = std::make_unique<AppRuntime>();
@@ -43,6 +57,13 @@ std::unique_ptr<AppRuntime> make_app_runtime(const AppConfig& config, std::uniqu
   for (const auto& [name, spec] : config.callouts) {
     app->forwards_bearer = app->forwards_bearer || spec.forward_bearer;
     app->forwards_cookie = app->forwards_cookie || spec.forward_cookie;
+  }
+  app->kept_claims = claims_named(config);
+  for (const auto& [kind, persist] : config.persist) {
+    auto spec = config.callouts.find(persist.callout);
+    if (persist.via != PersistSpec::Via::http || spec == config.callouts.end()) continue;
+    for (const auto& p : backend::placeholders(spec->second))
+      app->stores_read_frame = app->stores_read_frame || p.source == backend::Placeholder::Source::frame;
   }
   app->metrics = &metrics.app(config.name);
   return app;

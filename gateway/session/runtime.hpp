@@ -50,6 +50,12 @@ struct AppRuntime {
   // keeps it after the upgrade (else it is dropped once verified).
   bool forwards_bearer = false;
   bool forwards_cookie = false;
+  // The claims the app's request templates ({claim:…}) and sender profile
+  // name: a session keeps these (SessionInfo::claims) and drops the others.
+  std::vector<std::string> kept_claims;
+  // A store's template reads the client's frame ({frame:…}): a persisted
+  // frame is kept, parsed, for it (Action::frame).
+  bool stores_read_frame = false;
   std::vector<RouteTemplate> routes;
   AppMetrics* metrics = nullptr;
 };
@@ -85,6 +91,9 @@ struct Services {
 
 // The config's limits where set, else the dialect's, else the gateway's defaults.
 Limits effective_limits(const Limits& configured, const DialectLimits& dialect);
+
+// The claims `config`'s templates and sender profile name, each once.
+std::vector<std::string> claims_named(const AppConfig& config);
 
 // An app's runtime from its checked config (Gateway::check) and the adapter
 // its dialect made: the JWT verifier (and key-set refresher), the callout

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "gateway/core/ids.hpp"
+#include "gateway/core/json_parse.hpp"
 #include "gateway/session/envelope.hpp"
 
 namespace gangway {
@@ -18,6 +19,8 @@ std::string_view why_text(backend::CalloutResult::Why why) {
   switch (why) {
     case Why::answered: return "answered";
     case Why::invalid: return "invalid";
+    case Why::missing_value: return "missing_value";
+    case Why::bad_value: return "bad_value";
     case Why::unreachable: return "unreachable";
     case Why::timeout: return "timeout";
     case Why::queue_full: return "queue_full";
@@ -74,6 +77,8 @@ void Session::on_text(std::string_view frame) {
   if (peer_.closing()) return;  // what a closing socket still sends is neither stored nor answered
   auto action = app_.adapter->decode(frame, info_);
   if (!action) return send_error(action.error());
+  // Parsed again only for a store whose template reads the frame as sent.
+  if (action->persist && app_.stores_read_frame) action->frame = parse_json(frame);
   execute(std::move(*action));
 }
 
@@ -124,7 +129,7 @@ void Session::leave(const RoomKey& room) {
   services_.fanout->leave(loop_, services_.subjects.outbound(info_.app, room), &peer_);
 }
 
-const backend::CalloutSpec* Session::callout_request(const CalloutCall& c, Json body,
+const backend::CalloutSpec* Session::callout_request(const CalloutCall& c, const StoreValues* store,
                                                      backend::CalloutRequest& req) const {
   auto spec = app_.config.callouts.find(c.name);
   if (spec == app_.config.callouts.end() || !app_.callouts) return nullptr;
@@ -133,13 +138,23 @@ const backend::CalloutSpec* Session::callout_request(const CalloutCall& c, Json 
   if (!info_.user.id.empty()) req.params["user_id"] = info_.user.id;
   req.bearer = credentials_.token;
   req.cookie = credentials_.cookie;
-  req.body = std::move(body);
+  req.values.route = &info_.params;
+  req.values.user = &info_.user;
+  req.values.claims = &info_.claims;
+  if (store) {
+    req.values.frame = store->frame;
+    req.values.data = store->data;
+    req.values.envelope = store->envelope;
+    // Without a body template a store sends the gw.in envelope (the legacy
+    // form; a string body's "{data}"); "body": null sends nothing.
+    if (spec->second.body_template.is_null() && !spec->second.no_body && store->envelope) req.body = *store->envelope;
+  }
   return &spec->second;
 }
 
-void Session::call(const CalloutCall& c, std::function<void(backend::CalloutResult)> done, Json body) {
+void Session::call(const CalloutCall& c, std::function<void(backend::CalloutResult)> done) {
   backend::CalloutRequest req;
-  const auto* spec = callout_request(c, std::move(body), req);
+  const auto* spec = callout_request(c, nullptr, req);
   // --check-config refuses a missing callout; fail closed if it happens anyway.
   if (!spec) return done(backend::CalloutResult{backend::CalloutResult::Outcome::unavailable, 0, nullptr});
   auto answered = [loop = Loopback(peer_, true), metrics = services_.metrics, app = info_.app, name = c.name,

@@ -89,15 +89,16 @@ class Session {
   std::size_t stores_in_flight() const { return stores_in_flight_; }
   bool draining() const { return ended_ == Ended::shutdown; }  // drain() or abandon_stores() was called
 
-  // Calls the app's callout `call.name` with this session's route params,
-  // user id and forwarded credentials, `body` for a POST. `done` runs on the
-  // loop while the socket is open (else never); the socket is held alive
-  // until then, and the call is withdrawn if the socket closes before it is
-  // sent. Unknown callout or no backend: unavailable (fail closed). Counted
-  // and timed by outcome in /metrics; an unavailable answer is logged
-  // (rate-limited). A store does not use this: its answer must be published
-  // whoever is still connected (session_store.cpp).
-  void call(const CalloutCall& call, std::function<void(backend::CalloutResult)> done, Json body = nullptr);
+  // Calls the app's callout `call.name`, its template filled from `call`'s
+  // params, this session's route params, user and kept claims; the
+  // forwarded credentials. `done` runs on the loop while the socket is open
+  // (else never); the socket is held alive until then, and the call is
+  // withdrawn if the socket closes before it is sent. Unknown callout or no
+  // backend: unavailable (fail closed). Counted and timed by outcome in
+  // /metrics; an unavailable answer is logged (rate-limited). A store does
+  // not use this: its answer must be published whoever is still connected
+  // (session_store.cpp).
+  void call(const CalloutCall& call, std::function<void(backend::CalloutResult)> done);
 
  private:
   // Rooms and greeting (session.cpp)
@@ -110,7 +111,10 @@ class Session {
   void execute(Action&& action);
   void answer(Action&& query);
   void send_error(DialectError error);
-  void authorize_then(const Action& action, std::function<void()> next);
+  // `next` gets the authorization's answer (null when there is no callout).
+  void authorize_then(const Action& action, std::function<void(const Json& answer)> next);
+  // An unsubscribe that announces itself (pythia's user_left): after leaving.
+  void announce_leave(Action&& action);
   bool within_rate(const Action& action);
   void publish(Action&& action);
   void fan_out(const Action& action);
@@ -120,13 +124,29 @@ class Session {
   // `extra_members` is JSON text after the common members: `,"reason":"…"`.
   void publish_lifecycle(std::string_view what, std::string_view extra_members = {});
 
-  // Persisted kinds (session_store.cpp)
-  void store_then_fan_out(Action&& action);
-  // The app's callout `call` for this session (route params, user id,
-  // forwarded credentials, `body`), into `request`; null if the app has no
-  // such callout or no backend (--check-config refuses that).
-  const backend::CalloutSpec* callout_request(const CalloutCall& call, Json body,
+  // Persisted kinds (session_store.cpp). `sender` is the profile the
+  // event's sender fields are filled from (session_sender.cpp).
+  void store_then_fan_out(Action&& action, Json sender);
+  // What a store's request template reads besides the session's own values
+  // (route, user, claims); read while the request is built.
+  struct StoreValues {
+    const Json* frame = nullptr;     // the client's frame, if the app's templates read it
+    const Json* data = nullptr;      // the action's data
+    const Json* envelope = nullptr;  // the gw.in envelope
+  };
+  // The app's callout `call` for this session into `request`: its template
+  // values (route params, user, kept claims and, for a store, `store`'s),
+  // forwarded credentials; the values point into this session and `store`,
+  // so the request is handed to the callout client before either changes.
+  // Null if the app has no such callout or no backend (--check-config refuses that).
+  const backend::CalloutSpec* callout_request(const CalloutCall& call, const StoreValues* store,
                                               backend::CalloutRequest& request) const;
+
+  // The sender of a stored message (session_sender.cpp): the app's profile
+  // of this user ({"id","name","username","avatar_url"}), from the claims or
+  // its profile callout, then the store.
+  void store_with_sender(Action&& action);
+  Json sender_profile(const Json* callout_answer) const;
 
   // A store has answered (its outcome already told to the client): counted
   // out, and the socket closes if it was only waiting for that (drain()).

@@ -9,6 +9,21 @@
 
 namespace gangway {
 
+namespace {
+
+// The authorization's answer says the announcement is not the gateway's to make (Action::quiet_if).
+bool quiet(const Action& a, const Json& answer) {
+  if (a.quiet_if.empty() || !answer.is_object()) return false;
+  try {
+    Json::json_pointer ptr(a.quiet_if);
+    return answer.contains(ptr) && answer.at(ptr) == true;
+  } catch (const Json::exception&) {
+    return false;
+  }
+}
+
+}  // namespace
+
 void Session::execute(Action&& action) {
   using Type = Action::Type;
   switch (action.type) {
@@ -19,17 +34,19 @@ void Session::execute(Action&& action) {
       return;
     case Type::subscribe: {
       auto a = std::make_shared<Action>(std::move(action));
-      return authorize_then(*a, [this, a] {
+      return authorize_then(*a, [this, a](const Json& answer) {
+        if (quiet(*a, answer)) a->fanout.reset();
         join(a->room, [this, a] {
           peer_.send_text(std::exchange(a->reply, {}));
-          // A join may announce itself (winkr's user:online), through the publish path.
+          // A join may announce itself (winkr's user:online, pythia's user_joined), through the publish path.
           if (a->fanout) publish(std::move(*a));
         });
       });
     }
     case Type::unsubscribe:
       leave(action.room);
-      peer_.send_text(std::move(action.reply));
+      peer_.send_text(std::exchange(action.reply, {}));
+      if (action.fanout) announce_leave(std::move(action));
       return;
     case Type::publish: {
       if (action.require_joined && !rooms_.contains(action.room, info_))
@@ -39,7 +56,7 @@ void Session::execute(Action&& action) {
         return send_error({ErrorCode::rate_limited, "too many " + action.kind + " frames, slow down", "",
                            action.request_event});
       auto a = std::make_shared<Action>(std::move(action));
-      return authorize_then(*a, [this, a] { publish(std::move(*a)); });
+      return authorize_then(*a, [this, a](const Json&) { publish(std::move(*a)); });
     }
     case Type::query:
       return answer(std::move(action));
@@ -64,7 +81,7 @@ void Session::answer(Action&& query) {
       break;
   }
   auto a = std::make_shared<Action>(std::move(query));
-  authorize_then(*a, [this, a, result = std::move(result)] {
+  authorize_then(*a, [this, a, result = std::move(result)](const Json&) {
     for (auto& frame : app_.adapter->render_query(*a, result, info_)) peer_.send_text(std::move(frame));
   });
 }
@@ -74,14 +91,24 @@ void Session::send_error(DialectError error) {
   if (auto frame = app_.adapter->encode_error(error)) peer_.send_text(std::move(*frame));
 }
 
-void Session::authorize_then(const Action& action, std::function<void()> next) {
-  if (!action.authorize) return next();
+void Session::authorize_then(const Action& action, std::function<void(const Json&)> next) {
+  if (!action.authorize) return next(Json());
   call(*action.authorize, [this, request = action.request_event, next = std::move(next)](backend::CalloutResult r) {
     using Outcome = backend::CalloutResult::Outcome;
-    if (r.outcome == Outcome::allowed) return next();
+    if (r.outcome == Outcome::allowed) return next(r.body);
     if (r.outcome == Outcome::denied && r.status == 404) return send_error({ErrorCode::not_found, "not found", "", request});
     if (r.outcome == Outcome::denied) return send_error({ErrorCode::forbidden, "not allowed", "", request});
     send_error({ErrorCode::unavailable, "authorization is unavailable, try again", "", request});
+  });
+}
+
+void Session::announce_leave(Action&& action) {
+  if (!action.authorize) return publish(std::move(action));
+  // The socket has left whatever the answer: it decides only whether the
+  // leave is the gateway's to announce. A refusal or an outage announces nothing.
+  auto a = std::make_shared<Action>(std::move(action));
+  call(*a->authorize, [this, a](backend::CalloutResult r) {
+    if (r.allowed() && !quiet(*a, r.body)) publish(std::move(*a));
   });
 }
 
@@ -91,7 +118,7 @@ void Session::publish(Action&& a) {
   if (a.presence != Action::Presence::none &&
       services_.presence->present(info_.app, a.room, info_.user.id, info_.conn_id))
     return;
-  if (a.persist) return store_then_fan_out(std::move(a));
+  if (a.persist) return store_with_sender(std::move(a));
   auto id = new_uuid();
   auto& bus = *services_.no_echo_bus;
   if (bus.publish(services_.subjects.inbound(info_.app, a.kind, a.room),

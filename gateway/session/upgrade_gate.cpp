@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <optional>
 
+#include "gateway/backend/store_answer.hpp"
 #include "gateway/core/clock.hpp"
 #include "gateway/core/log.hpp"
 #include "gateway/core/route.hpp"
@@ -98,6 +99,23 @@ void UpgradeGate::authenticate_cookie(std::function<void(bool)> done) const {
 
 void UpgradeGate::settle(const Json& claims) const {
   AppRuntime& app = session_->app();
+  // Of the rest, only what the app's templates name outlives the upgrade.
+  if (!app.kept_claims.empty() && claims.is_object()) {
+    Claims& kept = session_->info().claims;
+    for (const auto& name : app.kept_claims) {
+      const Json* value = nullptr;
+      if (name.front() == '/') {
+        try {
+          Json::json_pointer ptr(name);
+          if (claims.contains(ptr)) value = &claims.at(ptr);
+        } catch (const Json::exception&) {
+        }
+      } else if (auto it = claims.find(name); it != claims.end()) {
+        value = &*it;
+      }
+      if (value) kept.emplace_back(name, value->dump(-1, ' ', false, Json::error_handler_t::replace));
+    }
+  }
   if (!app.config.admin_pointer.empty() && claims.is_object()) {
     auto v = claims.value(Json::json_pointer(app.config.admin_pointer), Json());
     session_->info().user.admin = v.is_boolean() && v.get<bool>();
@@ -168,7 +186,11 @@ void UpgradeGate::run_checks(std::shared_ptr<std::vector<CalloutCall>> checks, s
   if (i == checks->size()) return done(backend::CalloutResult::Outcome::allowed);
   session_->call((*checks)[i], [gate = *this, checks, i, done](backend::CalloutResult r) {
     if (!r.allowed()) return done(r.outcome);
-    gate.session_->info().context[(*checks)[i].name] = std::move(r.body);
+    // A membership list is read where the callout says (list_pointer, id_pointer).
+    const auto& callouts = gate.session_->app().config.callouts;
+    auto spec = callouts.find((*checks)[i].name);
+    gate.session_->info().context[(*checks)[i].name] =
+        spec == callouts.end() ? std::move(r.body) : backend::membership_ids(spec->second, r.body);
     gate.run_checks(checks, i + 1, done);
   });
 }

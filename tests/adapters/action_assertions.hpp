@@ -33,6 +33,7 @@ inline void expect_action(const Action& got, const Action& want) {
   EXPECT_EQ(got.require_joined, want.require_joined);
   EXPECT_EQ(got.persist, want.persist);
   EXPECT_EQ(got.presence, want.presence);
+  EXPECT_EQ(got.quiet_if, want.quiet_if);
   ASSERT_EQ(got.fanout.has_value(), want.fanout.has_value());
   if (want.fanout) {
     EXPECT_EQ(got.fanout->name, want.fanout->name);

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <stdexcept>
 
 #include "tests/backend/callout_support.hpp"
@@ -28,15 +29,50 @@ class CalloutClientTest : public ::testing::Test {
   CalloutClient client_{backend_.url(), 2};
 };
 
-TEST_F(CalloutClientTest, SubstitutesAndPercentEncodesPathParams) {
+TEST_F(CalloutClientTest, SubstitutesPathParamsAndPercentEncodesQueryValues) {
   CalloutRequest req;
-  req.params = {{"conversation_id", "c-1"}, {"user_id", "a/b?c d#%"}};
-  auto r = call_sync(client_, get("/internal/conversations/{conversation_id}/participants/{user_id}"), req);
+  req.params = {{"conversation_id", "c-1"}, {"user_id", "u-1"}, {"q", "a/b?c d#%"}};
+  auto r = call_sync(client_, get("/internal/conversations/{conversation_id}/participants/{user_id}?q={q}"), req);
   EXPECT_EQ(r.outcome, Outcome::allowed);
   auto seen = backend_.requests();
   ASSERT_EQ(seen.size(), 1u);
   EXPECT_EQ(seen[0].method, "GET");
-  EXPECT_EQ(seen[0].target, "/internal/conversations/c-1/participants/a%2Fb%3Fc%20d%23%25");
+  EXPECT_EQ(seen[0].target, "/internal/conversations/c-1/participants/u-1?q=a%2Fb%3Fc%20d%23%25");
+}
+
+TEST_F(CalloutClientTest, APathValueThatIsNotAnIdIsNotSent) {
+  CalloutRequest req;
+  req.params = {{"user_id", "../admin"}};
+  auto r = call_sync(client_, get("/users/{user_id}"), req);
+  EXPECT_EQ(r.why, CalloutResult::Why::bad_value);
+  EXPECT_EQ(r.problem, "{user_id}");
+  EXPECT_EQ(backend_.request_count(), 0u);
+}
+
+TEST_F(CalloutClientTest, SendsEveryMethodWithItsTemplatedBody) {
+  Json frame = Json::parse(R"({"data":{"conversation_id":"c-1","message_id":"m-9","content":"hi"}})");
+  CalloutRequest req;
+  req.params = {{"user_id", "u-1"}};
+  req.values.frame = &frame;
+  for (const char* method : {"POST", "PUT", "PATCH", "DELETE"}) {
+    CalloutSpec spec;
+    spec.method = method;
+    spec.path = "/c/{frame:/data/conversation_id}/m/{frame:/data/message_id}";
+    spec.body_template = Json{{"text", "{frame:/data/content}"}, {"by", "{user_id}"}};
+    EXPECT_TRUE(call_sync(client_, spec, req).allowed()) << method;
+  }
+  auto seen = backend_.requests();
+  ASSERT_EQ(seen.size(), 4u);
+  for (std::size_t i = 0; i < seen.size(); ++i) {
+    EXPECT_EQ(seen[i].method, (std::array<const char*, 4>{"POST", "PUT", "PATCH", "DELETE"})[i]);
+    EXPECT_EQ(seen[i].target, "/c/c-1/m/m-9");
+    EXPECT_EQ(Json::parse(seen[i].body), (Json{{"text", "hi"}, {"by", "u-1"}})) << seen[i].method;
+  }
+  CalloutSpec plain_delete;
+  plain_delete.method = "DELETE";
+  plain_delete.path = "/c/{frame:/data/conversation_id}";
+  EXPECT_TRUE(call_sync(client_, plain_delete, req).allowed());
+  EXPECT_EQ(backend_.requests().back().body, "") << "a DELETE without a body template sends none";
 }
 
 TEST_F(CalloutClientTest, MissingParamIsUnavailableWithoutACall) {
@@ -175,7 +211,7 @@ TEST_F(CalloutClientTest, PostWithoutTemplateSendsTheRequestBody) {
 
 TEST_F(CalloutClientTest, UnsupportedMethodIsUnavailableWithoutACall) {
   auto spec = get("/x");
-  spec.method = "DELETE";
+  spec.method = "TRACE";
   EXPECT_EQ(call_sync(client_, spec).outcome, Outcome::unavailable);
   EXPECT_EQ(backend_.request_count(), 0u);
 }

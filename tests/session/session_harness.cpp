@@ -135,6 +135,10 @@ SessionHarness::SessionHarness(nlohmann::json app_json) {
 }
 
 SessionHarness::~SessionHarness() {
+  // A socket still open goes away as a transport's would, before what is
+  // still posted runs: the fan-out must not deliver to a freed peer.
+  for (auto& peer : peers_)
+    if (!peer->closing()) peer->drop("test_end");
   watches_.clear();
   loop.run_for(50ms);  // what is still posted runs while everything it touches lives
   outbox.stop();
@@ -147,7 +151,9 @@ std::string SessionHarness::token(const std::string& user, const nlohmann::json&
 }
 
 std::shared_ptr<RecordingPeer> SessionHarness::socket() {
-  return std::make_shared<RecordingPeer>(loop, *app, services);
+  auto peer = std::make_shared<RecordingPeer>(loop, *app, services);
+  peers_.push_back(peer);
+  return peer;
 }
 
 std::shared_ptr<RecordingPeer> SessionHarness::upgrade(const std::string& target, const std::string& authorization,

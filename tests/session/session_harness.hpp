@@ -145,6 +145,10 @@ class SessionHarness {
  private:
   std::mutex seen_mu_;
   std::vector<std::unique_ptr<bus::Subscription>> watches_;
+  // Every socket made, held to the end: the destructor drops those still
+  // open while the loop, the fan-out and the app they use live (declared
+  // last, so released first).
+  std::vector<std::shared_ptr<RecordingPeer>> peers_;
 };
 
 }  // namespace gangway::test

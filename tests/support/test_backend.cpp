@@ -15,6 +15,9 @@ TestBackend::TestBackend() {
   auto handler = [this](const httplib::Request& req, httplib::Response& res) { handle(req, res); };
   server_.Get(".*", handler);
   server_.Post(".*", handler);
+  server_.Put(".*", handler);
+  server_.Patch(".*", handler);
+  server_.Delete(".*", handler);
   // Held requests (/slow, /trickle) each take a thread: room for the tests that hold many.
   server_.new_task_queue = [] { return new httplib::ThreadPool(64); };
   // Idle keep-alive connections hold a server thread; keep shutdown quick.
@@ -70,6 +73,11 @@ void TestBackend::handle(const httplib::Request& req, httplib::Response& res) {
     if (auto it = answers_.find(req.path); it != answers_.end()) set = it->second;
   }
   changed_.notify_all();
+  if (set && set->first == 0) {  // held like /slow, then answered 200
+    std::unique_lock lock(mutex_);
+    changed_.wait_for(lock, std::chrono::seconds(10), [this] { return released_; });
+    set->first = 200;
+  }
   if (set) {
     res.status = set->first;
     res.set_content(set->second, "application/json");
@@ -85,6 +93,17 @@ void TestBackend::handle(const httplib::Request& req, httplib::Response& res) {
   } else if (p == "/participant/true" || p == "/participant/false") {
     res.set_content(std::string(R"({"participant":)") + (p == "/participant/true" ? "true" : "false") + "}",
                     "application/json");
+  } else if (p == "/session") {
+    // A session endpoint (seed 003): "Cookie: session_id=N" is user N.
+    auto cookie = req.get_header_value("Cookie");
+    auto at = cookie.find("session_id=");
+    std::string id = at == std::string::npos ? "" : cookie.substr(at + 11, cookie.find(';', at) - at - 11);
+    if (id.empty()) {
+      res.status = 401;
+      res.set_content(R"({"error":"not logged in"})", "application/json");
+    } else {
+      res.set_content(R"({"user_id":)" + id + R"(,"username":"user)" + id + "\"}", "application/json");
+    }
   } else if (p == "/text") {
     res.set_content("plain words", "text/plain");
   } else if (p == "/slow" || p.rfind("/slow/", 0) == 0) {

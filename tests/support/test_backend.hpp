@@ -6,8 +6,9 @@
 // /participant/true|false → {"participant": …}; /text → a non-JSON 200;
 // /slow and /slow/… → wait until release() (or 10 s), then 200; /trickle → a chunked 200
 // that sends one byte every 100 ms until release() (or 30 s): every read
-// gets a byte well within any read timeout. Anything else → 200 {"ok":true},
-// unless answer() set that path's answer.
+// gets a byte well within any read timeout; /session → {"user_id": N,
+// "username": "userN"} for "Cookie: session_id=N" (N a number), else 401.
+// Anything else → 200 {"ok":true}, unless answer() set that path's answer.
 #include <httplib.h>
 
 #include <chrono>
@@ -43,7 +44,8 @@ class TestBackend {
   // True once at least `n` requests have arrived (before their answers are sent).
   bool wait_for_requests(std::size_t n, std::chrono::milliseconds timeout = std::chrono::seconds(5));
   void release();  // lets every /slow request (now and later) answer
-  // From now on, requests for exactly `path` get `status` and `body` (JSON).
+  // From now on, requests for exactly `path` get `status` and `body` (JSON);
+  // status 0 holds them like /slow, then answers 200 with `body`.
   void answer(const std::string& path, int status, std::string body);
 
  private:

@@ -47,9 +47,16 @@ TEST(PythiaAdapter, TheDefaultClockUsesTheSeedsTimestampFormat) {
 std::vector<ClientCase> client_cases() {
   std::vector<ClientCase> cases;
 
+  // An explicit join announces user_joined to the others, once per user,
+  // unless channel_access says the user is a member (the REST service's news).
   Action join = want(Action::Type::subscribe, "join_channel");
   join.room = {"channel", "channel-uuid"};
   join.authorize = CalloutCall{"channel_access", {{"channel_id", "channel-uuid"}}};
+  join.kind = "join";
+  join.presence = Action::Presence::online;
+  join.data = Json{{"user_id", "user-uuid"}, {"channel_id", "channel-uuid"}};
+  join.fanout = Event{"user_joined", join.data, Exclude{"user-uuid", ""}, std::nullopt};
+  join.quiet_if = "/member";
   cases.push_back({"join_channel", R"({
   "type": "join_channel",
   "channel_id": "channel-uuid"
@@ -62,6 +69,12 @@ std::vector<ClientCase> client_cases() {
 
   Action leave = want(Action::Type::unsubscribe, "leave_channel");
   leave.room = {"channel", "channel-uuid"};
+  leave.authorize = CalloutCall{"channel_access", {{"channel_id", "channel-uuid"}}};
+  leave.kind = "leave";
+  leave.presence = Action::Presence::offline;
+  leave.data = Json{{"user_id", "user-uuid"}, {"channel_id", "channel-uuid"}};
+  leave.fanout = Event{"user_left", leave.data, Exclude{"user-uuid", ""}, std::nullopt};
+  leave.quiet_if = "/member";
   cases.push_back({"leave_channel", R"({
   "type": "leave_channel",
   "channel_id": "channel-uuid"

@@ -177,6 +177,38 @@ TEST(PythiaOptions, DefaultsAndOverrides) {
   EXPECT_EQ(o->typing_stop, pythia::TypingStop::never);
 }
 
+TEST(PythiaOptions, JoinAnnouncementsAreForNonMembersByDefault) {
+  auto o = pythia::parse_options(Json());
+  ASSERT_TRUE(o);
+  EXPECT_EQ(o->announce, pythia::Announce::non_members);
+  EXPECT_EQ(o->member_pointer, "/member");
+  auto with = [](const Json& options) { return PythiaAdapter(&seed_clock, *pythia::parse_options(options)); };
+  const std::string join = R"({"type":"join_channel","channel_id":"c-1"})";
+  const std::string leave = R"({"type":"leave_channel","channel_id":"c-1"})";
+
+  auto custom = with(Json{{"member_pointer", "/channel/is_member"}}).decode(join, session());
+  ASSERT_TRUE(custom.ok());
+  EXPECT_EQ(custom->quiet_if, "/channel/is_member");
+
+  auto always_join = with(Json{{"join_announcements", "always"}}).decode(join, session());
+  ASSERT_TRUE(always_join.ok());
+  EXPECT_EQ(always_join->fanout->name, "user_joined");
+  EXPECT_EQ(always_join->quiet_if, "") << "every explicit join is announced";
+  auto always_leave = with(Json{{"join_announcements", "always"}}).decode(leave, session());
+  ASSERT_TRUE(always_leave.ok());
+  EXPECT_EQ(always_leave->fanout->name, "user_left");
+  EXPECT_FALSE(always_leave->authorize) << "nothing to ask before announcing";
+
+  for (const std::string& frame : {join, leave}) {
+    auto never = with(Json{{"join_announcements", "never"}}).decode(frame, session());
+    ASSERT_TRUE(never.ok());
+    EXPECT_FALSE(never->fanout.has_value()) << frame;
+    EXPECT_EQ(never->presence, Action::Presence::none);
+  }
+  auto quiet_leave = with(Json{{"join_announcements", "never"}}).decode(leave, session());
+  EXPECT_FALSE(quiet_leave->authorize) << "a leave asks nothing when it announces nothing";
+}
+
 // A bad option is a config error naming it (--check-config), not a silent default.
 TEST(PythiaOptions, BadOrUnknownOptionsAreConfigErrors) {
   const std::pair<Json, std::string> cases[] = {
@@ -185,7 +217,12 @@ TEST(PythiaOptions, BadOrUnknownOptionsAreConfigErrors) {
       {Json{{"typing_stop_on_close", "sometimes"}},
        R"(options.typing_stop_on_close must be one of "every_close", "last_socket", "never")"},
       {Json{{"max_autojoin", 5}},
-       "options.max_autojoin is not an option of pythia (it has: max_auto_join_channels, typing_stop_on_close)"},
+       "options.max_autojoin is not an option of pythia (it has: join_announcements, max_auto_join_channels, "
+       "member_pointer, typing_stop_on_close)"},
+      {Json{{"join_announcements", "sometimes"}},
+       R"(options.join_announcements must be one of "non_members", "always", "never")"},
+      {Json{{"member_pointer", "member"}}, R"(options.member_pointer must be a JSON pointer ("/member"))"},
+      {Json{{"member_pointer", 5}}, R"(options.member_pointer must be a JSON pointer ("/member"))"},
       {Json::array(), "options must be an object"},
   };
   for (const auto& [options, problem] : cases) {
