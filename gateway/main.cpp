@@ -1,4 +1,5 @@
-// gangway: the command line, the config, then the gateway until SIGTERM/SIGINT.
+// gangway: the command line, the config, then the gateway until SIGTERM/SIGINT
+// (SIGHUP reloads the TLS certificates).
 #include <CLI/CLI.hpp>
 #include <csignal>
 #include <cstring>
@@ -81,6 +82,7 @@ int run(const std::string& path) {
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);  // reload the TLS certificates
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
 
@@ -88,7 +90,7 @@ int run(const std::string& path) {
     gangway::Gateway gateway(std::move(*config));
     gateway.start();  // logs what listens where
     int sig = 0;
-    sigwait(&signals, &sig);
+    while (sigwait(&signals, &sig) == 0 && sig == SIGHUP) gateway.reload_tls();
     gangway::log_event(LogLevel::info, "draining", {}, {{"signal", strsignal(sig)}});
     // SIGTERM: the platform replaces the gateway (phased, docs/deployment.md);
     // SIGINT: someone at a terminal, who wants it gone now.

@@ -74,6 +74,7 @@ struct AdminServer::Impl {
   AdminOptions options;
   std::map<std::string, std::vector<Route>, std::less<>> routes;  // by path
   AdminAuthenticator authenticate;
+  std::shared_ptr<tls::ServerTls> tls;
   std::unique_ptr<Running> running;
 
   AdminResponse dispatch(const AdminRequest& req) const;
@@ -105,7 +106,7 @@ AdminResponse AdminServer::Impl::dispatch(const AdminRequest& req) const {
 }
 
 AdminServer::AdminServer(Metrics& metrics, ReadinessCheck ready, AdminOptions options)
-    : impl_(new Impl{metrics, std::move(ready), options, {}, {}, {}}) {
+    : impl_(new Impl{metrics, std::move(ready), options, {}, {}, {}, {}}) {
   add_route("GET", "/healthz", [](const AdminRequest&) { return text(200, "ok\n"); });
   add_route("GET", "/readyz", [impl = impl_.get()](const AdminRequest&) {
     auto why_not = impl->ready();
@@ -126,11 +127,14 @@ void AdminServer::add_route(std::string method, std::string path, AdminHandler h
 
 void AdminServer::set_authenticator(AdminAuthenticator authenticate) { impl_->authenticate = std::move(authenticate); }
 
+void AdminServer::set_tls(std::shared_ptr<tls::ServerTls> tls) { impl_->tls = std::move(tls); }
+
 std::uint16_t AdminServer::start(const std::string& host, std::uint16_t port) {
   auto where = host + ":" + std::to_string(port);
   if (impl_->running) throw std::runtime_error("admin: already listening, cannot listen on " + where);
   auto r = std::make_unique<Running>();
   r->shared->options = impl_->options;
+  r->shared->tls = impl_->tls;
   r->shared->dispatch = [impl = impl_.get()](const AdminRequest& req) { return impl->dispatch(req); };
   boost::system::error_code ec;
   auto endpoints = tcp::resolver(r->ioc).resolve(host, std::to_string(port), tcp::resolver::passive, ec);

@@ -20,6 +20,7 @@
 
 #include "gateway/admin/admin_options.hpp"
 #include "gateway/admin/metrics.hpp"
+#include "gateway/tls/server_tls.hpp"
 
 namespace gangway {
 
@@ -31,6 +32,9 @@ struct AdminRequest {
   std::string_view body;
   std::vector<std::pair<std::string_view, std::string_view>> headers;
   std::string_view header(std::string_view name) const;  // case-insensitive; "" if absent
+  // The subject (RFC 2253) of the client's certificate, verified against
+  // admin.tls.client_ca_file; "" without one (plain HTTP, or no client CA).
+  std::string_view client_subject;
 };
 
 struct AdminResponse {
@@ -42,8 +46,8 @@ struct AdminResponse {
 
 // Run on the admin thread, one request at a time: they must not block.
 using AdminHandler = std::function<AdminResponse(const AdminRequest&)>;
-// Whether a request may use an authenticated route (a bearer secret, later
-// the TLS client certificate). Runs on the admin thread.
+// Whether a request may use an authenticated route (a bearer secret, or the
+// TLS client certificate: AdminRequest::client_subject). Runs on the admin thread.
 using AdminAuthenticator = std::function<bool(const AdminRequest&)>;
 // nullopt when ready; otherwise why not, shown in /readyz's 503 body
 // ("not ready: <reason>"). Runs on the admin thread, so it must be cheap.
@@ -64,6 +68,9 @@ class AdminServer {
   // always 401 when there is none (fail closed).
   void add_route(std::string method, std::string path, AdminHandler handler, Access access = Access::open);
   void set_authenticator(AdminAuthenticator authenticate);
+  // Before start(): serve HTTPS with `tls`'s certificate (reloaded with it),
+  // and require client certificates when it has client CAs.
+  void set_tls(std::shared_ptr<tls::ServerTls> tls);
 
   // Binds host:port (port 0: any free port) and serves on its own thread;
   // returns the bound port. Throws std::runtime_error if it cannot bind or

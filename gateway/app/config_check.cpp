@@ -10,6 +10,7 @@
 #include "gateway/backend/request_template.hpp"
 #include "gateway/core/route.hpp"
 #include "gateway/proxy/upstream.hpp"
+#include "gateway/tls/server_tls.hpp"
 
 namespace gangway {
 namespace {
@@ -147,6 +148,15 @@ std::string app_problems(const AppConfig& app, std::size_t index) {
   if (!app.jwt.jwks_ca_file.empty())
     if (auto p = backend::ca_bundle_problem(app.jwt.jwks_ca_file); !p.empty())
       problems += "app " + app.name + ": jwt.jwks_ca_file: " + p + "\n";
+  if (app.tls) {
+    if (auto p = tls::tls_problem(*app.tls, "app " + app.name + ": tls"); !p.empty()) problems += p + "\n";
+    // HttpConnection and the relay (gateway/proxy) read and write a plain
+    // socket; over TLS they would see encrypted bytes.
+    if (app.passthrough.enabled)
+      problems += "app " + app.name + ": tls and passthrough cannot be used together (the pass-through serves "
+                  "plain HTTP only): terminate TLS in front of the gateway for this port, or serve the REST "
+                  "calls from a port without tls\n";
+  }
   if (app.passthrough.enabled) {
     try {
       proxy::Upstream upstream(app.passthrough, app.backend_url, 1);  // resolves nothing: checks the URL
@@ -163,6 +173,8 @@ std::string Gateway::check(const Config& config) {
   std::string problems;
   for (std::size_t i = 0; i < config.apps.size(); ++i) problems += app_problems(config.apps[i], i);
   problems += listen_problems(config);
+  if (config.admin_tls)
+    if (auto p = tls::tls_problem(*config.admin_tls, "admin.tls"); !p.empty()) problems += p + "\n";
   if (config.nats.enabled) {
     // A secret left unset under Secrets::deferred is empty: only TLS can be checked then.
     bool deferred = std::any_of(config.unset_env.begin(), config.unset_env.end(),

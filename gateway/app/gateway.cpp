@@ -8,6 +8,7 @@
 #include "adapters/registry.hpp"
 #include "gateway/admin/admin_server.hpp"
 #include "gateway/admin/bearer_auth.hpp"
+#include "gateway/admin/client_cert_auth.hpp"
 #include "gateway/app/admin_api.hpp"
 #include "gateway/app/drain.hpp"
 #include "gateway/app/expiry_clock.hpp"
@@ -24,6 +25,7 @@
 #include "gateway/session/disconnects.hpp"
 #include "gateway/session/runtime.hpp"
 #include "gateway/session/session.hpp"
+#include "gateway/tls/server_tls.hpp"
 
 namespace gangway {
 
@@ -54,6 +56,9 @@ struct Gateway::Impl {
   std::uint16_t admin_port = 0;
   std::atomic<bool> draining{false};  // /readyz fails from the drain's first moment
   std::vector<Gateway::DrainHook> drain_hooks;
+  // The TLS listeners' certificates, by the app their log lines name ("" for the admin port).
+  std::vector<std::pair<std::string, std::shared_ptr<tls::ServerTls>>> tls;
+  std::shared_ptr<tls::ServerTls> admin_tls;
 
   explicit Impl(Config c) : config(std::move(c)), loops(config.threads) {}
 
@@ -114,6 +119,22 @@ void Gateway::Impl::watch_nats(bus::NatsBus& nats, std::atomic<bool>& up, const 
     return NatsCounts{nats.slow_consumer_events(), nats.dropped_messages(), nats.reconnects()};
   });
 }
+
+namespace {
+// A TLS listener's log line: the app's, or the admin port's ("" app).
+void log_tls(LogLevel level, const std::string& app, std::string_view msg, nlohmann::json fields) {
+  if (app.empty()) fields["listener"] = "admin";
+  log_event(level, msg, {app, {}, {}}, fields);
+}
+
+// Loads a listener's certificate (throws naming `where`) and says which it is.
+std::shared_ptr<tls::ServerTls> load_tls(const tls::TlsOptions& options, const std::string& where,
+                                         const std::string& app) {
+  auto loaded = std::make_shared<tls::ServerTls>(options, where);
+  log_tls(LogLevel::info, app, "TLS certificate loaded", {{"certificate", loaded->certificate()}});
+  return loaded;
+}
+}  // namespace
 
 Gateway::Gateway(Config config) : impl_(std::make_unique<Impl>(std::move(config))) {
   if (auto problems = check(impl_->config); !problems.empty()) throw std::runtime_error(problems);
@@ -193,18 +214,38 @@ Gateway::Gateway(Config config) : impl_(std::make_unique<Impl>(std::move(config)
     for (const auto& kind : d.config.nats.wildcard_rooms)
       d.fanout->share(d.config.nats.subject_prefix + ".out." + app_config.name + "." + kind, *app->adapter,
                       *app->metrics);
+    std::shared_ptr<tls::ServerTls> tls;
+    if (app_config.tls) {
+      tls = load_tls(*app_config.tls, "app " + app_config.name + ": tls", app_config.name);
+      d.tls.emplace_back(app_config.name, tls);
+    }
     try {
-      d.listeners.push_back(std::make_shared<net::Listener>(d.loops, *app, d.services));
+      d.listeners.push_back(std::make_shared<net::Listener>(d.loops, *app, d.services, std::move(tls)));
     } catch (const std::exception& e) {  // "bind: Address already in use" alone names no app
       throw std::runtime_error("app " + app_config.name + " cannot listen on " + app_config.host + ":" +
                                std::to_string(app_config.port) + ": " + e.what());
     }
     d.apps.push_back(std::move(app));
   }
+  if (d.config.admin_tls && d.config.admin_port) {
+    d.admin_tls = load_tls(*d.config.admin_tls, "admin.tls", "");
+    d.tls.emplace_back("", d.admin_tls);
+  }
   std::vector<AppRuntime*> apps;
   for (auto& app : d.apps) apps.push_back(app.get());
   // On the main connection, which echoes: a disconnect this gateway's admin API publishes reaches its own sockets.
   d.disconnects = std::make_unique<Disconnects>(*d.bus, d.services.subjects, *d.fanout, apps);
+}
+
+void Gateway::reload_tls() {
+  for (const auto& [app, tls] : impl_->tls) {
+    auto reloaded = tls->reload();
+    if (reloaded.ok)
+      log_tls(LogLevel::info, app, "TLS certificate reloaded", {{"certificate", reloaded.message}});
+    else
+      log_tls(LogLevel::error, app, "TLS certificate not reloaded, keeping the current one",
+              {{"reason", reloaded.message}});
+  }
 }
 
 Gateway::~Gateway() {
@@ -237,12 +278,18 @@ void Gateway::start() {
           return why;
         },
         d.config.admin);
+    if (d.admin_tls) d.admin->set_tls(d.admin_tls);
     AdminApi api{d.bus.get(), d.presence.get(), d.services.subjects, {}};
     for (const auto& app : d.config.apps) api.apps.push_back(app.name);
     add_admin_api(*d.admin, std::move(api));
-    // Without a secret the API's routes answer 401 to everyone (AdminServer fails closed).
-    if (!d.config.admin_bearer_token.empty())
-      d.admin->set_authenticator(bearer_authenticator(d.config.admin_bearer_token));
+    // A bearer secret, a client certificate of admin.tls.client_ca_file, or
+    // either; with neither the API's routes answer 401 to everyone
+    // (AdminServer fails closed).
+    std::vector<AdminAuthenticator> ways;
+    if (!d.config.admin_bearer_token.empty()) ways.push_back(bearer_authenticator(d.config.admin_bearer_token));
+    if (d.admin_tls && !d.config.admin_tls->client_ca_file.empty())
+      ways.push_back(client_certificate_authenticator());
+    if (!ways.empty()) d.admin->set_authenticator(any_authenticator(std::move(ways)));
     if (d.config.admin_port) d.admin_port = d.admin->start(d.config.admin_host, d.config.admin_port);
   }
   log_started();
@@ -255,12 +302,16 @@ void Gateway::log_started() const {
   for (std::size_t i = 0; i < d.config.apps.size(); ++i) {
     const auto& app = d.config.apps[i];
     log_event(LogLevel::info, "listening", {app.name, {}, {}},
-              {{"dialect", app.dialect}, {"listen", app.host + ":" + std::to_string(ports[i])}, {"routes", app.routes}});
+              {{"dialect", app.dialect},
+               {"listen", app.host + ":" + std::to_string(ports[i])},
+               {"routes", app.routes},
+               {"tls", app.tls.has_value()}});
   }
   if (d.admin_port)
     log_event(LogLevel::info, "admin listening", {},
               {{"listen", d.config.admin_host + ":" + std::to_string(d.admin_port)},
-               {"paths", {"/healthz", "/readyz", "/metrics"}}});
+               {"paths", {"/healthz", "/readyz", "/metrics"}},
+               {"tls", d.admin_tls != nullptr}});
   nlohmann::json summary = {{"version", build_info().version}, {"gateway_id", d.config.gateway_id},
                             {"ports", ports}, {"admin_port", d.admin_port}, {"threads", d.loops.size()}};
   if (!build_info().commit.empty()) summary["commit"] = build_info().commit;

@@ -21,6 +21,11 @@ class Gateway {
 
   // Starts listening and logs what listens where; returns at once.
   void start();
+  // Reads every TLS listener's certificate and key again (SIGHUP): new
+  // handshakes use them, open sockets keep theirs. A listener whose files
+  // cannot be read or do not fit keeps its current ones. Logs each outcome.
+  // Any thread but a loop's (it reads files).
+  void reload_tls();
 
   // How drain() spreads its work: phased on SIGTERM (the platform is
   // replacing the gateway), quick on SIGINT (an operator at a terminal).
@@ -48,8 +53,8 @@ class Gateway {
 
   // Checks a config without serving it (config_check.cpp): dialects,
   // callouts and the parameters their templates need, keys, ports shared by
-  // two listeners. One line per problem; empty if fine. Secrets a config read
-  // with Secrets::deferred left empty are not checked.
+  // two listeners, TLS certificates and keys. One line per problem; empty if
+  // fine. Secrets a config read with Secrets::deferred left empty are not checked.
   static std::string check(const Config& config);
 
  private:

@@ -135,6 +135,8 @@ void parse_admin(const Json& a, Config& c) {
   o.request_timeout =
       std::chrono::milliseconds(number_in(a, "request_timeout_ms", o.request_timeout.count(), 1, 600'000, where));
   o.idle_timeout = std::chrono::milliseconds(number_in(a, "idle_timeout_ms", o.idle_timeout.count(), 1, 3'600'000, where));
+  if (auto t = lookup(a, "tls"); t != a.end() && !t->is_null())
+    c.admin_tls = config_parse::parse_listener_tls(*t, where + ".tls", true);
   c.admin_bearer_token = config_parse::parse_admin_bearer(a);
 }
 
@@ -200,6 +202,8 @@ AppConfig parse_app(const Json& j, const std::string& where) {
   if (!is_valid_name(a.name)) throw ConfigError(where + ".name must be [a-z0-9_-]");
   a.dialect = get_or<std::string>(j, "dialect", "", where);
   parse_listen(get_or<std::string>(j, "listen", "", where), a.host, a.port, where + ".listen");
+  if (auto t = lookup(j, "tls"); t != j.end() && !t->is_null())
+    a.tls = config_parse::parse_listener_tls(*t, where + ".tls", false);
   a.routes = get_or<std::vector<std::string>>(j, "routes", {}, where);
   if (a.routes.empty()) throw ConfigError(where + ".routes must list at least one path");
   for (const auto& r : a.routes) {

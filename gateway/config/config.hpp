@@ -17,6 +17,7 @@
 #include "gateway/core/delivery_limits.hpp"
 #include "gateway/core/result.hpp"
 #include "gateway/proxy/options.hpp"
+#include "gateway/tls/tls_options.hpp"
 
 namespace gangway {
 
@@ -83,6 +84,7 @@ struct AppConfig {
   std::string dialect;  // a name in adapters/registry.cpp
   std::string host = "127.0.0.1";
   std::uint16_t port = 0;
+  std::optional<tls::TlsOptions> tls;  // wss: clients connect over TLS
   std::vector<std::string> routes;  // path templates, e.g. "/api/v1/ws"
   auth::JwtPolicy jwt;
   std::vector<std::string> token_sources;  // "query:<name>", "bearer"; defaults from the dialect
@@ -148,6 +150,7 @@ struct Config {
   std::string admin_host = "127.0.0.1";
   std::uint16_t admin_port = 0;  // 0: no admin listener
   AdminOptions admin;
+  std::optional<tls::TlsOptions> admin_tls;  // https, and with client_ca_file mutual TLS
   DeliveryLimits delivery;  // each loop's backlog of gw.out events under overload
   // The admin API's bearer secret (admin.bearer_token_env / _file); empty:
   // its routes answer 401 to everyone. Never logged.

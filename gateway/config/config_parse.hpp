@@ -89,6 +89,9 @@ std::optional<std::string> secret(const Json& j, const std::string& key, const s
 // config.nats (nats_config.cpp).
 NatsConfig parse_nats(const Json& j);
 
+// apps[].tls (`admin` false) and admin.tls (true: client_ca_file allowed) (tls_config.cpp).
+tls::TlsOptions parse_listener_tls(const Json& t, const std::string& where, bool admin);
+
 // An integer key within [low, high]; the error names the key and the range.
 std::int64_t number_in(const Json& j, const char* key, std::int64_t fallback, std::int64_t low, std::int64_t high,
                        const std::string& where);

@@ -11,12 +11,30 @@ namespace gangway::net {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 
-void teardown(beast::role_type role, BatchingStream& stream, beast::error_code& ec) {
-  using beast::websocket::teardown;
-  teardown(role, stream.next_layer(), ec);
-}
+namespace {
 
-BatchingStream::Gather& BatchingStream::start_gather() {
+// A batch goes out at once as far as the socket takes it: the bytes taken,
+// 0 if the socket takes none now; `ec` if it failed.
+std::size_t write_now(Socket& socket, const iovec* iov, std::size_t count, beast::error_code& ec) {
+  msghdr msg{};
+  msg.msg_iov = const_cast<iovec*>(iov);
+  msg.msg_iovlen = count;
+  ssize_t sent = ::sendmsg(socket.native_handle(), &msg, MSG_DONTWAIT | MSG_NOSIGNAL);
+  if (sent >= 0) return static_cast<std::size_t>(sent);
+  if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) ec.assign(errno, asio::error::get_system_category());
+  return 0;
+}
+std::size_t write_now(TlsStream& tls, const iovec* iov, std::size_t count, beast::error_code& ec) {
+  return tls.write_now(iov, count, ec);
+}
+// Whether what was taken is all in the socket (TLS may keep records).
+bool flushed(const Socket&) { return true; }
+bool flushed(const TlsStream& tls) { return tls.flushed(); }
+
+}  // namespace
+
+template <class Next>
+typename BasicBatchingStream<Next>::Gather& BasicBatchingStream<Next>::start_gather() {
   thread_local Gather batch;
   batch.iovs = batch.frames = batch.bytes = 0;
   if (!held_.empty() && !busy_) {  // (while busy_, the held write is in flight)
@@ -26,7 +44,8 @@ BatchingStream::Gather& BatchingStream::start_gather() {
   return batch;
 }
 
-bool BatchingStream::add(Gather& batch, const FrameBytes& frame) const {
+template <class Next>
+bool BasicBatchingStream<Next>::add(Gather& batch, const FrameBytes& frame) const {
   if (batch.frames == kMaxFrames || (batch.frames > 0 && batch.bytes >= kBatchBytes)) return false;
   const std::string* deflated =
       compress_min_ && frame.size() >= compress_min_ ? frame.deflated(compress_level_) : nullptr;
@@ -52,7 +71,8 @@ bool BatchingStream::add(Gather& batch, const FrameBytes& frame) const {
   return true;
 }
 
-void BatchingStream::submit(Gather& batch, Done done) {
+template <class Next>
+void BasicBatchingStream<Next>::submit(Gather& batch, Done done) {
   if (close_written_) return asio::post(get_executor(), [done = std::move(done)] { done(asio::error::broken_pipe); });
   if (busy_) {
     // Beast or the held answer is writing: these bytes wait their turn.
@@ -60,16 +80,11 @@ void BatchingStream::submit(Gather& batch, Done done) {
     return;
   }
   busy_ = true;
-  msghdr msg{};
-  msg.msg_iov = batch.iov.data();
-  msg.msg_iovlen = batch.iovs;
   // Data frames need no deadline of their own: Beast's idle and close
   // timeouts tear the socket down under a peer that stops reading.
-  ssize_t sent = ::sendmsg(inner_.native_handle(), &msg, MSG_DONTWAIT | MSG_NOSIGNAL);
-  bool would_block = sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR);
-  if (sent < 0 ? !would_block : static_cast<std::size_t>(sent) == batch.bytes) {
-    beast::error_code ec;
-    if (sent < 0) ec.assign(errno, asio::error::get_system_category());
+  beast::error_code ec;
+  std::size_t sent = write_now(inner_, batch.iov.data(), batch.iovs, ec);
+  if (ec || (sent == batch.bytes && flushed(inner_))) {
     std::string().swap(held_);
     return asio::post(get_executor(), [this, ec, done = std::move(done)] {
       // `done` holds the session (and so this stream) alive.
@@ -78,13 +93,12 @@ void BatchingStream::submit(Gather& batch, Done done) {
       done(ec);
     });
   }
-  std::size_t offset = sent < 0 ? 0 : static_cast<std::size_t>(sent);
   // The socket buffer is full: the rest goes when the peer reads.
-  write_rest(rest_of(batch, offset, std::move(done)));
+  write_rest(rest_of(batch, sent, std::move(done)));
 }
 
-std::unique_ptr<BatchingStream::Rest> BatchingStream::rest_of(const Gather& batch, std::size_t offset,
-                                                              Done done) {
+template <class Next>
+auto BasicBatchingStream<Next>::rest_of(const Gather& batch, std::size_t offset, Done done) -> std::unique_ptr<Rest> {
   auto rest = std::make_unique<Rest>();
   rest->headers.assign(batch.headers.begin(), batch.headers.begin() + static_cast<std::ptrdiff_t>(batch.frames));
   const auto* headers = reinterpret_cast<const unsigned char*>(batch.headers.data());
@@ -105,23 +119,27 @@ std::unique_ptr<BatchingStream::Rest> BatchingStream::rest_of(const Gather& batc
   return rest;
 }
 
-void BatchingStream::write_rest(std::unique_ptr<Rest> rest) {
+template <class Next>
+void BasicBatchingStream<Next>::write_rest(std::unique_ptr<Rest> rest) {
   busy_ = true;
   const auto& buffers = rest->buffers;
-  asio::async_write(inner_, buffers,
-                    asio::bind_executor(get_executor(), [this, rest = std::move(rest)](beast::error_code ec,
-                                                                                       std::size_t) mutable {
-                      // rest->done holds the session (and so this stream) alive.
-                      Done done = std::move(rest->done);
-                      rest.reset();
-                      std::string().swap(held_);  // if it was in the batch, it is written now
-                      busy_ = false;
-                      next();
-                      done(ec);
-                    }));
+  bool only_kept = buffers.empty();  // TLS took it all, but keeps records the socket did not
+  auto written = asio::bind_executor(get_executor(), [this, rest = std::move(rest)](beast::error_code ec,
+                                                                                    std::size_t) mutable {
+    // rest->done holds the session (and so this stream) alive.
+    Done done = std::move(rest->done);
+    rest.reset();
+    std::string().swap(held_);  // if it was in the batch, it is written now
+    busy_ = false;
+    next();
+    done(ec);
+  });
+  if (only_kept) return inner_.async_write_some(asio::const_buffer(), std::move(written));
+  asio::async_write(inner_, buffers, std::move(written));
 }
 
-void BatchingStream::send_held(Done done) {
+template <class Next>
+void BasicBatchingStream<Next>::send_held(Done done) {
   if (held_.empty() || busy_) return;  // nothing held, or it is in flight
   busy_ = true;
   asio::async_write(inner_, asio::buffer(held_),
@@ -135,7 +153,8 @@ void BatchingStream::send_held(Done done) {
                     }));
 }
 
-void BatchingStream::start(std::unique_ptr<BeastWrite> op) {
+template <class Next>
+void BasicBatchingStream<Next>::start(std::unique_ptr<BeastWrite> op) {
   if (!held_.empty()) {
     // Rare (a close right after the upgrade): the held answer first, alone.
     // Beast's op holds the session until it has run.
@@ -148,12 +167,16 @@ void BatchingStream::start(std::unique_ptr<BeastWrite> op) {
   raw->write(*this, std::move(op));
 }
 
-void BatchingStream::next() {
+template <class Next>
+void BasicBatchingStream<Next>::next() {
   if (beast_waiting_) return start(std::move(beast_waiting_));
   if (!batch_waiting_) return;
   auto batch = std::move(batch_waiting_);
   if (!close_written_) return write_rest(std::move(batch));
   asio::post(get_executor(), [done = std::move(batch->done)] { done(asio::error::broken_pipe); });
 }
+
+template class BasicBatchingStream<Socket>;
+template class BasicBatchingStream<TlsStream>;
 
 }  // namespace gangway::net

@@ -19,16 +19,21 @@
 // at least the threshold go out as compressed messages (RSV1), each deflated
 // on its own and shared with every other compressed socket (frame.hpp).
 //
+// Under it is a plain socket, or TLS (tls_stream.hpp): the same class over
+// either (a template, so the plain path has no indirection), which writes a
+// batch with one sendmsg on a plain socket and, over TLS, encrypts it in
+// chunks of up to 64 KiB (records of 16 KiB, not one per frame) each sent
+// with one send.
+//
 // Single-threaded: every call and completion runs on the stream's executor
 // (the session's loop), so the state needs no lock.
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 #include <sys/uio.h>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/bind_handler.hpp>
 #include <boost/beast/core/error.hpp>
+#include <boost/beast/core/stream_traits.hpp>
 #include <boost/beast/websocket/teardown.hpp>
 #include <array>
 #include <cstdint>
@@ -38,18 +43,17 @@
 #include <vector>
 
 #include "gateway/fanout/frame.hpp"
+#include "gateway/net/socket.hpp"
+#include "gateway/net/tls_stream.hpp"
 
 namespace gangway::net {
 
-class BatchingStream {
+// `Next`: Socket or TlsStream.
+template <class Next>
+class BasicBatchingStream {
  public:
-  // A plain socket, not beast::tcp_stream: its timer state and the timed op in
-  // every pending read cost ~0.7 KiB per idle socket. The upgrade has its own
-  // deadline (WsSession), the WebSocket phase Beast's websocket timeouts.
-  // Bound to its loop's own executor type, not the type-erased
-  // any_io_executor that every composed operation would copy and carry.
-  using Socket = boost::asio::basic_stream_socket<boost::asio::ip::tcp, boost::asio::io_context::executor_type>;
-  using next_layer_type = Socket;
+  using Socket = net::Socket;  // socket.hpp
+  using next_layer_type = Next;
   using executor_type = next_layer_type::executor_type;
   using Done = std::function<void(boost::beast::error_code)>;
   // At most this many frames, and once past kBatchBytes no more, go in one
@@ -58,7 +62,7 @@ class BatchingStream {
   static constexpr std::size_t kMaxFrames = 256;
   static constexpr std::size_t kBatchBytes = 256 * 1024;
 
-  explicit BatchingStream(Socket&& socket) : inner_(std::move(socket)) {}
+  explicit BasicBatchingStream(Next&& next) : inner_(std::move(next)) {}
 
   executor_type get_executor() noexcept { return inner_.get_executor(); }
   next_layer_type& next_layer() noexcept { return inner_; }
@@ -127,7 +131,7 @@ class BatchingStream {
   struct BeastWrite {
     virtual ~BeastWrite() = default;
     virtual bool is_close_frame() const = 0;
-    virtual void write(BatchingStream& s, std::unique_ptr<BeastWrite> self) = 0;
+    virtual void write(BasicBatchingStream& s, std::unique_ptr<BeastWrite> self) = 0;
   };
   template <class Buffers, class Handler>
   struct BeastWriteImpl final : BeastWrite {
@@ -137,7 +141,7 @@ class BatchingStream {
       unsigned char first = 0;
       return boost::asio::buffer_copy(boost::asio::buffer(&first, 1), buffers) == 1 && first == 0x88;
     }
-    void write(BatchingStream& s, std::unique_ptr<BeastWrite> self) override {
+    void write(BasicBatchingStream& s, std::unique_ptr<BeastWrite> self) override {
       auto ex = s.get_executor();
       boost::asio::async_write(
           s.inner_, buffers,
@@ -204,8 +208,19 @@ class BatchingStream {
   std::uint32_t compress_min_ = 0;  // 0: nothing is compressed
 };
 
-// Beast's websocket close and timeouts tear down the TCP stream underneath.
-void teardown(boost::beast::role_type role, BatchingStream& stream, boost::beast::error_code& ec);
+using BatchingStream = BasicBatchingStream<Socket>;
+using TlsBatchingStream = BasicBatchingStream<TlsStream>;
+extern template class BasicBatchingStream<Socket>;
+extern template class BasicBatchingStream<TlsStream>;
+
+// Beast's websocket close and timeouts tear down the TCP stream underneath
+// (after TLS's close_notify).
+template <class Next>
+void teardown(boost::beast::role_type role, BasicBatchingStream<Next>& stream, boost::beast::error_code& ec) {
+  using boost::beast::websocket::teardown;
+  close_notify(stream.next_layer());
+  teardown(role, boost::beast::get_lowest_layer(stream), ec);
+}
 
 // Beast tears the TCP stream down after the close frames, and after the
 // close frame of a protocol error. Its own teardown switches the socket to
@@ -217,15 +232,17 @@ void teardown(boost::beast::role_type role, BatchingStream& stream, boost::beast
 // still queued, then the same FIN. After a protocol error the client may
 // still be sending, and a close would answer its bytes with a reset that can
 // cost it the close frame (a proxy in between may drop it): Beast's graceful
-// teardown runs then.
-template <class TeardownHandler>
-void async_teardown(boost::beast::role_type role, BatchingStream& stream, TeardownHandler&& handler) {
+// teardown runs then. Over TLS the close_notify goes first, in both cases.
+template <class Next, class TeardownHandler>
+void async_teardown(boost::beast::role_type role, BasicBatchingStream<Next>& stream, TeardownHandler&& handler) {
+  close_notify(stream.next_layer());
+  Socket& socket = boost::beast::get_lowest_layer(stream);
   if (!stream.peer_sent_close()) {
     using boost::beast::websocket::async_teardown;
-    return async_teardown(role, stream.next_layer(), std::forward<TeardownHandler>(handler));
+    return async_teardown(role, socket, std::forward<TeardownHandler>(handler));
   }
   boost::beast::error_code ec;
-  stream.next_layer().close(ec);
+  socket.close(ec);
   boost::asio::post(stream.get_executor(),
                     boost::beast::bind_front_handler(std::forward<TeardownHandler>(handler), ec));
 }

@@ -14,8 +14,8 @@ namespace gangway::net {
 using boost::asio::ip::tcp;
 using ReusePort = boost::asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>;
 
-Listener::Listener(LoopPool& loops, AppRuntime& app, Services& services)
-    : loops_(loops), app_(app), services_(services) {
+Listener::Listener(LoopPool& loops, AppRuntime& app, Services& services, std::shared_ptr<tls::ServerTls> tls)
+    : loops_(loops), app_(app), services_(services), tls_(std::move(tls)) {
   tcp::endpoint ep(boost::asio::ip::make_address(app.config.host), app.config.port);
   if (loops.size() > 1 && ep.port() != 0) {
     // SO_REUSEPORT would let a second gateway (of the same user) share the
@@ -61,7 +61,7 @@ void Listener::release() { acceptors_.clear(); }
 
 void Listener::do_accept(std::size_t loop) {
   acceptors_[loop]->socket.async_accept(
-      loops_.loop(loop), [self = shared_from_this(), loop](boost::system::error_code ec, BatchingStream::Socket socket) {
+      loops_.loop(loop), [self = shared_from_this(), loop](boost::system::error_code ec, Socket socket) {
         auto& a = *self->acceptors_[loop];
         if (ec == boost::asio::error::operation_aborted || !a.socket.is_open()) return;
         if (ec) return self->pause_accepting(loop, ec);
@@ -69,9 +69,16 @@ void Listener::do_accept(std::size_t loop) {
           a.failing = false;
           log_line("info", self->app_.config.name, "accepting connections again");
         }
-        std::make_shared<WsSession>(std::move(socket), loop, self->app_, self->services_)->start();
+        self->start_session(std::move(socket), loop);
         self->do_accept(loop);
       });
+}
+
+void Listener::start_session(Socket&& socket, std::size_t loop) {
+  if (!tls_) return std::make_shared<WsSession>(std::move(socket), loop, app_, services_)->start();
+  auto ssl = tls_->new_connection();
+  if (!ssl) return;  // OpenSSL could not allocate: the socket closes, as on a failed accept
+  std::make_shared<TlsWsSession>(TlsStream(std::move(socket), std::move(ssl)), loop, app_, services_)->start();
 }
 
 void Listener::pause_accepting(std::size_t loop, const boost::system::error_code& why) {

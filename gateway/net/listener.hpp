@@ -14,6 +14,8 @@
 #include <vector>
 
 #include "gateway/net/loop_pool.hpp"
+#include "gateway/net/socket.hpp"
+#include "gateway/tls/server_tls.hpp"
 
 namespace gangway {
 struct AppRuntime;
@@ -25,7 +27,9 @@ namespace gangway::net {
 class Listener : public std::enable_shared_from_this<Listener> {
  public:
   // Throws boost::system::system_error if the address cannot be bound.
-  Listener(LoopPool& loops, AppRuntime& app, Services& services);
+  // With `tls`, every connection starts with a TLS handshake on the context
+  // `tls` holds at its accept (so a reload applies to the next accept).
+  Listener(LoopPool& loops, AppRuntime& app, Services& services, std::shared_ptr<tls::ServerTls> tls = nullptr);
   void start();
   void stop();  // closes the acceptors (each on its loop); open sessions are untouched
   // Once no thread runs the loops: frees the acceptors now, while every
@@ -40,9 +44,11 @@ class Listener : public std::enable_shared_from_this<Listener> {
  private:
   void do_accept(std::size_t loop);
   void pause_accepting(std::size_t loop, const boost::system::error_code& why);
+  void start_session(Socket&& socket, std::size_t loop);
   LoopPool& loops_;
   AppRuntime& app_;
   Services& services_;
+  const std::shared_ptr<tls::ServerTls> tls_;
   struct Acceptor {
     boost::asio::ip::tcp::acceptor socket;
     boost::asio::steady_timer pause;  // runs while accepting is paused after an error

@@ -1,6 +1,7 @@
 #include "gateway/net/ws_session.hpp"
 
 #include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
 #include <cstdint>
@@ -25,24 +26,40 @@ LogLimiter slow_consumers;
 std::string_view view(beast::string_view s) { return {s.data(), s.size()}; }
 }  // namespace
 
-WsSession::WsSession(BatchingStream::Socket&& socket, std::size_t loop, AppRuntime& app, Services& services)
-    : ws_(std::move(socket)), session_(app, services, *this, loop) {}
+template <class T>
+BasicWsSession<T>::BasicWsSession(T&& transport, std::size_t loop, AppRuntime& app, Services& services)
+    : ws_(std::move(transport)), session_(app, services, *this, loop) {}
 
-WsSession::~WsSession() { shutdown("gone"); }
+template <class T>
+BasicWsSession<T>::~BasicWsSession() { shutdown("gone"); }
 
-void WsSession::start() {
+template <class T>
+void BasicWsSession<T>::start() {
   upgrade_ = std::make_unique<Upgrade>();
   // The header only: a request the pass-through takes has its body read by it.
   const auto& passthrough = session_.app().config.passthrough;
   upgrade_->parser.header_limit(
       static_cast<std::uint32_t>(passthrough.enabled ? passthrough.max_header_bytes : kMaxHeader));
   if (passthrough.enabled) upgrade_->parser.body_limit(passthrough.max_body_bytes);  // 413 from the header on
-  arm_deadline();
-  http::async_read_header(ws_.next_layer(), buffer_, upgrade_->parser,
-                          [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_request(ec); });
+  arm_deadline();  // over TLS it covers the handshake too
+  if constexpr (kTls) {
+    ws_.next_layer().next_layer().async_handshake([self = self()](beast::error_code ec) {
+      if (!ec) return self->read_request();
+      self->on_tls_failure(ec);
+    });
+  } else {
+    read_request();
+  }
 }
 
-void WsSession::resume(http::request<http::empty_body>&& request, boost::asio::const_buffer read_ahead) {
+template <class T>
+void BasicWsSession<T>::read_request() {
+  http::async_read_header(ws_.next_layer(), buffer_, upgrade_->parser,
+                          [self = self()](beast::error_code ec, std::size_t) { self->on_request(ec); });
+}
+
+template <class T>
+void BasicWsSession<T>::resume(http::request<http::empty_body>&& request, boost::asio::const_buffer read_ahead) {
   upgrade_ = std::make_unique<Upgrade>();
   upgrade_->request = std::move(request);
   buffer_.commit(boost::asio::buffer_copy(buffer_.prepare(read_ahead.size()), read_ahead));
@@ -50,13 +67,34 @@ void WsSession::resume(http::request<http::empty_body>&& request, boost::asio::c
   run_gate();
 }
 
+// A client that does not speak our TLS is counted and gets no answer but
+// OpenSSL's alert, if any; one that sent plain HTTP (ws:// on a wss:// port)
+// is told so in plain HTTP. One that went away without a word (a TCP health
+// check) or the deadline is not counted.
+template <class T>
+void BasicWsSession<T>::on_tls_failure(beast::error_code ec) {
+  auto failure = TlsStream::failure_of(ec);
+  if (failure == TlsStream::Failure::gone) return;
+  bool plain = failure == TlsStream::Failure::plain_http;
+  session_.services().metrics->error(session_.app().config.name, plain ? "tls_plain_http" : "tls_handshake");
+  if (!plain) return;
+  auto answer = boost::asio::buffer(TlsStream::kPlainHttpAnswer.data(), TlsStream::kPlainHttpAnswer.size());
+  boost::asio::async_write(beast::get_lowest_layer(ws_), answer, [self = self()](beast::error_code, std::size_t) {
+    beast::error_code ignored;
+    beast::get_lowest_layer(self->ws_).shutdown(boost::asio::ip::tcp::socket::shutdown_send, ignored);
+  });
+  arm_deadline(std::chrono::seconds(2));
+  linger(std::make_shared<std::array<char, 4096>>());
+}
+
 // The whole upgrade (request, authentication, callouts, a refusal's answer)
 // and the whole close each have handshake_timeout_s; in between, Beast's
 // websocket timeouts (idle, pings) watch the socket and no timer is held.
-void WsSession::arm_deadline(std::chrono::seconds limit) {
+template <class T>
+void BasicWsSession<T>::arm_deadline(std::chrono::seconds limit) {
   if (limit.count() == 0) limit = std::chrono::seconds(session_.app().limits.handshake_timeout_s);
   deadline_ = std::make_unique<boost::asio::steady_timer>(ws_.get_executor(), limit);
-  deadline_->async_wait([weak = weak_from_this()](beast::error_code ec) {
+  deadline_->async_wait([weak = this->weak_from_this()](beast::error_code ec) {
     if (ec) return;  // cancelled: accepted, or the session is gone
     if (auto self = weak.lock()) {
       beast::error_code ignored;
@@ -68,7 +106,8 @@ void WsSession::arm_deadline(std::chrono::seconds limit) {
   });
 }
 
-void WsSession::on_request(beast::error_code ec) {
+template <class T>
+void BasicWsSession<T>::on_request(beast::error_code ec) {
   if (ec) {
     // A request that never came whole (the client left, the deadline) gets
     // no answer; one that cannot be taken gets its status, as nginx does.
@@ -79,10 +118,14 @@ void WsSession::on_request(beast::error_code ec) {
       log_limited(bad_requests, LogLevel::info, "upgrade refused", session_.log_context(),
                   {{"reason", "bad_request"}, {"status", status}});
       answer_and_linger(status);
+    } else if (kTls && TlsStream::failure_of(ec) != TlsStream::Failure::gone) {
+      session_.services().metrics->error(session_.app().config.name, "tls_record");  // garbage after the handshake
     }
     return;
   }
-  if (HttpConnection::passes(session_.app(), upgrade_->parser.get())) return hand_over();
+  // No pass-through over TLS: the config refuses an app with both (config_check.cpp).
+  if constexpr (!kTls)
+    if (HttpConnection::passes(session_.app(), upgrade_->parser.get())) return hand_over();
   if (!upgrade_->parser.is_done()) {  // a body: never part of an upgrade
     session_.services().metrics->error(session_.app().config.name, "bad_request");
     return answer_and_linger(400);
@@ -91,17 +134,21 @@ void WsSession::on_request(beast::error_code ec) {
   run_gate();
 }
 
-void WsSession::hand_over() {
-  deadline_.reset();  // the pass-through has its own timeouts
-  // Only the header is parsed, so the parser takes the body type the relay streams through.
-  auto request = std::make_unique<proxy::RequestParser>(std::move(upgrade_->parser));
-  upgrade_.reset();
-  auto connection = std::make_shared<HttpConnection>(std::move(ws_.next_layer().next_layer()), session_.loop(),
-                                                     session_.app(), session_.services());
-  connection->start(std::move(request), buffer_.data());
+template <class T>
+void BasicWsSession<T>::hand_over() {
+  if constexpr (!kTls) {
+    deadline_.reset();  // the pass-through has its own timeouts
+    // Only the header is parsed, so the parser takes the body type the relay streams through.
+    auto request = std::make_unique<proxy::RequestParser>(std::move(upgrade_->parser));
+    upgrade_.reset();
+    auto connection = std::make_shared<HttpConnection>(std::move(ws_.next_layer().next_layer()), session_.loop(),
+                                                       session_.app(), session_.services());
+    connection->start(std::move(request), buffer_.data());
+  }
 }
 
-void WsSession::run_gate() {
+template <class T>
+void BasicWsSession<T>::run_gate() {
   const auto& request = upgrade_->request;
   UpgradeRequest up;
   up.target = view(request.target());
@@ -116,33 +163,38 @@ void WsSession::run_gate() {
 // limit): closing with unread bytes is a reset, which can destroy the answer
 // before the client reads it. So, as nginx's lingering close, what it sends
 // is read and dropped for a moment after the answer.
-void WsSession::answer_and_linger(unsigned status) {
+template <class T>
+void BasicWsSession<T>::answer_and_linger(unsigned status) {
   refuse(status);
   arm_deadline(std::chrono::seconds(2));
   linger(std::make_shared<std::array<char, 4096>>());
 }
 
-void WsSession::linger(std::shared_ptr<std::array<char, 4096>> sink) {
-  auto& socket = ws_.next_layer().next_layer();
-  socket.async_read_some(boost::asio::buffer(*sink), [self = shared_from_this(), sink](beast::error_code ec, std::size_t) {
+template <class T>
+void BasicWsSession<T>::linger(std::shared_ptr<std::array<char, 4096>> sink) {
+  auto& socket = beast::get_lowest_layer(ws_);  // over TLS too: the bytes are dropped, not decrypted
+  socket.async_read_some(boost::asio::buffer(*sink), [self = self(), sink](beast::error_code ec, std::size_t) {
     if (!ec) self->linger(sink);  // until the client's FIN, or the deadline closes the socket
   });
 }
 
-void WsSession::refuse(unsigned status) {
+template <class T>
+void BasicWsSession<T>::refuse(unsigned status) {
   // Says only what the status says: no reason a token failed, no internals.
   auto res = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(status), 11);
   res->set(http::field::content_type, "text/plain");
   res->set(http::field::connection, "close");
   res->body() = std::string(http::obsolete_reason(static_cast<http::status>(status))) + "\n";
   res->prepare_payload();
-  http::async_write(ws_.next_layer(), *res, [self = shared_from_this(), res](beast::error_code, std::size_t) {
+  http::async_write(ws_.next_layer(), *res, [self = self(), res](beast::error_code, std::size_t) {
+    close_notify(self->ws_.next_layer().next_layer());
     beast::error_code ignored;
     beast::get_lowest_layer(self->ws_).shutdown(boost::asio::ip::tcp::socket::shutdown_send, ignored);
   });
 }
 
-void WsSession::accept(std::function<void()> then) {
+template <class T>
+void BasicWsSession<T>::accept(std::function<void()> then) {
   deadline_.reset();  // cancels it
   const auto& limits = session_.app().limits;
   websocket::stream_base::timeout timeouts;
@@ -176,7 +228,7 @@ void WsSession::accept(std::function<void()> then) {
   }));
   // The 101 goes out with the greeting when `then` writes it right away.
   ws_.next_layer().hold_next_write();
-  ws_.async_accept(upgrade_->request, [self = shared_from_this(), then = std::move(then)](beast::error_code ec) {
+  ws_.async_accept(upgrade_->request, [self = self(), then = std::move(then)](beast::error_code ec) {
     auto started = self->upgrade_->started;
     self->upgrade_.reset();
     if (!ec) {
@@ -192,7 +244,8 @@ void WsSession::accept(std::function<void()> then) {
   });
 }
 
-bool WsSession::offers_client_window(beast::string_view extensions) {
+template <class T>
+bool BasicWsSession<T>::offers_client_window(beast::string_view extensions) {
   http::ext_list offers(extensions);
   auto pmd = offers.find("permessage-deflate");  // Beast answers the first offer
   if (pmd == offers.end()) return false;
@@ -201,7 +254,8 @@ bool WsSession::offers_client_window(beast::string_view extensions) {
   return false;
 }
 
-void WsSession::compress_if_agreed(beast::string_view extensions) {
+template <class T>
+void BasicWsSession<T>::compress_if_agreed(beast::string_view extensions) {
   http::ext_list agreed(extensions);
   auto pmd = agreed.find("permessage-deflate");
   if (pmd == agreed.end()) return;
@@ -218,7 +272,8 @@ void WsSession::compress_if_agreed(beast::string_view extensions) {
   ws_.next_layer().compress_from(c.min_bytes, c.level);
 }
 
-void WsSession::greet(const std::function<void()>& greet) {
+template <class T>
+void BasicWsSession<T>::greet(const std::function<void()>& greet) {
   // Events that arrived while the rooms were joining wait behind the greeting
   // and the open actions' immediate answers (circles' thread_info).
   std::vector<Frame> early = queue_.take_all();
@@ -228,20 +283,25 @@ void WsSession::greet(const std::function<void()>& greet) {
   do_read();
 }
 
-void WsSession::post(std::function<void()> fn) { boost::asio::post(ws_.get_executor(), std::move(fn)); }
+template <class T>
+void BasicWsSession<T>::post(std::function<void()> fn) { boost::asio::post(ws_.get_executor(), std::move(fn)); }
 
-void WsSession::do_read() {
+template <class T>
+void BasicWsSession<T>::do_read() {
   // An idle socket keeps no read buffer (read_buffer.hpp); the upgrade's goes here.
   if (buffer_.size() == 0) buffer_.shrink_to_fit();
   buffer_.small_steps();
-  ws_.async_read(buffer_, [self = shared_from_this()](beast::error_code ec, std::size_t n) { self->on_read(ec, n); });
+  ws_.async_read(buffer_, [self = self()](beast::error_code ec, std::size_t n) { self->on_read(ec, n); });
 }
 
-void WsSession::on_read(beast::error_code ec, std::size_t) {
+template <class T>
+void BasicWsSession<T>::on_read(beast::error_code ec, std::size_t) {
   if (ec) {
     // message_too_big: Beast has already closed with 1009 ("message too big"), as RFC 6455 asks.
     if (ec == websocket::error::message_too_big)
       session_.services().metrics->error(session_.app().config.name, "too_large");
+    else if (kTls && TlsStream::failure_of(ec) == TlsStream::Failure::tls)
+      session_.services().metrics->error(session_.app().config.name, "tls_record");  // not a record of this session
     return shutdown(ec == websocket::error::closed ? "client_closed" : ec.message());
   }
   session_.app().metrics->frames_in.fetch_add(1, std::memory_order_relaxed);
@@ -256,7 +316,8 @@ void WsSession::on_read(beast::error_code ec, std::size_t) {
   do_read();
 }
 
-SendResult WsSession::send(const Frame& frame) {
+template <class T>
+SendResult BasicWsSession<T>::send(const Frame& frame) {
   if (closing_ || !open_) return SendResult::closed;
   const auto& delivery = session_.services().delivery;
   switch (queue_.offer(frame, session_.app().limits.max_queued_bytes, delivery.max_delay)) {
@@ -272,7 +333,8 @@ SendResult WsSession::send(const Frame& frame) {
   return SendResult::queued;
 }
 
-SendResult WsSession::shed(const Frame& frame) {
+template <class T>
+SendResult BasicWsSession<T>::shed(const Frame& frame) {
   // A client that reads nothing at all would hold its socket until the write
   // in flight gives up: as with nats-server's write deadline, it is closed.
   // Measured on the event's clock, not read per frame: within max_delay of exact.
@@ -281,18 +343,20 @@ SendResult WsSession::shed(const Frame& frame) {
   return SendResult::shed;  // counted by the fan-out, once per event and loop
 }
 
-void WsSession::slow_consumer() {
+template <class T>
+void BasicWsSession<T>::slow_consumer() {
   session_.app().metrics->slow_consumers.fetch_add(1, std::memory_order_relaxed);
   session_.services().metrics->error(session_.app().config.name, "slow_consumer");
   log_limited(slow_consumers, LogLevel::warn, "slow consumer closed", session_.log_context(),
               {{"queued_bytes", queue_.bytes()}, {"max_queued_bytes", session_.app().limits.max_queued_bytes},
                {"close_code", 1008}});
   // Deferred: the fan-out may be iterating the room this session is in.
-  boost::asio::post(ws_.get_executor(), [self = shared_from_this()] { self->close(1008, "slow consumer"); });
+  boost::asio::post(ws_.get_executor(), [self = self()] { self->close(1008, "slow consumer"); });
   closing_ = true;
 }
 
-void WsSession::write_front() {
+template <class T>
+void BasicWsSession<T>::write_front() {
   // What waited too long is not written (send_queue.hpp).
   auto now = std::chrono::steady_clock::now();
   if (std::size_t late = queue_.drop_events_before(now - session_.services().delivery.max_delay))
@@ -304,13 +368,12 @@ void WsSession::write_front() {
   write_started_ = now;
   // Everything queued so far goes in one gathered write (up to a batch).
   auto waiting = queue_.waiting();
-  queue_.start_write(ws_.next_layer().write_frames(waiting, waiting.size(), [self = shared_from_this()](
-                                                                                beast::error_code ec) {
-    self->on_write(ec, 0);
-  }));
+  queue_.start_write(ws_.next_layer().write_frames(
+      waiting, waiting.size(), [self = self()](beast::error_code ec) { self->on_write(ec, 0); }));
 }
 
-void WsSession::on_write(beast::error_code ec, std::size_t) {
+template <class T>
+void BasicWsSession<T>::on_write(beast::error_code ec, std::size_t) {
   auto& metrics = *session_.app().metrics;
   if (!ec) {
     std::chrono::steady_clock::time_point now;  // read only if a frame is the first written on this loop
@@ -329,11 +392,14 @@ void WsSession::on_write(beast::error_code ec, std::size_t) {
   if (pending_close_) do_close();
 }
 
-void WsSession::close(int code, std::string_view reason) { start_close(code, reason, true); }
+template <class T>
+void BasicWsSession<T>::close(int code, std::string_view reason) { start_close(code, reason, true); }
 
-void WsSession::finish(int code, std::string_view reason) { start_close(code, reason, false); }
+template <class T>
+void BasicWsSession<T>::finish(int code, std::string_view reason) { start_close(code, reason, false); }
 
-void WsSession::start_close(int code, std::string_view reason, bool drop_queued) {
+template <class T>
+void BasicWsSession<T>::start_close(int code, std::string_view reason, bool drop_queued) {
   if (!ws_.is_open() || pending_close_) return;
   closing_ = true;
   pending_close_ = std::make_unique<std::pair<int, std::string>>(code, std::string(reason.substr(0, 120)));
@@ -354,18 +420,23 @@ void WsSession::start_close(int code, std::string_view reason, bool drop_queued)
   if (queue_.in_flight() == 0) do_close();
 }
 
-void WsSession::do_close() {
+template <class T>
+void BasicWsSession<T>::do_close() {
   auto [code, reason] = *pending_close_;
   websocket::close_reason cr(static_cast<websocket::close_code>(code),
                              websocket::reason_string(reason.data(), reason.size()));
-  ws_.async_close(cr, [self = shared_from_this()](beast::error_code) { self->shutdown("server_closed"); });
+  ws_.async_close(cr, [self = self()](beast::error_code) { self->shutdown("server_closed"); });
 }
 
-void WsSession::shutdown(std::string_view reason) {
+template <class T>
+void BasicWsSession<T>::shutdown(std::string_view reason) {
   if (!open_) return;
   open_ = false;
   closing_ = true;
   session_.closed(reason);
 }
+
+template class BasicWsSession<Socket>;
+template class BasicWsSession<TlsStream>;
 
 }  // namespace gangway::net

@@ -10,6 +10,10 @@
 // queue passes its bytes is closed (1008); none slows its rooms down. Lives on one
 // loop for its whole life (every handler runs there); only pending
 // asynchronous operations and callbacks that hold it (Loopback) keep it alive.
+//
+// Over a plain socket (WsSession) or TLS (TlsWsSession): a template over the
+// transport, so a plain socket pays nothing for TLS. Over TLS the upgrade
+// deadline runs from the accept and covers the TLS handshake too.
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/parser.hpp>
@@ -20,6 +24,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "gateway/net/batching_stream.hpp"
@@ -30,16 +35,22 @@
 
 namespace gangway::net {
 
-class WsSession final : public std::enable_shared_from_this<WsSession>, public Peer, private Handshake {
+// `Transport`: Socket, or TlsStream (its handshake not done yet).
+template <class Transport>
+class BasicWsSession final : public std::enable_shared_from_this<BasicWsSession<Transport>>,
+                             public Peer,
+                             private Handshake {
  public:
-  WsSession(BatchingStream::Socket&& socket, std::size_t loop, AppRuntime& app, Services& services);
-  ~WsSession() override;
+  BasicWsSession(Transport&& transport, std::size_t loop, AppRuntime& app, Services& services);
+  ~BasicWsSession() override;
 
-  // On the session's loop: reads the first request's header; an upgrade (or
-  // a request the pass-through does not take) is answered here, any other
-  // goes to an HttpConnection with the socket (http_connection.hpp).
+  // On the session's loop: the TLS handshake if any, then reads the first
+  // request's header; an upgrade (or a request the pass-through does not
+  // take) is answered here, any other goes to an HttpConnection with the
+  // socket (http_connection.hpp; plain sockets only: config refuses an app
+  // with both tls and a pass-through).
   void start();
-  // On the session's loop: answers `request`, read by an HttpConnection on
+  // On the session's loop (plain sockets): answers `request`, read by an HttpConnection on
   // this socket (`read_ahead`: what followed it, copied), as start() would.
   void resume(boost::beast::http::request<boost::beast::http::empty_body>&& request,
               boost::asio::const_buffer read_ahead);
@@ -53,7 +64,7 @@ class WsSession final : public std::enable_shared_from_this<WsSession>, public P
   bool closing() const override { return closing_; }
   Session& engine() override { return session_; }
   void post(std::function<void()> fn) override;
-  std::shared_ptr<Peer> shared() override { return shared_from_this(); }
+  std::shared_ptr<Peer> shared() override { return this->shared_from_this(); }
 
   // The most a request line, and the whole header, may take (414, 431 beyond).
   static constexpr std::size_t kMaxRequestLine = 8 * 1024;
@@ -64,7 +75,12 @@ class WsSession final : public std::enable_shared_from_this<WsSession>, public P
   void refuse(unsigned status) override;
   void accept(std::function<void()> then) override;
 
+  static constexpr bool kTls = std::is_same_v<Transport, TlsStream>;
+  std::shared_ptr<BasicWsSession> self() { return this->shared_from_this(); }
+
   // Upgrade
+  void read_request();
+  void on_tls_failure(boost::beast::error_code ec);  // a failed TLS handshake: counted, a plain HTTP client answered
   // Closes the socket unless the upgrade (or the close) is done within `limit`
   // (default: the app's handshake_timeout_s).
   void arm_deadline(std::chrono::seconds limit = std::chrono::seconds(0));
@@ -92,7 +108,7 @@ class WsSession final : public std::enable_shared_from_this<WsSession>, public P
 
   // Beast does the handshake, reads and control frames; queued text frames
   // are written in batches by the layer underneath (batching_stream.hpp).
-  boost::beast::websocket::stream<BatchingStream> ws_;
+  boost::beast::websocket::stream<BasicBatchingStream<Transport>> ws_;
   ReadBuffer buffer_;
   // Only while upgrading (~350 bytes an accepted socket no longer carries).
   struct Upgrade {
@@ -113,5 +129,10 @@ class WsSession final : public std::enable_shared_from_this<WsSession>, public P
   bool closing_ = false;   // a close was started; no more writes are queued
   std::unique_ptr<std::pair<int, std::string>> pending_close_;  // sent once the queue drains (a pointer: rare)
 };
+
+using WsSession = BasicWsSession<Socket>;
+using TlsWsSession = BasicWsSession<TlsStream>;
+extern template class BasicWsSession<Socket>;
+extern template class BasicWsSession<TlsStream>;
 
 }  // namespace gangway::net

@@ -17,6 +17,7 @@
 #include <openssl/evp.h>
 
 #include "gateway/core/open_files.hpp"
+#include "tests/bench/tls_client.hpp"
 #include "tests/bench/ws_frames.hpp"
 
 #ifndef IP_BIND_ADDRESS_NO_PORT
@@ -58,6 +59,7 @@ struct Fleet::Impl {
   const ClientScript& script;
   std::size_t first, count;
   tcp::endpoint server;
+  std::unique_ptr<TlsClientContext> tls;  // --tls
   std::vector<std::unique_ptr<Worker>> workers;
 
   void launch_more(Worker& w);
@@ -122,6 +124,7 @@ struct Conn : std::enable_shared_from_this<Conn> {
   FrameReader frames;
   std::deque<std::string> outbox;  // whole masked frames
   std::unique_ptr<ClientStream> stream;  // the script's per-socket state (may be null)
+  std::unique_ptr<TlsClient> tls;        // --tls: from the connect on
   std::int64_t t0 = 0;
   bool subscribed = false, in_setup = true, open = false, close_sent = false;
 
@@ -167,6 +170,11 @@ struct Conn : std::enable_shared_from_this<Conn> {
   void on_connect(beast::error_code ec) {
     if (ec) return fail("connect: " + ec.message());
     sock.set_option(tcp::no_delay(true), ec);
+    if (fleet.tls) {
+      sock.non_blocking(true, ec);
+      tls = std::make_unique<TlsClient>(*fleet.tls, sock.native_handle(), fleet.o.server_name);
+      return tls_handshake();
+    }
     asio::async_write(sock, asio::buffer(handshake->request),
                       [self = shared_from_this()](beast::error_code e, std::size_t) {
                         if (e) return self->fail("upgrade: " + e.message());
@@ -179,10 +187,50 @@ struct Conn : std::enable_shared_from_this<Conn> {
                             [self = shared_from_this()](beast::error_code e, std::size_t) { self->on_answer(e); });
   }
 
+  // Waits for the socket to be readable (`Socket::wait_read`) or writable, then runs `then`.
+  template <class Then>
+  void when(Socket::wait_type what, Then then) {
+    sock.async_wait(what, [self = shared_from_this(), then](beast::error_code ec) {
+      if (ec && self->sock.is_open()) self->fail("wait: " + ec.message());
+      if (ec) return;
+      then(*self);
+    });
+  }
+
+  void tls_handshake() {
+    switch (tls->handshake()) {
+      case TlsClient::Status::done:
+        // The upgrade request goes like a frame; the answer comes to on_readable.
+        outbox.push_back(std::move(handshake->request));
+        write_front();
+        return wait_readable();
+      case TlsClient::Status::want_read: return when(Socket::wait_read, [](Conn& c) { c.tls_handshake(); });
+      case TlsClient::Status::want_write: return when(Socket::wait_write, [](Conn& c) { c.tls_handshake(); });
+      default: return fail("TLS handshake: " + tls->error());
+    }
+  }
+
+  // --tls: bytes of the upgrade's answer; false once the socket is done with.
+  bool on_answer_bytes(std::string_view bytes) {
+    auto& b = handshake->buffer;
+    b.commit(asio::buffer_copy(b.prepare(bytes.size()), asio::buffer(bytes.data(), bytes.size())));
+    beast::error_code ec;
+    b.consume(handshake->parser.put(b.data(), ec));
+    if (ec == http::error::need_more) return true;
+    if (!ec && !handshake->parser.is_header_done()) return true;
+    return take_answer(ec);
+  }
+
   void on_answer(beast::error_code ec) {
+    if (take_answer(ec)) wait_readable();
+  }
+
+  // The upgrade's answer is read (its header; what follows is in
+  // handshake->buffer): false once the socket is done with.
+  bool take_answer(beast::error_code ec) {
     const auto& answer = handshake->parser.get();
-    if (ec) return fail("upgrade: " + ec.message());
-    if (answer.result_int() != 101) return fail("upgrade refused: HTTP " + std::to_string(answer.result_int()));
+    if (ec) return fail("upgrade: " + ec.message()), false;
+    if (answer.result_int() != 101) return fail("upgrade refused: HTTP " + std::to_string(answer.result_int())), false;
     open = true;
     // Beast's client offer (no context takeover asked for): the server picks the terms.
     auto extensions = answer[http::field::sec_websocket_extensions];
@@ -202,9 +250,9 @@ struct Conn : std::enable_shared_from_this<Conn> {
     } else {
       for (auto& f : first) send(f);
     }
-    if (!early.empty() && !on_bytes(early)) return;
+    if (!early.empty() && !on_bytes(early)) return false;
     sock.non_blocking(true, ec);
-    wait_readable();
+    return true;
   }
 
   void set_up() {
@@ -224,6 +272,7 @@ struct Conn : std::enable_shared_from_this<Conn> {
   }
 
   void write_front() {
+    if (tls) return tls_write_front();
     asio::async_write(sock, asio::buffer(outbox.front()),
                       [self = shared_from_this()](beast::error_code ec, std::size_t) {
                         self->outbox.pop_front();
@@ -234,6 +283,38 @@ struct Conn : std::enable_shared_from_this<Conn> {
                       });
   }
 
+  void tls_write_front() {
+    switch (tls->write(outbox.front().data(), outbox.front().size())) {
+      case TlsClient::Status::done:
+        outbox.pop_front();
+        if (!outbox.empty()) return tls_write_front();
+        if (!open && handshake == nullptr) {  // the last write was the close frame's answer
+          beast::error_code ignored;
+          sock.close(ignored);
+        }
+        return;
+      case TlsClient::Status::want_write: return when(Socket::wait_write, [](Conn& c) { c.tls_write_front(); });
+      case TlsClient::Status::want_read: return when(Socket::wait_read, [](Conn& c) { c.tls_write_front(); });
+      default: return fail("write: " + tls->error());
+    }
+  }
+
+  // --tls: reads every record that has arrived (until OpenSSL's read would
+  // block, so the next readiness is reported), then waits again.
+  void on_tls_readable() {
+    for (;;) {
+      std::size_t n = 0;
+      auto status = tls->read(w.read_buffer.data(), w.read_buffer.size(), n);
+      if (status == TlsClient::Status::want_read) break;
+      if (status == TlsClient::Status::closed)
+        return closed_by_server(close_sent ? "" : "connection closed without a close frame");
+      if (status != TlsClient::Status::done) return closed_by_server("read: " + tls->error());
+      std::string_view bytes(w.read_buffer.data(), n);
+      if (!(handshake ? on_answer_bytes(bytes) : on_bytes(bytes))) return;
+    }
+    wait_readable();
+  }
+
   // Reads when the socket has data, into the worker's buffer: an idle socket
   // holds no read buffer of its own.
   void wait_readable() {
@@ -242,6 +323,7 @@ struct Conn : std::enable_shared_from_this<Conn> {
 
   void on_readable(beast::error_code ec) {
     if (ec) return closed_by_server(ec.message());
+    if (tls) return on_tls_readable();
     for (;;) {
       std::size_t n = sock.read_some(asio::buffer(w.read_buffer), ec);
       if (ec == asio::error::would_block) break;
@@ -340,6 +422,7 @@ Fleet::Fleet(const Options& o, const ClientScript& script, std::size_t first, st
   // stall the connect storm being measured (see open_files.hpp).
   prepare_open_files(count + 64);
   impl_->server = tcp::endpoint(asio::ip::make_address(o.host), o.port);
+  if (o.tls) impl_->tls = std::make_unique<TlsClientContext>(o.ca_file);
   std::size_t threads = std::max<std::size_t>(1, std::min(o.threads, count));
   for (std::size_t t = 0; t < threads; ++t) {
     auto w = std::make_unique<Worker>();

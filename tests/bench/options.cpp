@@ -19,6 +19,9 @@ target:
   --path PATH             the socket path                             [/api/v1/ws]
   --nats URL              where to publish                            [nats://127.0.0.1:4222]
   --prefix P --app NAME   publish on <P>.out.<NAME>.<room-kind>.<id>  [gw tribe]
+  --tls                   wss: a full TLS handshake per socket before the upgrade
+  --ca-file PEM           with --tls: verify the server's certificate against these CAs
+  --server-name NAME      with --tls: the name the certificate must carry [the host]
 credentials (HS256 tokens, claims sub/name/iss/aud/exp):
   --secret S --issuer I --audience A --token-ttl SECONDS
 fleet:
@@ -97,6 +100,8 @@ Options parse_options(int argc, char** argv) {
       {"--nats", str(o.nats_url)},
       {"--prefix", str(o.subject_prefix)},
       {"--app", str(o.app)},
+      {"--ca-file", str(o.ca_file)},
+      {"--server-name", str(o.server_name)},
       {"--secret", str(o.secret)},
       {"--issuer", str(o.issuer)},
       {"--audience", str(o.audience)},
@@ -142,6 +147,10 @@ Options parse_options(int argc, char** argv) {
       o.deflate = true;
       continue;
     }
+    if (arg == "--tls") {
+      o.tls = true;
+      continue;
+    }
     if (arg == "--merge") {
       while (i + 1 < argc) o.merge_files.emplace_back(argv[++i]);
       if (o.merge_files.empty()) usage(2, "--merge needs files");
@@ -162,6 +171,8 @@ Options parse_options(int argc, char** argv) {
   if (!o.serve_only && o.merge_files.empty() && o.secret.empty() && o.dialect != "nats" &&
       o.dialect != "social")
     usage(2, "--secret is required");
+  if ((!o.ca_file.empty() || !o.server_name.empty()) && !o.tls) usage(2, "--ca-file and --server-name go with --tls");
+  if (o.server_name.empty()) o.server_name = o.host;
   if (o.rooms > o.sockets) o.rooms = o.sockets;
   if (o.procs > o.sockets) o.procs = o.sockets;
   return o;

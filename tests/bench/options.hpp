@@ -16,6 +16,9 @@ struct Options {
   std::string nats_url = "nats://127.0.0.1:4222";
   std::string subject_prefix = "gw";
   std::string app = "tribe";  // the app's name in gw.out.<app>.…
+  bool tls = false;           // wss: every socket makes a TLS handshake first (tls_client.hpp)
+  std::string ca_file;        // with tls: verify the server's certificate against these CAs
+  std::string server_name;    // with tls: the name it must carry (default: host)
 
   // Credentials (HS256 tokens minted here).
   std::string secret;

@@ -7,6 +7,8 @@
 #   tests/bench/run-bench.sh --quick     # 1 run, smaller counts (~3 min)
 #   SCENARIOS="A D" RUNS=1 OUT=/tmp/perf.md tests/bench/run-bench.sh
 #   DEFLATE=1 PAYLOAD_BYTES=2000 tests/bench/run-bench.sh   # permessage-deflate on both servers
+#   TLS=both SCENARIOS="E D" D_SIZES=10000 OUT=/tmp/tls.md tests/bench/run-bench.sh
+#       # wss: each run starts gangway, gangway over TLS, nats-server, nats-server over TLS in turn
 #   SCENARIOS="S ES" S_SIZES="1000 5000 10000" tests/bench/run-bench.sh   # issue 24's overload runs
 #   GANGWAY=/tmp/gangway-before SCENARIOS=S tests/bench/run-bench.sh  # another gangway binary
 #
@@ -41,6 +43,13 @@ PAYLOAD_BYTES="${PAYLOAD_BYTES:-200}"  # approximate event body size (chat-like 
 DEFLATE="${DEFLATE:-0}"          # 1: permessage-deflate offered by every client, enabled on both servers
 [[ $PAYLOAD_BYTES =~ ^[0-9]+$ ]] || { echo "PAYLOAD_BYTES must be a number of bytes" >&2; exit 2; }
 [[ $DEFLATE == 0 || $DEFLATE == 1 ]] || { echo "DEFLATE must be 0 or 1" >&2; exit 2; }
+TLS="${TLS:-0}"                  # 1: wss on both servers (a test CA made here); both: plain and wss, in turn
+case $TLS in
+  0) targets=(gangway nats) ;;
+  1) targets=(gangway-tls nats-tls) ;;
+  both) targets=(gangway gangway-tls nats nats-tls) ;;
+  *) echo "TLS must be 0, 1 or both" >&2; exit 2 ;;
+esac
 # What DEFLATE=1 changes in each stack (empty otherwise).
 gangway_deflate="" nats_deflate="" load_deflate=()
 if [[ $DEFLATE == 1 ]]; then
@@ -84,8 +93,24 @@ busy_pct() {  # machine-wide CPU busy % over one second (others may share the ma
 
 secret="bench-secret-$(date +%s)-0123456789abcdef"
 
-start_gangway() {  # sets server_pid, target_args
-  local nats_port backend_port app_port admin_port
+# wss: a CA and an EC P-256 server certificate for 127.0.0.1, as a small
+# deployment would use; both servers get the same, the clients verify it.
+tls_app="" tls_args=()
+if [[ $TLS != 0 ]]; then
+  mkdir -p "$work/tls"
+  (cd "$work/tls"
+   ec=(-newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes)
+   openssl req -x509 "${ec[@]}" -keyout ca.key -out ca.pem -days 2 -subj "/CN=Bench CA" 2>/dev/null
+   openssl req "${ec[@]}" -keyout server.key -out server.csr -subj "/CN=127.0.0.1" 2>/dev/null
+   printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n' >server.ext
+   openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -set_serial 1 -days 2 -out server.pem \
+     -extfile server.ext 2>/dev/null) || { echo "openssl could not make the bench's certificates" >&2; exit 1; }
+  tls_app="\"tls\": { \"cert_file\": \"$work/tls/server.pem\", \"key_file\": \"$work/tls/server.key\" },"
+  tls_args=(--tls --ca-file "$work/tls/ca.pem")
+fi
+
+start_gangway() {  # [tls] — sets server_pid, target_args
+  local tls=${1:-} nats_port backend_port app_port admin_port
   nats_port=$(free_port); backend_port=$(free_port); app_port=$(free_port); admin_port=$(free_port)
   # JetStream on, as in production (deploy/run-demo.sh): presence is a KV bucket.
   rm -rf "$work/js"
@@ -99,7 +124,7 @@ start_gangway() {  # sets server_pid, target_args
   "nats": { "url": "nats://127.0.0.1:$nats_port" },
   "admin": { "listen": "127.0.0.1:$admin_port" },
   "apps": [{
-    "name": "tribe", "dialect": "tribe", "listen": "127.0.0.1:$app_port", "routes": ["/api/v1/ws"], $gangway_deflate $GANGWAY_EXTRA
+    "name": "tribe", "dialect": "tribe", "listen": "127.0.0.1:$app_port", "routes": ["/api/v1/ws"], $gangway_deflate $GANGWAY_EXTRA ${tls:+$tls_app}
     "jwt": { "keys": [{ "alg": "HS256", "secret_env": "BENCH_JWT_SECRET" }], "issuer": "bench", "audience": "gangway" },
     "backend": { "url": "http://127.0.0.1:$backend_port", "threads": 4 },
     "callouts": { "conversation_participant": { "method": "GET",
@@ -116,20 +141,23 @@ EOF
   wait_port "$app_port" 20 || return 1
   target_args=(--dialect tribe --port "$app_port" --nats "nats://127.0.0.1:$nats_port" --secret "$secret"
                --issuer bench --audience gangway)
+  [[ -z $tls ]] || target_args+=("${tls_args[@]}")
 }
 
-start_nats_ws() {  # sets server_pid, target_args
-  local nats_port ws_port
+start_nats_ws() {  # [tls] — sets server_pid, target_args
+  local tls=${1:-} nats_port ws_port ws_tls="no_tls: true"
   nats_port=$(free_port); ws_port=$(free_port)
+  [[ -z $tls ]] || ws_tls="tls { cert_file: \"$work/tls/server.pem\", key_file: \"$work/tls/server.key\" }"
   cat >"$work/nats-ws.conf" <<EOF
 listen: "127.0.0.1:$nats_port"
-websocket { listen: "127.0.0.1:$ws_port", no_tls: true$nats_deflate }
+websocket { listen: "127.0.0.1:$ws_port", $ws_tls$nats_deflate }
 EOF
   (ulimit -n "$(ulimit -Hn)"; exec "${prio[@]}" nats-server -c "$work/nats-ws.conf") >"$work/nats.log" 2>&1 & pids+=($!)
   server_pid=${pids[-1]}
   bus_pid=0 metrics_url=""
   wait_port "$ws_port" 10 || return 1
   target_args=(--dialect nats --port "$ws_port" --nats "nats://127.0.0.1:$nats_port")
+  [[ -z $tls ]] || target_args+=("${tls_args[@]}")
 }
 
 # The scenarios: gangway-load arguments for each (both servers get the same).
@@ -161,10 +189,11 @@ done
 : >"$work/runs.tsv"
 for ((run = 1; run <= RUNS; run++)); do
   for c in "${cases[@]}"; do
-    for target in gangway nats; do  # side by side: the same minute of the same machine
+    for target in "${targets[@]}"; do  # side by side: the same minute of the same machine
       busy=$(busy_pct)
+      tls=""; [[ $target == *-tls ]] && tls=1
       for attempt in 1 2 3; do  # a free port may be taken by someone else meanwhile
-        if [[ $target == gangway ]]; then start_gangway && break; else start_nats_ws && break; fi
+        if [[ $target == gangway* ]]; then start_gangway $tls && break; else start_nats_ws $tls && break; fi
         stop_stack
       done
       sc=${c%%[0-9]*}
@@ -256,9 +285,20 @@ ${NICE:+NICE=$NICE }RUNS=$RUNS SCENARIOS="$SCENARIOS" A_COUNT=$A_COUNT B_SECONDS
 - The load tool, the publisher, the server (and for gangway its nats-server and the
   backend) share the 2 cores. Both servers run in turn in the same loop, a fresh stack per run.
 EOF
-  python3 - "$work/runs.tsv" <<'PY'
+  if [[ $TLS != 0 ]]; then
+    cat <<EOF
+- TLS (TLS=$TLS): $(if [[ $TLS == both ]]; then echo "each run starts gangway, gangway over TLS, nats-server and nats-server over TLS in turn"; else echo "both servers over TLS only"; fi).
+  One EC P-256 certificate from a CA made by the script; gangway's app has \`"tls": {cert_file, key_file}\`
+  (TLS 1.2+, Mozilla intermediate), nats-server \`websocket { tls { cert_file, key_file } }\`. Every
+  client (OpenSSL 3, tests/bench/tls_client.hpp) makes a full handshake (no resumption) and verifies
+  the chain and the name.
+EOF
+  fi
+  python3 - "$work/runs.tsv" "$TLS" <<'PY'
 import json, statistics, sys
 rows = [l.rstrip("\n").split("\t", 8) for l in open(sys.argv[1]) if l.strip()]
+tls_mode = sys.argv[2]
+G, N = ("gangway-tls", "nats-tls") if tls_mode == "1" else ("gangway", "nats")
 runs = {}
 for case, target, run, busy, rc, alive, server_cpu, load_cpu, js in rows:
     j = json.loads(js)
@@ -278,12 +318,13 @@ def ratio(g, n, higher_better=True):
     if not g or not n: return "–"
     return f"{g / n:.2f}" if higher_better else f"{n / g:.2f}"
 
-def pairs(case, f, higher_better=True):
-    # Run i of gangway against run i of nats-server: the two ran back to back.
-    by_run = {t: {run: f(j) for run, _, _, _, j in runs.get((case, t), []) if j} for t in ("gangway", "nats")}
+def pairs(case, f, higher_better=True, a=None, b=None):
+    # Run i of gangway against run i of nats-server (or `a` against `b`): they ran back to back.
+    a, b = a or G, b or N
+    by_run = {t: {run: f(j) for run, _, _, _, j in runs.get((case, t), []) if j} for t in (a, b)}
     out = []
-    for run in sorted(by_run["gangway"].keys() & by_run["nats"].keys()):
-        g, n = by_run["gangway"][run], by_run["nats"][run]
+    for run in sorted(by_run[a].keys() & by_run[b].keys()):
+        g, n = by_run[a][run], by_run[b][run]
         if g and n: out.append(f"{g / n:.2f}" if higher_better else f"{n / g:.2f}")
     return ", ".join(out) or "–"
 
@@ -319,8 +360,21 @@ for n in sorted({int(k[0][1:]) for k in runs if k[0].startswith("S") and k[0][1:
              (f"S{n}", "", "peak RSS MiB (gangway + its nats-server)", peak, False, "")]
 for case, label, fig, f, hb, target in spec:
     if not any(k[0] == case for k in runs): continue
-    g, n = med(case, "gangway", f), med(case, "nats", f)
+    g, n = med(case, G, f), med(case, N, f)
     lines.append(f"| {label} | {fig} | {fmt(g)} | {fmt(n)} | {ratio(g, n, hb)} | {pairs(case, f, hb)} | {target} |")
+if tls_mode == "both":
+    # TLS against plain on each server, and the two servers over TLS: ratios
+    # of runs that ran in the same minute (> 1: more upgrades/s, more memory).
+    lines += ["", "## TLS (medians; ratios run by run)", "",
+              "| case | figure | gangway | gangway TLS | TLS / plain | nats-server | nats-server TLS | TLS / plain | gangway TLS vs nats-server TLS (> 1 is better) |",
+              "|---|---|---|---|---|---|---|---|---|"]
+    for case in sorted({k[0] for k in runs}):
+        for fig, f, hb in (("upgrades/s", ups, True), ("KiB per socket", kib, False)):
+            if (case == "E") != (fig == "upgrades/s"): continue
+            vals = [med(case, t, f) for t in ("gangway", "gangway-tls", "nats", "nats-tls")]
+            lines.append(f"| {case} | {fig} | {fmt(vals[0])} | {fmt(vals[1])} | {pairs(case, f, True, 'gangway-tls', 'gangway')} "
+                         f"| {fmt(vals[2])} | {fmt(vals[3])} | {pairs(case, f, True, 'nats-tls', 'nats')} "
+                         f"| {pairs(case, f, hb, 'gangway-tls', 'nats-tls')} |")
 lines += ["", "## Every run", "",
           "| case | server | run | machine busy before | set up | delivered / expected | deliveries/s | p50 ms | p99 ms | max ms | KiB/socket | upgrades/s | subscribed/s | peak RSS MiB | server CPU s | load CPU s | notes |",
           "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]

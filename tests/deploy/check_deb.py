@@ -90,6 +90,18 @@ for target in glob.glob("/lib/systemd/system/*.target") + glob.glob("/lib/system
     dest = inst + "/lib/systemd/system/" + os.path.basename(target)
     if not os.path.exists(dest):
         shutil.copy(target, dest)
+# A command the unit runs from another package (ExecReload's /bin/kill) must be
+# that of a package it depends on; it is copied from the host for the check.
+for line in open(unit):
+    m = re.match(r"^Exec[A-Za-z]+=[-@:+!]*(/\S+)", line.strip())
+    if not m or os.path.exists(inst + m.group(1)):
+        continue
+    owner = run(["dpkg-query", "-S", m.group(1)]).stdout.split(":")[0]
+    if not owner or owner not in depends:
+        fail(f"unit: {line.strip()} runs {m.group(1)}, from {owner or 'no package'}, which Depends lacks")
+    elif os.path.isfile(m.group(1)):
+        os.makedirs(os.path.dirname(inst + m.group(1)), exist_ok=True)
+        shutil.copy(m.group(1), inst + m.group(1))
 r = run(["systemd-analyze", "verify", f"--root={inst}", unit])
 if r.returncode != 0 or r.stdout.strip() or r.stderr.strip():
     fail(f"systemd-analyze verify: rc={r.returncode} {r.stdout}{r.stderr}")

@@ -208,6 +208,36 @@ else:
     if kinds.get("Service", {}).get("metadata", {}).get("annotations") != {"example.com/x": "y"}:
         fail("service.annotations override did not take effect")
 
+# TLS files: nothing mounted by default; a Secret named in tls.secretName is
+# mounted read-only (whole, so that a renewal reaches the files, group-readable
+# only, with the pod's fsGroup), and probeScheme reaches both probes.
+def tls_mounts(objs):
+    pod = next(o for o in objs if o["kind"] == "Deployment")["spec"]["template"]["spec"]
+    (c,) = pod["containers"]
+    vol = next((v for v in pod["volumes"] if v["name"] == "tls"), None)
+    mount = next((m for m in c["volumeMounts"] if m["name"] == "tls"), None)
+    return pod, c, vol, mount
+
+
+rc, objs, err = render()
+if rc == 0 and tls_mounts(objs)[2] is not None:
+    fail("a TLS volume is rendered without tls.secretName")
+rc, objs, err = render({"tls": {"secretName": "gangway-tls"}, "probeScheme": "HTTPS"})
+if rc != 0:
+    fail(f"tls.secretName does not render: {err}")
+else:
+    pod, c, vol, mount = tls_mounts(objs)
+    if not vol or vol.get("secret") != {"secretName": "gangway-tls", "defaultMode": 0o440}:
+        fail(f"tls.secretName: the tls volume is {vol}, not the Secret gangway-tls, mode 0440")
+    if not mount or mount.get("mountPath") != defaults["tls"]["mountPath"] or mount.get("readOnly") is not True \
+            or "subPath" in mount:
+        fail(f"tls.secretName: the tls mount is {mount}, not read-only at {defaults['tls']['mountPath']}")
+    if pod.get("securityContext", {}).get("fsGroup") != pod.get("securityContext", {}).get("runAsGroup"):
+        fail("the pod's fsGroup is not its group: the key (0440) would not be readable")
+    for probe in ("readinessProbe", "livenessProbe"):
+        if c[probe]["httpGet"].get("scheme") != "HTTPS":
+            fail(f"probeScheme HTTPS did not reach the {probe}")
+
 rc, _, err = render({"image": {"repository": ""}})
 if rc == 0 or "image.repository is required" not in err:
     fail(f"an empty image.repository should fail with its message; got rc={rc}: {err}")

@@ -57,6 +57,9 @@ GatewayProcess::GatewayProcess(const nlohmann::json& given, const std::vector<st
   argv.insert(argv.end(), args.begin(), args.end());
   proc_ = ChildProcess(argv, dir_.path() + "/gangway.log");
   if (!wait_for_port(port_)) ADD_FAILURE() << "gateway did not start:\n" << log();
+  // The admin port opens after the app ports: a test's first admin request
+  // must not race it.
+  if (admin_port_ != 0 && !wait_for_port(admin_port_)) ADD_FAILURE() << "admin port did not open:\n" << log();
 }
 
 std::string GatewayProcess::log() const {

@@ -3,6 +3,7 @@
 // (Debian's openssl package), in a temporary directory: EC P-256 keys, two-day
 // certificates. Nothing is checked in. Failures fail the test (ADD_FAILURE).
 #include <string>
+#include <vector>
 
 #include "tests/support/process.hpp"
 
@@ -21,6 +22,9 @@ class TestCa {
   // A certificate for a server or a client (extended key usage both), naming
   // `sans` in openssl's syntax.
   Issued issue(const std::string& common_name, const std::string& sans = "DNS:localhost,IP:127.0.0.1");
+  // Runs `openssl <args>` in dir() (a failure fails the test), e.g. to
+  // encrypt a key: {"pkey", "-in", key, "-aes256", "-passout", "pass:x", "-out", out}.
+  void openssl(const std::vector<std::string>& args) const;
 
  private:
   TempDir dir_;

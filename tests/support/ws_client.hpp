@@ -11,8 +11,20 @@
 namespace gangway::test {
 
 struct Handshake {
-  int http_status = 0;  // 101 on success, else the refusal status (401, 403, ...)
+  int http_status = 0;  // 101 on success, else the refusal status (401, 403, ...); -1: no connection or no TLS
   std::string body;     // the refusal body
+  std::string error;    // why there was no connection (e.g. the TLS handshake's failure)
+};
+
+// wss: how the client checks the server, and its own certificate if any.
+struct ClientTls {
+  // Not an aggregate, and two strings at least: so that a brace list of
+  // headers, {{"Origin", "…"}}, cannot be taken for a ClientTls.
+  ClientTls(std::string ca, std::string name, std::string cert = {}, std::string key = {})
+      : ca_file(std::move(ca)), server_name(std::move(name)), cert_file(std::move(cert)), key_file(std::move(key)) {}
+  std::string ca_file;      // trusted CAs (PEM); the chain and the name are verified
+  std::string server_name;  // the name (or IP) the certificate must carry; SNI too for a name
+  std::string cert_file, key_file;  // a client certificate, for servers that ask for one
 };
 
 class WsClient {
@@ -21,9 +33,13 @@ class WsClient {
   // Connects to ws://127.0.0.1:port<target>. Check handshake().http_status.
   WsClient(int port, const std::string& target, const Headers& headers = {},
            const std::string& source_address = "");
+  // Connects to wss://127.0.0.1:port<target>: the TLS handshake, then the upgrade.
+  WsClient(int port, const std::string& target, const ClientTls& tls, const Headers& headers = {});
   ~WsClient();
 
   const Handshake& handshake() const;
+  // wss: the server certificate seen, "subject <RFC 2253>, serial <hex>"; "" before or without TLS.
+  const std::string& server_certificate() const;
   bool open() const;
 
   void send(const std::string& text);
@@ -42,8 +58,9 @@ class WsClient {
   std::chrono::steady_clock::time_point closed_at() const;
   void close(int code = 1000);
 
+  struct Impl;  // ws_client.cpp: the shared state, under a plain or a TLS socket
+
  private:
-  struct Impl;
   std::shared_ptr<Impl> impl_;
 };
 
