@@ -263,5 +263,52 @@ TEST_F(DemoStoreTest, ATokenTheServiceNoLongerTakesIsForbiddenAndNothingIsFanned
   EXPECT_EQ(count(winkr_frames, winkr_new("after my token")), 0u);
 }
 
+// The service's own bus is down (the demo backend's NATS unreachable, the
+// gateway's fine): every endpoint answers 503 and keeps nothing, which each
+// sender is told as the dialect's unavailable error; the gateway, whose copy
+// fan_out "backend" turns off, publishes nothing either.
+TEST(DemoStoreBusDown, AServiceThatCannotPublishStoresNothingAndEachSenderIsTold) {
+  NatsServer nats;
+  DemoBackend backend("nats://127.0.0.1:" + std::to_string(free_port()));
+  json config = circles_config(nats.url(), backend.port(), {}, "gw-demo-bus-down");
+  config["apps"].push_back(social_config(nats.url(), backend.port())["apps"][0]);
+  config["apps"].push_back(winkr_config(nats.url(), backend.port(), winkr_relaxed_limits())["apps"][0]);
+  GatewayProcess gw(config);
+  auto port_of = [&config](int app) {
+    std::string listen = config["apps"][app]["listen"];
+    return std::stoi(listen.substr(listen.rfind(':') + 1));
+  };
+
+  CirclesBackend circles(backend.port());
+  std::string maya_token = circles.login("maya");
+  auto maya = circles_connect(port_of(0), "/ws/dms/2", maya_token);
+  auto noah = circles_connect(port_of(0), "/ws/dms/2", circles.login("noah"));
+  maya->send(R"({"type":"message","text":"no bus"})");
+  EXPECT_EQ(next_of_type(*maya, "error")["code"], "unavailable");
+  maya->send(R"({"type":"mark_read"})");
+  EXPECT_EQ(next_of_type(*maya, "error")["code"], "unavailable");
+  auto [status, history] = circles.get(maya_token, "/api/v1/dms/2/messages");
+  ASSERT_EQ(status, 200);
+  EXPECT_EQ(count(history, [](const json& m) { return m["text"] == "no bus"; }), 0u) << "nothing kept";
+
+  auto alice = winkr_joined(port_of(2), backend.login("alice"));
+  auto bob = winkr_joined(port_of(2), backend.login("bob"));
+  winkr_send(*alice, "no bus");
+  json e = next_event(*alice, "error");
+  EXPECT_EQ(e["data"]["code"], "INTERNAL_ERROR") << e;
+  EXPECT_EQ(e["data"]["request_event"], "message:send");
+
+  WsClient social(port_of(1), "/ws",
+                  {{"Cookie", SocialBackend(backend.port()).login("alice")}, {"Origin", kSocialOrigin}});
+  ASSERT_EQ(social.handshake().http_status, 101);
+  social.send(R"({"type":"private","to":3,"content":"no bus"})");
+  auto refused = social.next_where("type", "error");
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(json::parse(*refused)["code"], "unavailable") << *refused;
+
+  EXPECT_FALSE(noah->next_where("type", "message", 500ms).has_value()) << "nothing fanned out";
+  EXPECT_TRUE(bob->next_where("event", "message:new", 500ms) == std::nullopt) << "nothing fanned out";
+}
+
 }  // namespace
 }  // namespace gangway::test
