@@ -4,10 +4,11 @@
 // browsers use, which publish the room's event themselves (fan_out
 // "backend"). Each stored result reaches each socket exactly once, the
 // sender's acknowledgement or echo included; a refusal is the dialect's error
-// and nothing is fanned out. "Exactly once": every frame a socket gets until
-// a later message of the same sender (a marker, stored the same way, so it
-// comes after any second copy the gateway would have published of the first)
-// is counted.
+// and nothing is fanned out. "Exactly once": every frame a socket gets is
+// counted until a marker, a later message of the same sender stored the same
+// way and sent only once every socket has the first copy (two stores in
+// flight at once may finish in either order): a second copy the gateway
+// published of the first, on its store's answer, would come before it.
 #include <gtest/gtest.h>
 
 #include <ctime>
@@ -69,6 +70,16 @@ std::size_t count(const Frames& frames, const std::function<bool(const json&)>& 
   return n;
 }
 
+// For each socket, its frames up to the first for which `last` holds, appended to seen[i].
+void read_until(const std::vector<WsClient*>& sockets, std::vector<std::vector<json>>& seen,
+                const std::function<bool(const json&)>& last) {
+  seen.resize(sockets.size());
+  for (std::size_t i = 0; i < sockets.size(); ++i) {
+    auto frames = frames_until(*sockets[i], last);
+    seen[i].insert(seen[i].end(), frames.begin(), frames.end());
+  }
+}
+
 bool arrived(const std::vector<json>& frames) { return !frames.empty() && !frames.back().contains("<none>"); }
 
 json at(const json& j, const char* pointer) { return j.is_object() ? j.value(json::json_pointer(pointer), json()) : json(); }
@@ -80,13 +91,16 @@ TEST_F(DemoStoreTest, CirclesMessageAndReadAreStoredOnTheThreadsEndpointsAndFann
   auto maya = circles_connect(app_port("circles"), "/ws/dms/2", maya_token);
   auto noah = circles_connect(app_port("circles"), "/ws/dms/2", circles_token("noah"));
   ASSERT_TRUE(next_of_type(*maya, "presence").is_object()) << "both sockets are in the thread's room";
-
-  maya->send(R"({"type":"message","text":"stored once"})");
-  maya->send(R"({"type":"message","text":"marker 1"})");
+  const std::vector<WsClient*> both{maya.get(), noah.get()};
   auto is_text = [](const char* text) { return [text](const json& f) { return at(f, "/message/text") == text; }; };
+
+  std::vector<std::vector<json>> seen;
+  maya->send(R"({"type":"message","text":"stored once"})");
+  read_until(both, seen, is_text("stored once"));
+  maya->send(R"({"type":"message","text":"marker 1"})");
+  read_until(both, seen, is_text("marker 1"));
   json stored;
-  for (WsClient* c : {maya.get(), noah.get()}) {
-    auto frames = frames_until(*c, is_text("marker 1"));
+  for (const auto& frames : seen) {
     ASSERT_TRUE(arrived(frames)) << json(frames);
     EXPECT_EQ(count(frames, is_text("stored once")), 1u) << "the sender's echo and the other's copy, once each: "
                                                          << json(frames);
@@ -97,13 +111,15 @@ TEST_F(DemoStoreTest, CirclesMessageAndReadAreStoredOnTheThreadsEndpointsAndFann
   ASSERT_EQ(status, 200);
   EXPECT_EQ(count(history, [&](const json& m) { return m == stored; }), 1u) << "stored once, as the room saw it";
 
+  auto is_receipt = [](const json& f) { return f["type"] == "read_receipt" && f["user_id"] == 8; };
+  seen.clear();
   maya->send(R"({"type":"mark_read"})");
+  read_until(both, seen, is_receipt);
   maya->send(R"({"type":"message","text":"marker 2"})");
-  for (WsClient* c : {maya.get(), noah.get()}) {
-    auto frames = frames_until(*c, is_text("marker 2"));
+  read_until(both, seen, is_text("marker 2"));
+  for (const auto& frames : seen) {
     ASSERT_TRUE(arrived(frames)) << json(frames);
-    EXPECT_EQ(count(frames, [](const json& f) { return f["type"] == "read_receipt" && f["user_id"] == 8; }), 1u)
-        << json(frames);
+    EXPECT_EQ(count(frames, is_receipt), 1u) << json(frames);
   }
 }
 
@@ -115,21 +131,25 @@ TEST_F(DemoStoreTest, SocialPrivateAndGroupAreStoredOnTheMessageEndpointsAndDeli
   auto bob = social_connect(app_port("social"), social_cookie("bob"), 3);
   auto is_content = [](const char* content) { return [content](const json& f) { return f["content"] == content; }; };
 
+  std::vector<std::vector<json>> seen;
   alice->send(R"({"type":"private","to":3,"content":"private once","timestamp":1640995200})");
+  read_until({bob.get()}, seen, is_content("private once"));
   alice->send(R"({"type":"private","to":3,"content":"private marker","timestamp":1640995201})");
-  auto frames = frames_until(*bob, is_content("private marker"));
-  ASSERT_TRUE(arrived(frames)) << json(frames);
-  EXPECT_EQ(count(frames, [](const json& f) {
+  read_until({bob.get()}, seen, is_content("private marker"));
+  ASSERT_TRUE(arrived(seen[0])) << json(seen[0]);
+  EXPECT_EQ(count(seen[0], [](const json& f) {
               return f == json::parse(R"({"type":"private","to":3,"content":"private once","timestamp":1640995200})");
             }),
             1u)
-      << json(frames);
+      << json(seen[0]);
 
+  seen.clear();
   alice->send(R"({"type":"group","group_id":"1","content":"group once","timestamp":1640995202})");
+  read_until({bob.get()}, seen, is_content("group once"));
   alice->send(R"({"type":"group","group_id":"1","content":"group marker","timestamp":1640995203})");
-  frames = frames_until(*bob, is_content("group marker"));
-  ASSERT_TRUE(arrived(frames)) << json(frames);
-  EXPECT_EQ(count(frames, is_content("group once")), 1u) << json(frames);
+  read_until({bob.get()}, seen, is_content("group marker"));
+  ASSERT_TRUE(arrived(seen[0])) << json(seen[0]);
+  EXPECT_EQ(count(seen[0], is_content("group once")), 1u) << json(seen[0]);
   EXPECT_TRUE(social_quiet(*alice)) << "the seed's sender gets no confirmation, and no copy of its group message";
 
   SocialBackend api(backend_port());
@@ -162,12 +182,15 @@ TEST_F(DemoStoreTest, WinkrMessageReadAndDeleteAreStoredOnTheConversationEndpoin
   std::string alice_token = backend_->login("alice");
   auto alice = winkr_joined(app_port("winkr"), alice_token);
   auto bob = winkr_joined(app_port("winkr"), backend_->login("bob"));
+  const std::vector<WsClient*> both{alice.get(), bob.get()};
 
+  std::vector<std::vector<json>> seen;
   winkr_send(*alice, "winkr once");
+  read_until(both, seen, winkr_new("winkr once"));
   winkr_send(*alice, "winkr marker 1");
+  read_until(both, seen, winkr_new("winkr marker 1"));
   std::string id;
-  for (WsClient* c : {alice.get(), bob.get()}) {
-    auto frames = frames_until(*c, winkr_new("winkr marker 1"));
+  for (const auto& frames : seen) {
     ASSERT_TRUE(arrived(frames)) << json(frames);
     EXPECT_EQ(count(frames, winkr_new("winkr once")), 1u) << "the sender's message:new is its acknowledgement: "
                                                           << json(frames);
@@ -176,22 +199,26 @@ TEST_F(DemoStoreTest, WinkrMessageReadAndDeleteAreStoredOnTheConversationEndpoin
   }
   ASSERT_FALSE(id.empty());
 
-  bob->send(winkr_frame("message:read", {{"conversation_id", "conv-ab"}, {"message_id", id}}));
-  winkr_send(*bob, "winkr marker 2");
   auto viewed = [&id](const json& f) { return f["event"] == "message:viewed" && at(f, "/data/message_id") == id; };
-  for (WsClient* c : {alice.get(), bob.get()}) {
-    auto frames = frames_until(*c, winkr_new("winkr marker 2"));
+  seen.clear();
+  bob->send(winkr_frame("message:read", {{"conversation_id", "conv-ab"}, {"message_id", id}}));
+  read_until(both, seen, viewed);
+  winkr_send(*bob, "winkr marker 2");
+  read_until(both, seen, winkr_new("winkr marker 2"));
+  for (const auto& frames : seen) {
     ASSERT_TRUE(arrived(frames)) << json(frames);
     EXPECT_EQ(count(frames, viewed), 1u) << json(frames);
   }
 
-  alice->send(winkr_frame("message:delete", {{"conversation_id", "conv-ab"}, {"message_id", id}}));
-  winkr_send(*alice, "winkr marker 3");
   auto deleted = [&id](const json& f) {
     return f["event"] == "message:deleted" && at(f, "/data/message_id") == id && at(f, "/data/deleted_by") == "u-alice";
   };
-  for (WsClient* c : {alice.get(), bob.get()}) {
-    auto frames = frames_until(*c, winkr_new("winkr marker 3"));
+  seen.clear();
+  alice->send(winkr_frame("message:delete", {{"conversation_id", "conv-ab"}, {"message_id", id}}));
+  read_until(both, seen, deleted);
+  winkr_send(*alice, "winkr marker 3");
+  read_until(both, seen, winkr_new("winkr marker 3"));
+  for (const auto& frames : seen) {
     ASSERT_TRUE(arrived(frames)) << json(frames);
     EXPECT_EQ(count(frames, deleted), 1u) << json(frames);
   }
