@@ -15,9 +15,9 @@ json circles_config(const std::string& nats_url, int backend_port, const Circles
   json tuned = {
       {"passthrough", nullptr},
       {"options", {{"window_hours", o.window_hours}}},
-      {"callouts", {{"store_message", {{"path", o.store_message_path}}}}},
       {"limits", {{"max_frame_bytes", 8192}, {"max_queued_bytes", 1 << 20}}},
   };
+  if (!o.store_message_path.empty()) tuned["callouts"]["store_message"]["path"] = o.store_message_path;
   return gateway_config(nats_url, {demo_app("circles", backend_port, tuned)}, gateway_id);
 }
 
