@@ -12,11 +12,10 @@ namespace gangway::test {
 
 struct CirclesConfigOptions {
   int window_hours = 12;
-  std::string store_message_path;  // "": the demo's (POST /api/v1/dms/{thread_id}/messages)
+  std::string store_message_path;  // empty: the demo's
 };
 
-// A circles app like deploy/gangway.demo.json's, on free ports, storing
-// messages and reads as the demo does (demo_stores.hpp).
+// A circles app like deploy/gangway.demo.json's, on free ports.
 nlohmann::json circles_config(const std::string& nats_url, int backend_port, const CirclesConfigOptions& o = {},
                               const std::string& gateway_id = "gw-circles");
 

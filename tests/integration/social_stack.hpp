@@ -13,8 +13,7 @@ namespace gangway::test {
 
 inline constexpr const char* kSocialOrigin = "http://social.example";
 
-// A social app like deploy/gangway.demo.json's, on free ports, storing
-// private and group messages as the demo does (demo_stores.hpp); Origin
+// A social app like deploy/gangway.demo.json's, on free ports; Origin
 // kSocialOrigin is the only one allowed.
 nlohmann::json social_config(const std::string& nats_url, int backend_port,
                              const std::string& gateway_id = "gw-social");

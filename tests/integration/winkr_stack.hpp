@@ -11,8 +11,7 @@
 
 namespace gangway::test {
 
-// A winkr app like deploy/gangway.demo.json's, on free ports, storing
-// messages, reads and deletes as the demo does (demo_stores.hpp). `limits` replaces
+// A winkr app like deploy/gangway.demo.json's, on free ports. `limits` replaces
 // the app's "limits" (empty: the dialect's defaults from seed 004).
 nlohmann::json winkr_config(const std::string& nats_url, int backend_port,
                             const nlohmann::json& limits = nlohmann::json::object(),
