@@ -9,4 +9,5 @@ bash deploy/install-deps.sh
 # Check: -O1 without debug information (CMakeLists.txt), the same tree the demo builds.
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Check -DGANGWAY_TESTS=ON  # the demo may have configured it without
 cmake --build build -j2
-(cd build && ctest --output-on-failure -j2 --timeout 300)
+# Three at once on two cores: most tests wait on the processes they start.
+(cd build && ctest --output-on-failure -j3 --timeout 300)
