@@ -65,7 +65,7 @@ int serve(const demo::Options& o, const sigset_t& stop_signals) {
   // one of httplib's workers (8 by default); the gateway's callouts must not
   // queue behind two pages of the demo.
   server.new_task_queue = [] { return new httplib::ThreadPool(kWorkers); };
-  demo::add_common_routes(server);
+  demo::add_common_routes(server, *publisher);
   demo::add_tribe_routes(server, tribe);
   demo::add_pythia_routes(server, pythia);
   demo::add_winkr_routes(server, winkr);
@@ -101,6 +101,7 @@ int serve(const demo::Options& o, const sigset_t& stop_signals) {
   bool ok = server.listen_after_bind();
   serving = false;
   stopper.join();
+  publisher->stop_serving();  // before the stores its NATS workers call are destroyed
   if (stop_requested) std::fprintf(stderr, "demo backend: stopped\n");
   return ok || stop_requested ? 0 : 1;
 }

@@ -105,6 +105,15 @@ void NatsPublisher::serve(const std::string& subject, const std::string& queue, 
   impl_->served.push_back(std::move(served));
 }
 
+void NatsPublisher::stop_serving() {
+  for (auto* sub : impl_->subs) {
+    // Drain lets a request already delivered finish; if the connection cannot
+    // drain (closed, never connected), no handler is running either.
+    if (natsSubscription_Drain(sub) == NATS_OK) natsSubscription_WaitForDrainCompletion(sub, 2000);
+    else natsSubscription_Unsubscribe(sub);
+  }
+}
+
 bool NatsPublisher::publish(const std::string& subject, const std::string& body) {
   // nats.c would accept a publish while reconnecting (into its reconnect
   // buffer) and report success; refuse instead, so a 201 means "on the server".

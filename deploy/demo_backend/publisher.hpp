@@ -48,6 +48,10 @@ class NatsPublisher final : public Publisher {
   // (Nats-Service-Error, Nats-Service-Error-Code) for any other status.
   using Handler = std::function<HttpReply(std::string_view body)>;
   void serve(const std::string& subject, const std::string& queue, Handler handle);
+  // Stops every worker and returns once none of their handlers runs (each
+  // subscription drained, up to 2 s): call it before what the handlers use is
+  // destroyed, since nats.c runs them on its own threads.
+  void stop_serving();
 
  private:
   struct Impl;

@@ -14,11 +14,13 @@ struct Response;
 namespace demo {
 
 class TribeApi;
+class NatsPublisher;
 
-// GET /healthz, JSON 404s for unknown paths, a JSON 500 for exceptions, a
+// GET /healthz (the process answers), GET /readyz (200 once connected to NATS,
+// 503 before: every write publishes, and answers 503 without it), JSON 404s for unknown paths, a JSON 500 for exceptions, a
 // request log line on stderr (method, path, status — never headers or bodies),
 // and a body size limit.
-void add_common_routes(httplib::Server& server);
+void add_common_routes(httplib::Server& server, const NatsPublisher& bus);
 
 // The browser demo (deploy/demo-page): `dir` served at /demo/, and / and /demo
 // redirected there. The page calls the REST routes from the same origin, so it

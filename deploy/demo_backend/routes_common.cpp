@@ -5,6 +5,7 @@
 #include <exception>
 #include <string_view>
 
+#include "deploy/demo_backend/publisher.hpp"
 #include "deploy/demo_backend/routes.hpp"
 
 namespace demo {
@@ -27,9 +28,13 @@ std::string bearer_token(const httplib::Request& req) {
   return h.substr(scheme.size());
 }
 
-void add_common_routes(httplib::Server& server) {
+void add_common_routes(httplib::Server& server, const NatsPublisher& bus) {
   server.Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
     send(res, {200, gangway::Json{{"status", "ok"}}});
+  });
+  server.Get("/readyz", [&bus](const httplib::Request&, httplib::Response& res) {
+    if (bus.connected()) return send(res, {200, gangway::Json{{"status", "ready"}}});
+    send(res, {503, gangway::Json{{"status", "not ready"}, {"detail", "not connected to NATS yet"}}});
   });
   server.set_payload_max_length(1 << 20);
   // httplib calls this for every status >= 400, including ours: only fill in

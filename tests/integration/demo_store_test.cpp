@@ -296,7 +296,7 @@ TEST_F(DemoStoreTest, ATokenTheServiceNoLongerTakesIsForbiddenAndNothingIsFanned
 // fan_out "backend" turns off, publishes nothing either.
 TEST(DemoStoreBusDown, AServiceThatCannotPublishStoresNothingAndEachSenderIsTold) {
   NatsServer nats;
-  DemoBackend backend("nats://127.0.0.1:" + std::to_string(free_port()));
+  DemoBackend backend("nats://127.0.0.1:" + std::to_string(free_port()), /*expect_bus=*/false);
   json config = circles_config(nats.url(), backend.port(), {}, "gw-demo-bus-down");
   config["apps"].push_back(social_config(nats.url(), backend.port())["apps"][0]);
   config["apps"].push_back(winkr_config(nats.url(), backend.port(), winkr_relaxed_limits())["apps"][0]);

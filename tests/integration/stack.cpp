@@ -5,16 +5,26 @@
 
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "tests/support/token_factory.hpp"
 
 namespace gangway::test {
 
-DemoBackend::DemoBackend(const std::string& nats_url) : port_(free_port()) {
+DemoBackend::DemoBackend(const std::string& nats_url, bool expect_bus) : port_(free_port()) {
   proc_ = ChildProcess({DEMO_BACKEND_BIN, "--listen", "127.0.0.1:" + std::to_string(port_), "--nats", nats_url,
                         "--jwt-secret", kSecret, "--issuer", "gangway-demo", "--audience", "gangway"},
                        dir_.path() + "/backend.log");
-  if (!wait_for_port(port_)) ADD_FAILURE() << "demo backend did not start";
+  if (!wait_for_port(port_)) {
+    ADD_FAILURE() << "demo backend did not start";
+    return;
+  }
+  if (!expect_bus) return;
+  // Its NATS connection comes up in the background, and until then every
+  // REST write answers 503: a test's first write must not race it.
+  for (int i = 0; i < 200 && http_get(port_, "/readyz").first != 200; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  if (http_get(port_, "/readyz").first != 200) ADD_FAILURE() << "demo backend never connected to NATS";
 }
 
 std::string DemoBackend::login(const std::string& username) {

@@ -18,7 +18,9 @@ inline constexpr const char* kSecret = "integration-test-secret-0123456789";
 
 class DemoBackend {
  public:
-  explicit DemoBackend(const std::string& nats_url);
+  // Waits until it answers, and (with `expect_bus`) until it is connected to
+  // NATS at `nats_url`: false for a test of an unreachable bus.
+  explicit DemoBackend(const std::string& nats_url, bool expect_bus = true);
   int port() const { return port_; }
   std::string login(const std::string& username);  // the access token
   // POST /api/v1/conversations/{id}/messages as the token's user; the HTTP status.
