@@ -4,8 +4,8 @@
 #
 #   tests/sanitize.sh asan   ASan+UBSan tree in build-asan/, then every test
 #   tests/sanitize.sh tsan   TSan tree in build-tsan/, then the core, bus, fanout,
-#                            net and integration tests (the gateway and demo
-#                            backend they start are built with TSan too;
+#                            session, net and integration tests (the gateway and
+#                            demo backend they start are built with TSan too;
 #                            nats-server is Go, not instrumented)
 #
 #   SANITIZE_TARGETS="core_tests bus_tests"   build only these (and run only
@@ -34,7 +34,7 @@ case "$kind" in
     tree=build-tsan
     flags="-fsanitize=thread $common"
     exclude="Listener.OutOfDescriptors"  # as above
-    targets="core_tests bus_tests fanout_tests net_tests integration_tests"
+    targets="core_tests bus_tests fanout_tests session_tests net_tests integration_tests"
     ;;
   *)
     echo "usage: tests/sanitize.sh asan|tsan [ctest args…]" >&2
