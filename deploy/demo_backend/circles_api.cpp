@@ -137,30 +137,60 @@ std::optional<HttpReply> CirclesApi::read_message(const Json& body, CirclesMessa
 HttpReply CirclesApi::post_message(std::string_view bearer, std::string_view thread_id, std::string_view body) {
   auto u = caller(bearer);
   if (!u) return unauthorized();
-  auto thread = writable_thread(*u, thread_id);
-  if (auto* denied = std::get_if<HttpReply>(&thread)) return *denied;
-  const CirclesThread& t = std::get<CirclesThread>(thread);
   HttpReply error;
   auto j = object_body(body, error);
   if (!j) return error;
+  return add_message(u->id, thread_id, *j, RoomEvent::publish);
+}
+
+HttpReply CirclesApi::add_message(std::int64_t user_id, std::string_view thread_id, const Json& body,
+                                  RoomEvent room) {
+  auto u = store_.user(user_id);
+  if (!u) return error_reply(403, "Unknown user");
+  auto thread = writable_thread(*u, thread_id);
+  if (auto* denied = std::get_if<HttpReply>(&thread)) return *denied;
+  const CirclesThread& t = std::get<CirclesThread>(thread);
   CirclesMessage m{0, t.id, u->id, "", gangway::iso8601_now(), std::nullopt, std::nullopt};
-  if (auto invalid = read_message(*j, m)) return *invalid;
+  if (auto invalid = read_message(body, m)) return *invalid;
 
   std::lock_guard lock(post_mutex_);
-  if (!outbox_.connected()) return bus_down();
+  if (room == RoomEvent::publish && !outbox_.connected()) return bus_down();
   auto stored = store_.add_message(m);
   if (!stored) return error_reply(404, "Thread not found");
   Json data = message_json(store_, *stored);
-  // The thread's sockets show it like a WebSocket message; undone if that fails.
-  if (!outbox_.to_thread(t.id, "message", data)) {
+  // The thread's sockets show it as the seed's "message"; undone if that fails.
+  if (room == RoomEvent::publish && !outbox_.to_thread(t.id, "message", data)) {
     store_.remove_message(t.id, stored->id);
     return bus_down();
   }
+  // The recipient's inbox (user socket) hears of it from us either way;
+  // losing that notice loses no message.
   auto [event, notice] = notice_of(*stored);
   if (!outbox_.to_user(other_participant(t, u->id), event, notice))
     std::fprintf(stderr, "demo backend: %s notice for message %lld not published\n", event.c_str(),
                  static_cast<long long>(stored->id));
   return {201, data};
+}
+
+HttpReply CirclesApi::mark_read(std::string_view bearer, std::string_view thread_id) {
+  auto u = caller(bearer);
+  if (!u) return unauthorized();
+  return record_read(u->id, thread_id, RoomEvent::publish);
+}
+
+HttpReply CirclesApi::record_read(std::int64_t user_id, std::string_view thread_id, RoomEvent room) {
+  auto u = store_.user(user_id);
+  if (!u) return error_reply(403, "Unknown user");
+  auto thread = writable_thread(*u, thread_id);
+  if (auto* denied = std::get_if<HttpReply>(&thread)) return *denied;
+  const CirclesThread& t = std::get<CirclesThread>(thread);
+  if (room == RoomEvent::publish && !outbox_.connected()) return bus_down();
+  std::string at = gangway::iso8601_now();
+  store_.set_last_read(t.id, u->id, at);
+  Json receipt{{"user_id", u->id}, {"last_read_at", at}};
+  // Recording it again is harmless: a 503 here only asks the client to retry.
+  if (room == RoomEvent::publish && !outbox_.to_thread(t.id, "read_receipt", receipt)) return bus_down();
+  return {200, receipt};
 }
 
 HttpReply CirclesApi::list_messages(std::string_view bearer, std::string_view thread_id) const {

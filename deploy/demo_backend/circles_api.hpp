@@ -2,9 +2,12 @@
 // Seed 000 ("circles"): the REST service behind the gateway, as far as the
 // WebSocket contract needs it. The DM endpoints publish the user socket's
 // notifications (dm_message, dm_reply, dm_media, dm_request, reaction) on
-// <prefix>.out.circles.user.<recipient>, and HTTP-sent messages also on the
-// thread (<prefix>.out.circles.dm.<thread_id>) as the seed's "message".
-// Thread-safe: called concurrently from the HTTP server's worker threads.
+// <prefix>.out.circles.user.<recipient>, and messages and reads also on the
+// thread (<prefix>.out.circles.dm.<thread_id>) as the seed's "message" and
+// "read_receipt". The gateway stores a DM socket's message and mark_read
+// through these same endpoints, with the user's own token
+// (deploy/gangway.demo.json). Thread-safe: called concurrently from the HTTP
+// server's worker threads.
 #include <mutex>
 #include <optional>
 #include <string_view>
@@ -36,6 +39,10 @@ class CirclesApi {
   // → 201 message; "message" to the thread, dm_message|dm_reply|dm_media to the recipient.
   // 503 (nothing kept) if NATS is down.
   HttpReply post_message(std::string_view bearer, std::string_view thread_id, std::string_view body);
+  // POST /api/v1/dms/{thread_id}/read (no body) → 200 {"user_id","last_read_at"};
+  // "read_receipt" (the same) to the thread. 403 not a participant or not
+  // accepted, 404 no thread, 503 NATS down.
+  HttpReply mark_read(std::string_view bearer, std::string_view thread_id);
   // GET /api/v1/dms/{thread_id}/messages → oldest first (participants only).
   HttpReply list_messages(std::string_view bearer, std::string_view thread_id) const;
   // POST /api/v1/dms/{thread_id}/messages/{message_id}/reactions {"emoji"} → 201;
@@ -44,6 +51,13 @@ class CirclesApi {
                   std::string_view body);
   // POST /api/v1/places/{place_id}/checkins → 201 {"place_id","user_id","checked_in_at"}.
   HttpReply check_in(std::string_view bearer, std::string_view place_id);
+
+  // The two endpoints above once the caller is known, for the NATS store
+  // workers too (store_workers.hpp): `room` says whether the thread's event
+  // is published here or left to the gateway. 403 for an unknown user.
+  HttpReply add_message(std::int64_t user_id, std::string_view thread_id, const gangway::Json& body,
+                        RoomEvent room);
+  HttpReply record_read(std::int64_t user_id, std::string_view thread_id, RoomEvent room);
 
   static constexpr std::size_t kMaxTextBytes = 4000;
 

@@ -1,13 +1,10 @@
 #pragma once
-// Seed 000 ("circles"): the endpoints only the gateway calls, under
-// /internal/circles/. Callouts answer 2xx to allow and 403/404 to deny;
-// the store endpoints receive the gateway's gw.in envelope
-// {id, app, kind, room{kind,id}, user{id,name}, conn, gateway, received_at, data}
-// and answer the stored object, which the gateway fans out in place of `data`.
-// Thread-safe.
+// Seed 000 ("circles"): the lookups only the gateway calls, under
+// /internal/circles/ (a real service's internal network): 2xx allows, 403/404
+// denies. Messages and reads are stored on the public endpoints
+// (circles_api.hpp), as the app's REST clients store them. Thread-safe.
 #include <optional>
 #include <string_view>
-#include <variant>
 
 #include "deploy/demo_backend/circles_shapes.hpp"
 #include "deploy/demo_backend/http_reply.hpp"
@@ -16,7 +13,7 @@ namespace demo {
 
 class CirclesInternal {
  public:
-  CirclesInternal(CirclesStore& store, const CirclesOutbox& outbox) : store_(store), outbox_(outbox) {}
+  explicit CirclesInternal(const CirclesStore& store) : store_(store) {}
 
   // GET /internal/circles/dms/{thread_id}/access/{user_id} (callout dm_access):
   // 200 {"thread_id","status","participants":[…]} for a participant of an
@@ -28,28 +25,11 @@ class CirclesInternal {
   // "checked_in_at","window_hours"} for a check-in within N hours, else 403.
   HttpReply place_checkin(std::string_view place_id, std::string_view user_id, std::string_view window_hours) const;
 
-  // POST /internal/circles/messages (persist, kind "message"): stores
-  // data.text from user.id in thread room.id; 201 with the seed's message
-  // object. Also tells the other participant's user socket (dm_message).
-  HttpReply store_message(std::string_view envelope);
-
-  // POST /internal/circles/reads (persist, kind "read"): records last_read_at
-  // for user.id in thread room.id; 200 {"user_id","last_read_at"}.
-  HttpReply store_read(std::string_view envelope);
-
  private:
-  struct Sender {
-    CirclesThread thread;
-    CirclesUser user;
-    gangway::Json data;
-  };
-  // The envelope's thread and user, checked like dm_access; else the error reply.
-  std::variant<Sender, HttpReply> sender_of(std::string_view envelope) const;
   // nullopt if the user may use the thread's socket; else 403/404.
   std::optional<HttpReply> check_access(std::int64_t thread_id, std::int64_t user_id) const;
 
-  CirclesStore& store_;
-  const CirclesOutbox& outbox_;
+  const CirclesStore& store_;
 };
 
 }  // namespace demo

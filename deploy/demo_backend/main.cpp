@@ -1,5 +1,5 @@
 // gangway-demo-backend: stands in for the REST services behind the gateway
-// (seed 002 "tribe" for now). Parses the command line and wires the pieces.
+// (one per seed). Parses the command line and wires the pieces.
 #include <httplib.h>
 #include <nats/nats.h>
 #include <pthread.h>
@@ -19,6 +19,7 @@
 #include "deploy/demo_backend/routes.hpp"
 #include "deploy/demo_backend/social_api.hpp"
 #include "deploy/demo_backend/social_store.hpp"
+#include "deploy/demo_backend/store_workers.hpp"
 #include "deploy/demo_backend/tokens.hpp"
 #include "deploy/demo_backend/tribe_api.hpp"
 #include "deploy/demo_backend/tribe_store.hpp"
@@ -52,19 +53,11 @@ int serve(const demo::Options& o, const sigset_t& stop_signals) {
   demo::CirclesStore circles_store;
   demo::CirclesOutbox circles_outbox(*publisher, gangway::Subjects(o.subject_prefix));
   demo::CirclesApi circles(circles_store, tokens, circles_outbox);
-  demo::CirclesInternal circles_internal(circles_store, circles_outbox);
+  demo::CirclesInternal circles_internal(circles_store);
 
-  // The same stores as the /internal/…/store routes, as NATS request/reply
-  // workers for apps configured with persist.<kind>.via "request".
-  auto store = [&](const std::string& app, const std::string& kind) { return o.subject_prefix + ".store." + app + "." + kind; };
-  publisher->serve(store("winkr", "message"), "demo-store", [&](std::string_view b) { return winkr.store_message(b); });
-  publisher->serve(store("winkr", "read"), "demo-store", [&](std::string_view b) { return winkr.store_read(b); });
-  publisher->serve(store("winkr", "delete"), "demo-store", [&](std::string_view b) { return winkr.store_delete(b); });
-  publisher->serve(store("circles", "message"), "demo-store",
-                   [&](std::string_view b) { return circles_internal.store_message(b); });
-  publisher->serve(store("circles", "read"), "demo-store", [&](std::string_view b) { return circles_internal.store_read(b); });
-  publisher->serve(store("social", "private"), "demo-store", [&](std::string_view b) { return social.store_message(b); });
-  publisher->serve(store("social", "group"), "demo-store", [&](std::string_view b) { return social.store_message(b); });
+  // The REST endpoints' stores, also as NATS request/reply workers for apps
+  // configured with persist.<kind>.via "request".
+  demo::serve_store_workers(*publisher, o.subject_prefix, winkr, circles, social);
 
   httplib::Server server;  // declared last: stops serving before what it calls is destroyed
   server.set_tcp_nodelay(true);  // without it, Nagle adds ~40 ms to every reused-connection answer

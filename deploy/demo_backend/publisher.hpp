@@ -10,6 +10,14 @@
 
 namespace demo {
 
+// Who tells a room about a write. A REST call publishes the room's event
+// itself, as it does for a browser (and for a gateway store configured with
+// persist.<kind>.fan_out "backend"); a NATS store worker leaves it to the
+// gateway, which fans out the worker's answer. Side notices to user rooms
+// (circles' dm_message, winkr's conversation:unread) are the service's own
+// either way: the gateway does not know them.
+enum class RoomEvent { publish, leave_to_gateway };
+
 class Publisher {
  public:
   virtual ~Publisher() = default;

@@ -24,6 +24,9 @@ void add_circles_routes(httplib::Server& server, CirclesApi& api, CirclesInterna
   server.Post(R"(/api/v1/dms/([^/]+)/messages)", [&api](Req req, Res res) {
     send(res, api.post_message(bearer_token(req), req.matches[1].str(), req.body));
   });
+  server.Post(R"(/api/v1/dms/([^/]+)/read)", [&api](Req req, Res res) {
+    send(res, api.mark_read(bearer_token(req), req.matches[1].str()));
+  });
   server.Get(R"(/api/v1/dms/([^/]+)/messages)", [&api](Req req, Res res) {
     send(res, api.list_messages(bearer_token(req), req.matches[1].str()));
   });
@@ -41,10 +44,6 @@ void add_circles_routes(httplib::Server& server, CirclesApi& api, CirclesInterna
     send(res, internal.place_checkin(req.matches[1].str(), req.matches[2].str(),
                                      req.get_param_value("window_hours")));
   });
-  server.Post("/internal/circles/messages", [&internal](Req req, Res res) {
-    send(res, internal.store_message(req.body));
-  });
-  server.Post("/internal/circles/reads", [&internal](Req req, Res res) { send(res, internal.store_read(req.body)); });
 }
 
 }  // namespace demo

@@ -48,6 +48,10 @@ void add_social_routes(httplib::Server& server, SocialApi& api) {
   server.Get("/api/messages/group", [&api](Req req, Res res) {
     send_social(res, api.group_messages(cookie_of(req), query_of(req)));
   });
+  server.Post("/api/messages/private",
+              [&api](Req req, Res res) { send_social(res, api.post_private(cookie_of(req), req.body)); });
+  server.Post("/api/messages/group",
+              [&api](Req req, Res res) { send_social(res, api.post_group(cookie_of(req), req.body)); });
   server.Post("/api/groups/invite",
               [&api](Req req, Res res) { send_social(res, api.invite(cookie_of(req), req.body)); });
   server.Get("/api/notifications", [&api](Req req, Res res) {
@@ -63,8 +67,6 @@ void add_social_routes(httplib::Server& server, SocialApi& api) {
   });
   server.Get(R"(/internal/social/users/([^/]+)/groups)",
              [&api](Req req, Res res) { send_social(res, api.user_groups(req.matches[1].str())); });
-  server.Post("/internal/social/messages",
-              [&api](Req req, Res res) { send_social(res, api.store_message(req.body)); });
   server.Post("/internal/social/notifications",
               [&api](Req req, Res res) { send_social(res, api.notify(req.body)); });
 }

@@ -13,12 +13,6 @@ void add_winkr_routes(httplib::Server& server, WinkrApi& api) {
 
   server.Get(R"(/internal/winkr/conversations/([^/]+)/access/([^/]+))",
              [&api](Req req, Res res) { send(res, api.access(req.matches[1].str(), req.matches[2].str())); });
-  server.Post("/internal/winkr/store/message",
-              [&api](Req req, Res res) { send(res, api.store_message(req.body)); });
-  server.Post("/internal/winkr/store/read",
-              [&api](Req req, Res res) { send(res, api.store_read(req.body)); });
-  server.Post("/internal/winkr/store/delete",
-              [&api](Req req, Res res) { send(res, api.store_delete(req.body)); });
 
   server.Get("/api/winkr/v1/conversations",
              [&api](Req req, Res res) { send(res, api.list_conversations(bearer_token(req))); });
@@ -26,6 +20,15 @@ void add_winkr_routes(httplib::Server& server, WinkrApi& api) {
               [&api](Req req, Res res) { send(res, api.open_conversation(bearer_token(req), req.body)); });
   server.Get(R"(/api/winkr/v1/conversations/([^/]+)/messages)", [&api](Req req, Res res) {
     send(res, api.list_messages(bearer_token(req), req.matches[1].str()));
+  });
+  server.Post(R"(/api/winkr/v1/conversations/([^/]+)/messages)", [&api](Req req, Res res) {
+    send(res, api.send_message(bearer_token(req), req.matches[1].str(), req.body));
+  });
+  server.Post(R"(/api/winkr/v1/conversations/([^/]+)/messages/([^/]+)/read)", [&api](Req req, Res res) {
+    send(res, api.read_message(bearer_token(req), req.matches[1].str(), req.matches[2].str()));
+  });
+  server.Delete(R"(/api/winkr/v1/conversations/([^/]+)/messages/([^/]+))", [&api](Req req, Res res) {
+    send(res, api.delete_message(bearer_token(req), req.matches[1].str(), req.matches[2].str()));
   });
   server.Post(R"(/api/winkr/v1/conversations/([^/]+)/messages/([^/]+)/delivered)", [&api](Req req, Res res) {
     send(res, api.delivered(bearer_token(req), req.matches[1].str(), req.matches[2].str()));

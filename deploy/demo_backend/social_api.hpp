@@ -35,6 +35,18 @@ class SocialApi {
   // GET /api/messages/group?group=&limit=50&offset=0 → [{"type","group_id","content","timestamp"}],
   // newest first; 403 unless the caller is an accepted member.
   HttpReply group_messages(std::string_view cookie_header, const gangway::Params& query) const;
+  // POST /api/messages/private {"to","content","timestamp"?} → 201 the stored
+  // message {"id","type","from","to","content","timestamp"} (timestamp: Unix
+  // seconds, now if absent), published as "private" on user/<to>, the
+  // recipient's sockets. 404 no such recipient, 422 bad data, 503 NATS down
+  // (nothing stored). The gateway stores a socket's "private" frame here,
+  // with the sender's own cookie (deploy/gangway.demo.json).
+  HttpReply post_private(std::string_view cookie_header, std::string_view body);
+  // POST /api/messages/group {"group_id","content","timestamp"?} → 201
+  // {"id","type","from","group_id","content","timestamp"} (group_id a string),
+  // published as "group" on group/<id> to every member but the sender. 403
+  // not an accepted member, 404 no such group, 422, 503 as above.
+  HttpReply post_group(std::string_view cookie_header, std::string_view body);
   // POST /api/groups/invite {"group_id","user_id","group_name"?} → 201: a pending
   // membership, a stored notification and a live group_invite notification on
   // user/<user_id>. 400 bad data, no such group/user, or already a member;
@@ -54,11 +66,13 @@ class SocialApi {
   HttpReply group_member(std::string_view group_id, std::string_view user_id) const;
   // GET /internal/social/users/{uid}/groups → 200 {"group_ids":[accepted groups]} | 404 | 400.
   HttpReply user_groups(std::string_view user_id) const;
-  // POST /internal/social/messages with the gateway's gw.in envelope (kind
-  // private or group) → 201 the stored message: {"id","type","from","to",
-  // "content","timestamp"} or {"id","type","from","group_id","content",
-  // "timestamp"}. Idempotent per envelope id. 400/403/404/422 when it cannot be stored.
-  HttpReply store_message(std::string_view envelope);
+  // The two message endpoints once the sender is known, for the NATS store
+  // workers too (store_workers.hpp): `type` "private" or "group", `body` as
+  // above; idempotent per `request_id` (the gateway's envelope id; a REST
+  // call gets a fresh one). `room` says whether the message is published here
+  // or left to the gateway. 403 for an unknown sender.
+  HttpReply add_message(std::int64_t from, std::string_view type, const gangway::Json& body,
+                        const std::string& request_id, RoomEvent room);
   // POST /internal/social/notifications {"user_id","subtype","message",…} →
   // 201: stored and published to user/<user_id> as a notification (other
   // fields ride along, e.g. "post_id"). For the subtypes other services raise.

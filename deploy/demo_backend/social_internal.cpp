@@ -1,8 +1,8 @@
 // Seed 003's internal endpoints: what the gateway's callouts call (session,
-// group_member, user_groups, the message store) and the notification hook
-// other services use. Never exposed to clients.
+// group_member, user_groups) and the notification hook other services use.
+// Never exposed to clients. Messages are stored on the public endpoints
+// (social_messages.cpp), as the app's REST clients store them.
 #include <cstdio>
-#include <variant>
 
 #include "deploy/demo_backend/social_api.hpp"
 #include "deploy/demo_backend/social_ids.hpp"
@@ -20,37 +20,6 @@ const Json& member(const Json& object, const char* key) {
   if (!object.is_object()) return null;
   auto it = object.find(key);
   return it == object.end() ? null : *it;
-}
-
-// The message a gw.in envelope carries, checked; else the reply explaining why not.
-std::variant<SocialMessage, HttpReply> message_from(const Json& envelope, std::size_t max_content) {
-  const Json& data = member(envelope, "data");
-  auto from = social_id(member(member(envelope, "user"), "id"));
-  const Json& content = member(data, "content");
-  if (!from) return error_reply(422, "user.id must be a user id");
-  if (!content.is_string() || content.get_ref<const std::string&>().empty())
-    return error_reply(422, "data.content must be a non-empty string");
-  if (content.get_ref<const std::string&>().size() > max_content)
-    return error_reply(422, "data.content is too long");
-  SocialMessage m;
-  m.type = member(data, "type").is_string() ? member(data, "type").get<std::string>() : "";
-  m.from = *from;
-  m.content = content.get<std::string>();
-  const Json& ts = member(data, "timestamp");
-  m.timestamp =
-      ts.is_number_integer() && ts.get<std::int64_t>() >= 0 ? ts.get<std::int64_t>() : gangway::unix_now();
-  if (m.type == "private") {
-    auto to = social_id(member(data, "to"));
-    if (!to) return error_reply(422, "data.to must be a user id");
-    m.to = *to;
-  } else if (m.type == "group") {
-    auto group = social_id(member(data, "group_id"));
-    if (!group) return error_reply(422, "data.group_id must be a group id");
-    m.group_id = std::to_string(*group);
-  } else {
-    return error_reply(422, "data.type must be private or group");
-  }
-  return m;
 }
 
 }  // namespace
@@ -82,26 +51,6 @@ HttpReply SocialApi::user_groups(std::string_view user_id) const {
   if (!user) return error_reply(400, "invalid id");
   if (!store_.user(*user)) return error_reply(404, "User not found");
   return {200, Json{{"group_ids", store_.accepted_groups(*user)}}};
-}
-
-HttpReply SocialApi::store_message(std::string_view body) {
-  Json envelope = Json::parse(body, nullptr, false);
-  const Json& id = member(envelope, "id");
-  if (!id.is_string() || id.get_ref<const std::string&>().empty())
-    return error_reply(400, "expected the gateway's envelope with an id");
-  auto parsed = message_from(envelope, kMaxContentBytes);
-  if (auto* error = std::get_if<HttpReply>(&parsed)) return *error;
-  auto& m = std::get<SocialMessage>(parsed);
-  if (!store_.user(m.from)) return error_reply(404, "Sender not found");
-  if (m.type == "private" && !store_.user(m.to)) return error_reply(404, "Recipient not found");
-  if (m.type == "group") {
-    auto membership = store_.membership(*parse_social_id(m.group_id), m.from);
-    if (membership == SocialStore::Membership::no_group) return error_reply(404, "Group not found");
-    // The gateway checked group_member already; a membership revoked since is still refused.
-    if (membership != SocialStore::Membership::accepted)
-      return error_reply(403, "Not a member of this group");
-  }
-  return {201, stored_message_json(store_.add_message(id.get<std::string>(), std::move(m)))};
 }
 
 HttpReply SocialApi::notify(std::string_view body) {

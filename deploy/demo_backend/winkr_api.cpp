@@ -1,6 +1,5 @@
 #include "deploy/demo_backend/winkr_api.hpp"
 
-#include "deploy/demo_backend/ids.hpp"
 #include "gateway/core/clock.hpp"
 
 namespace demo {
@@ -12,43 +11,17 @@ namespace {
 constexpr const char* kApp = "winkr";
 
 
-// The seed's time format: "2025-01-01T12:00:00Z".
-std::string now_seconds() {
-  std::string now = gangway::iso8601_now();
-  return now.size() > 19 ? now.substr(0, 19) + "Z" : now;
-}
-
 std::string string_at(const Json& j, const char* key) {
   auto it = j.find(key);
   return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
-// What the persist callouts need from a gw.in envelope.
-struct Stored {
-  std::string user_id;
-  std::string conversation_id;
-  std::string message_id;  // empty for a new message
-  Json data;
-};
-
-// The envelope's user, conversation (its room must be that conversation) and
-// data; nullopt with `error` set (400) when it is not such an envelope.
-std::optional<Stored> parse_stored(std::string_view body, bool with_message_id, HttpReply& error) {
-  Json j = Json::parse(body, nullptr, false);
-  error = error_reply(400, "body must be a gateway envelope");
-  if (!j.is_object() || !j.contains("user") || !j["user"].is_object() || !j.contains("data") ||
-      !j["data"].is_object() || !j.contains("room") || !j["room"].is_object())
-    return std::nullopt;
-  Stored s{string_at(j["user"], "id"), string_at(j["data"], "conversation_id"),
-           string_at(j["data"], "message_id"), j["data"]};
-  if (!gangway::is_valid_id(s.user_id) || !gangway::is_valid_id(s.conversation_id)) return std::nullopt;
-  if (string_at(j["room"], "kind") != "conversation" || string_at(j["room"], "id") != s.conversation_id)
-    return std::nullopt;
-  if (with_message_id && !gangway::is_valid_id(s.message_id)) return std::nullopt;
-  return s;
-}
-
 }  // namespace
+
+std::string winkr_now() {
+  std::string now = gangway::iso8601_now();
+  return now.size() > 19 ? now.substr(0, 19) + "Z" : now;
+}
 
 Json winkr_message_json(const WinkrMessage& m) {
   return {{"id", m.id},
@@ -111,6 +84,12 @@ bool WinkrApi::publish_to_user(const std::string& user_id, std::string event, Js
   return publisher_.publish(subjects_.outbound(kApp, {"user", user_id}), gangway::serialize_event(e));
 }
 
+bool WinkrApi::publish_to_conversation(std::string_view conversation_id, std::string event, Json data) {
+  gangway::Event e{std::move(event), std::move(data), {}, std::nullopt};
+  return publisher_.publish(subjects_.outbound(kApp, {"conversation", std::string(conversation_id)}),
+                            gangway::serialize_event(e));
+}
+
 HttpReply WinkrApi::access(std::string_view conversation_id, std::string_view user_id) const {
   if (!gangway::is_valid_id(conversation_id) || !gangway::is_valid_id(user_id))
     return error_reply(400, "invalid id");
@@ -123,62 +102,6 @@ HttpReply WinkrApi::access(std::string_view conversation_id, std::string_view us
       break;
   }
   return error_reply(404, "Conversation not found");
-}
-
-HttpReply WinkrApi::store_message(std::string_view envelope) {
-  HttpReply error;
-  auto s = parse_stored(envelope, false, error);
-  if (!s) return error;
-  if (auto denied = check_access(s->user_id, s->conversation_id)) return *denied;
-  const Json& d = s->data;
-  if (!d.contains("content") || !d["content"].is_string() || !d.contains("type") || !d["type"].is_string())
-    return error_reply(422, "content and type must be strings");
-  std::string now = now_seconds();
-  WinkrMessage m{new_uuid(),
-                 s->conversation_id,
-                 s->user_id,
-                 d["content"].get<std::string>(),
-                 d["type"].get<std::string>(),
-                 Json::object(),
-                 now,
-                 now,
-                 false};
-  if (auto meta = d.find("metadata"); meta != d.end() && meta->is_object()) m.metadata = *meta;
-  if (!store_.add_message(m)) return error_reply(404, "Conversation not found");
-  // The recipient's badge: best effort, the message is stored either way.
-  if (auto c = store_.conversation(m.conversation_id)) {
-    for (const auto& other : c->user_ids)
-      if (other != m.sender_id)
-        publish_to_user(other, "conversation:unread", unread_json(m.conversation_id, other));
-  }
-  return {201, Json{{"message", winkr_message_json(m)}, {"sender", sender_json(m.sender_id)}}};
-}
-
-HttpReply WinkrApi::store_read(std::string_view envelope) {
-  HttpReply error;
-  auto s = parse_stored(envelope, true, error);
-  if (!s) return error;
-  if (auto denied = check_access(s->user_id, s->conversation_id)) return *denied;
-  if (!store_.mark_read(s->conversation_id, s->message_id, s->user_id))
-    return error_reply(404, "Message not found");
-  // The reader's other devices update their badge too.
-  publish_to_user(s->user_id, "conversation:unread", unread_json(s->conversation_id, s->user_id));
-  return {200, Json{{"message_id", s->message_id},
-                    {"conversation_id", s->conversation_id},
-                    {"viewed_at", now_seconds()}}};
-}
-
-HttpReply WinkrApi::store_delete(std::string_view envelope) {
-  HttpReply error;
-  auto s = parse_stored(envelope, true, error);
-  if (!s) return error;
-  if (auto denied = check_access(s->user_id, s->conversation_id)) return *denied;
-  // "Deleted by either participant."
-  if (!store_.remove_message(s->conversation_id, s->message_id)) return error_reply(404, "Message not found");
-  return {200, Json{{"message_id", s->message_id},
-                    {"conversation_id", s->conversation_id},
-                    {"deleted_by", s->user_id},
-                    {"deleted_at", now_seconds()}}};
 }
 
 HttpReply WinkrApi::list_conversations(std::string_view bearer) const {
@@ -204,7 +127,7 @@ HttpReply WinkrApi::open_conversation(std::string_view bearer, std::string_view 
   bool existed = false;
   for (const auto& c : store_.conversations_of(u->id))
     existed |= c.user_ids[0] == other || c.user_ids[1] == other;
-  auto c = store_.open_conversation(u->id, other, now_seconds());
+  auto c = store_.open_conversation(u->id, other, winkr_now());
   return {existed ? 200 : 201,
           Json{{"id", c.id}, {"user", sender_json(other)}, {"created_at", c.created_at}}};
 }
@@ -226,7 +149,7 @@ HttpReply WinkrApi::delivered(std::string_view bearer, std::string_view conversa
   auto m = gangway::is_valid_id(message_id) ? store_.message(conversation_id, message_id) : std::nullopt;
   if (!m) return error_reply(404, "Message not found");
   if (m->sender_id == u->id) return error_reply(422, "only the recipient confirms delivery");
-  Json data{{"message_id", m->id}, {"conversation_id", m->conversation_id}, {"delivered_at", now_seconds()}};
+  Json data{{"message_id", m->id}, {"conversation_id", m->conversation_id}, {"delivered_at", winkr_now()}};
   if (!publish_to_user(m->sender_id, "message:delivered", data))
     return error_reply(503, "Message bus unavailable, try again");
   return {200, data};

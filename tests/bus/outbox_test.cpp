@@ -8,10 +8,13 @@
 #include <mutex>
 #include <thread>
 
+#include "tests/bus/bus_test_util.hpp"
+
 namespace gangway::bus {
 namespace {
 
 using namespace std::chrono_literals;
+using test::eventually;
 
 // A bus that refuses publishes while `down`, and records what it took.
 class FlakyBus final : public Bus {
@@ -47,11 +50,6 @@ class FlakyBus final : public Bus {
   std::mutex mu_;
   std::vector<std::string> taken_;
 };
-
-bool eventually(const std::function<bool()>& done) {
-  for (int i = 0; i < 500 && !done(); ++i) std::this_thread::sleep_for(10ms);
-  return done();
-}
 
 TEST(Outbox, PublishesStraightThroughWhileTheBusIsUp) {
   FlakyBus bus;

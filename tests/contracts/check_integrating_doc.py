@@ -193,12 +193,14 @@ async def callouts_scenario(snips, bins, tmp):
         if method == "GET" and path.startswith("/api/conversations/"):
             ok = path == "/api/conversations/conv-1" and headers.get("Authorization") == "Bearer " + alice_token
             return (200, {"id": "conv-1"}) if ok else (404, {"detail": "Not found"})
-        if method == "POST" and path == "/api/gateway/messages":
-            return 201, {"message": {"id": "msg-1", "conversation_id": body["data"]["conversation_id"],
-                                     "sender_id": body["user"]["id"], "content": body["data"]["content"],
-                                     "type": "text", "created_at": body["received_at"], "is_read": False,
-                                     "metadata": {}},
-                         "sender": {"id": body["user"]["id"], "username": "alice", "avatar_url": None}}
+        if method == "POST" and path == "/api/conversations/conv-1/messages":
+            if headers.get("Authorization") != "Bearer " + alice_token:
+                return 401, {"detail": "Not authenticated"}
+            return 201, {"message": {"id": "msg-1", "conversation_id": "conv-1", "sender_id": "u-alice",
+                                     "content": body["content"], "type": body["type"],
+                                     "created_at": "2026-11-22T10:00:00Z", "is_read": False,
+                                     "metadata": body["metadata"]},
+                         "sender": {"id": "u-alice", "username": "alice", "avatar_url": None}}
         return 404, {}
 
     nats = st.Nats(bins["nats"], tmp)
@@ -229,9 +231,10 @@ async def callouts_scenario(snips, bins, tmp):
         new = await alice.until(lambda f: f["event"] == "message:new")
         assert new["data"]["message"]["id"] == "msg-1" and new["data"]["message"]["content"] == "hello", new
         posts = [r for r in backend.requests if r[0] == "POST"]
-        assert posts and posts[0][3]["kind"] == "message" and posts[0][3]["data"]["content"] == "hello", posts
+        assert [(r[1], r[3]) for r in posts] == [("/api/conversations/conv-1/messages",
+                                                  {"content": "hello", "type": "text", "metadata": {}})], posts
         print("ok  callouts-json: check-config passes; the REST check allows/denies with the user's token; "
-              "the store endpoint's answer is what clients get")
+              "the store posts the endpoint's own body with it, and its answer is what clients get")
         await alice.close()
     finally:
         gw.stop()

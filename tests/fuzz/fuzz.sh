@@ -2,8 +2,8 @@
 # Builds the libFuzzer targets of tests/fuzz with clang in build-fuzz/ (only
 # the libraries they test: core, config, adapters, auth; ASan+UBSan, -O1) and
 # runs each one for a bounded time over its corpus (`ctest -L fuzz`): a crash,
-# a sanitizer report, a leak or a hang fails. deploy/run-tests.sh calls it
-# after the unit and integration tests.
+# a sanitizer report, a leak or a hang fails. The normal build replays the same
+# inputs without libFuzzer (its fuzz.* tests); this is the fuzzing itself.
 #   FUZZ_SECONDS=5   how long each target mutates after replaying its inputs
 # Longer runs of one target: docs/reliability.md.
 set -euo pipefail

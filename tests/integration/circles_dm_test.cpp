@@ -197,7 +197,7 @@ TEST_F(CirclesDmTest, TwoGatewaysShareRoomsAndPresence) {
 
 TEST_F(CirclesDmTest, AStoreFailureIsAnErrorFrameAndNothingIsBroadcast) {
   CirclesConfigOptions broken;
-  broken.store_message_path = "/internal/circles/no-such-store";
+  broken.store_message_path = "/api/v1/dms/{data:/thread_id}/no-such-store";  // 404
   auto other = std::make_unique<GatewayProcess>(circles_config(nats_->url(), backend_->port(), broken, "gw-broken"));
   auto maya = circles_connect(other->port(), "/ws/dms/2", token("maya"));
   auto noah = circles_connect(port(), "/ws/dms/2", token("noah"));

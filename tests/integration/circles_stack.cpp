@@ -12,33 +12,13 @@ using nlohmann::json;
 
 json circles_config(const std::string& nats_url, int backend_port, const CirclesConfigOptions& o,
                     const std::string& gateway_id) {
-  json callouts = {
-      {"dm_access", {{"path", "/internal/circles/dms/{thread_id}/access/{user_id}"}, {"timeout_ms", 2000}}},
-      {"place_checkin",
-       {{"path", "/internal/circles/places/{place_id}/checkins/{user_id}?window_hours={window_hours}"},
-        {"timeout_ms", 2000}}},
-      {"store_message", {{"method", "POST"}, {"path", o.store_message_path}, {"timeout_ms", 3000}}},
-      {"store_read", {{"method", "POST"}, {"path", "/internal/circles/reads"}, {"timeout_ms", 3000}}},
-  };
-  json app = {
-      {"name", "circles"},
-      {"dialect", "circles"},
-      {"listen", "127.0.0.1:" + std::to_string(free_port())},
-      {"routes", {"/ws/dms/{thread_id}", "/ws/user/{user_id}", "/ws/places/{place_id}/chat"}},
-      {"jwt", {{"keys", {{{"alg", "HS256"}, {"secret", kSecret}}}}, {"issuer", "gangway-demo"}, {"audience", "gangway"}}},
-      {"backend", {{"url", "http://127.0.0.1:" + std::to_string(backend_port)}, {"threads", 2}}},
+  json tuned = {
+      {"passthrough", nullptr},
       {"options", {{"window_hours", o.window_hours}}},
-      {"callouts", callouts},
-      {"persist",
-       {{"message", {{"via", "http"}, {"callout", "store_message"}}},
-        {"read", {{"via", "http"}, {"callout", "store_read"}}}}},
       {"limits", {{"max_frame_bytes", 8192}, {"max_queued_bytes", 1 << 20}}},
   };
-  return {{"gateway_id", gateway_id},
-          {"threads", 2},
-          {"nats", {{"url", nats_url}}},
-          {"admin", {{"listen", "127.0.0.1:" + std::to_string(free_port())}}},
-          {"apps", {app}}};
+  if (!o.store_message_path.empty()) tuned["callouts"]["store_message"]["path"] = o.store_message_path;
+  return gateway_config(nats_url, {demo_app("circles", backend_port, tuned)}, gateway_id);
 }
 
 std::string CirclesBackend::login(const std::string& username) const {

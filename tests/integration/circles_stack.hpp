@@ -12,7 +12,7 @@ namespace gangway::test {
 
 struct CirclesConfigOptions {
   int window_hours = 12;
-  std::string store_message_path = "/internal/circles/messages";
+  std::string store_message_path;  // empty: the demo's
 };
 
 // A circles app like deploy/gangway.demo.json's, on free ports.

@@ -65,7 +65,9 @@ TEST(Drain, ReadinessFailsAtOnceUpgradesStopLaterAndClosesAreSpread) {
   // have seen /readyz fail yet); if this one came too late, it was refused
   // no earlier than that.
   WsClient early(gw.port(), "/api/v1/ws?token=" + user_token("u-early"));
-  if (early.handshake().http_status != 101) EXPECT_GE(Clock::now() - signalled, kRefuseAfter);
+  if (early.handshake().http_status != 101) {
+    EXPECT_GE(Clock::now() - signalled, kRefuseAfter);
+  }
   ASSERT_TRUE(eventually([&] {
     WsClient c(gw.port(), "/api/v1/ws?token=" + user_token("u-late"));
     return c.handshake().http_status != 101;
@@ -73,7 +75,9 @@ TEST(Drain, ReadinessFailsAtOnceUpgradesStopLaterAndClosesAreSpread) {
   EXPECT_GE(Clock::now() - signalled, kRefuseAfter) << "refused before drain.refuse_after_s";
 
   for (auto& s : sockets) EXPECT_EQ(s->wait_closed(20s), 1001);
-  if (early.handshake().http_status == 101) EXPECT_EQ(early.wait_closed(20s), 1001) << "accepted while draining, closed too";
+  if (early.handshake().http_status == 101) {
+    EXPECT_EQ(early.wait_closed(20s), 1001) << "accepted while draining, closed too";
+  }
   std::vector<Clock::time_point> closes;
   for (auto& s : sockets) closes.push_back(s->closed_at());
   std::sort(closes.begin(), closes.end());
@@ -115,6 +119,7 @@ TEST(Drain, AStoreInFlightIsAnsweredBeforeItsSocketClosesAndNeverAcknowledgedUns
 
   json config = winkr_config(nats.url(), backend.port(), winkr_relaxed_limits(), "gw-drain-stores");
   config["apps"][0]["persist"]["message"] = {{"via", "request"}, {"subject", "gw.test.held"}, {"timeout_ms", 60000}};
+  config["apps"][0]["callouts"].erase("store_message");  // the demo's HTTP store, unused now
   config["drain"] = {{"grace_s", 8}, {"refuse_after_s", 0}, {"flush_s", 4}};
   GatewayProcess gw(config);
   auto alice = winkr_connect(gw.port(), backend.login("alice"));

@@ -10,29 +10,12 @@ using nlohmann::json;
 
 json pythia_config(const std::string& nats_url, int backend_port, const std::string& gateway_id,
                    const json& options) {
-  // No cache on channel_access: the tests change memberships and expect the next answer to see it.
-  json callouts = {
-      {"user_channels", {{"path", "/internal/pythia/users/{user_id}/channels"}, {"timeout_ms", 1000}}},
-      {"channel_access",
-       {{"path", "/internal/pythia/channels/{channel_id}/access/{user_id}"}, {"timeout_ms", 1000}}},
-  };
-  return {{"gateway_id", gateway_id},
-          {"threads", 2},
-          {"nats", {{"url", nats_url}}},
-          {"admin", {{"listen", "127.0.0.1:" + std::to_string(free_port())}}},
-          {"apps",
-           {{{"name", "pythia"},
-             {"dialect", "pythia"},
-             {"listen", "127.0.0.1:" + std::to_string(free_port())},
-             {"routes", {"/ws"}},
-             {"jwt",
-              {{"keys", {{{"alg", "HS256"}, {"secret", kSecret}}}},
-               {"issuer", "gangway-demo"},
-               {"audience", "gangway"}}},
-             {"backend", {{"url", "http://127.0.0.1:" + std::to_string(backend_port)}, {"threads", 2}}},
-             {"callouts", callouts},
-             {"options", options},
-             {"limits", {{"max_frame_bytes", 4096}, {"max_queued_bytes", 1 << 20}}}}}}};
+  json app = demo_app("pythia", backend_port,
+                      {{"passthrough", nullptr},
+                       {"callouts", {{"channel_access", {{"cache_ttl_ms", nullptr}}}}},
+                       {"limits", {{"max_frame_bytes", 4096}, {"max_queued_bytes", 1 << 20}}}});
+  app["options"] = options;  // each test's own, whole
+  return gateway_config(nats_url, {app}, gateway_id);
 }
 
 std::unique_ptr<WsClient> pythia_connect(int port, const std::string& token, const std::string& user_id,

@@ -10,37 +10,13 @@ namespace gangway::test {
 using nlohmann::json;
 
 json social_config(const std::string& nats_url, int backend_port, const std::string& gateway_id) {
-  json callouts = {
-      {"session", {{"path", "/internal/social/session"}, {"forward", {"cookie"}}, {"timeout_ms", 2000}}},
-      {"user_groups", {{"path", "/internal/social/users/{user_id}/groups"}, {"timeout_ms", 2000}}},
-      {"group_member",
-       {{"path", "/internal/social/groups/{group_id}/members/{user_id}"}, {"timeout_ms", 2000}}},
-      {"store_message", {{"method", "POST"}, {"path", "/internal/social/messages"}, {"timeout_ms", 3000}}},
-  };
-  json app = {
-      {"name", "social"},
-      {"dialect", "social"},
-      {"listen", "127.0.0.1:" + std::to_string(free_port())},
-      {"routes", {"/ws"}},
+  json tuned = {
+      {"passthrough", nullptr},
       {"allowed_origins", {kSocialOrigin}},
-      {"backend", {{"url", "http://127.0.0.1:" + std::to_string(backend_port)}, {"threads", 2}}},
-      {"session",
-       {{"cookie", "session_id"},
-        {"callout", "session"},
-        {"user_pointer", "/user_id"},
-        {"name_pointer", "/username"}}},
-      {"admin_pointer", "/is_admin"},
-      {"callouts", callouts},
-      {"persist",
-       {{"private", {{"via", "http"}, {"callout", "store_message"}}},
-        {"group", {{"via", "http"}, {"callout", "store_message"}}}}},
+      {"callouts", {{"group_member", {{"cache_ttl_ms", nullptr}}}}},
       {"limits", {{"max_frame_bytes", 8192}, {"max_queued_bytes", 1 << 20}}},
   };
-  return {{"gateway_id", gateway_id},
-          {"threads", 2},
-          {"nats", {{"url", nats_url}}},
-          {"admin", {{"listen", "127.0.0.1:" + std::to_string(free_port())}}},
-          {"apps", {app}}};
+  return gateway_config(nats_url, {demo_app("social", backend_port, tuned)}, gateway_id);
 }
 
 namespace {

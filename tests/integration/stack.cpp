@@ -69,24 +69,55 @@ std::string GatewayProcess::log() const {
   return ss.str();
 }
 
+namespace {
+
+// Tests tune what a shared machine needs (smaller frames and queues so a limit
+// is quick to reach, callouts uncached because tests change memberships
+// between two requests, no pass-through where a test expects the gateway's own
+// answer to a plain request) and leave the rest as the demo ships it.
+const nlohmann::json& demo_config() {
+  static const nlohmann::json config = [] {
+    std::ifstream in(std::string(GANGWAY_SOURCE_DIR) + "/deploy/gangway.demo.json");
+    return nlohmann::json::parse(in);
+  }();
+  return config;
+}
+
+}  // namespace
+
+nlohmann::json demo_app(const std::string& dialect, int backend_port, const nlohmann::json& patch) {
+  nlohmann::json app;
+  for (const auto& a : demo_config()["apps"])
+    if (a["dialect"] == dialect) app = a;
+  if (app.is_null()) {
+    ADD_FAILURE() << "deploy/gangway.demo.json has no " << dialect << " app";
+    return app;
+  }
+  app["listen"] = "127.0.0.1:" + std::to_string(free_port());
+  app["backend"]["url"] = "http://127.0.0.1:" + std::to_string(backend_port);
+  app["backend"]["threads"] = 2;
+  if (app.contains("jwt"))
+    for (auto& key : app["jwt"]["keys"]) key = {{"alg", key["alg"]}, {"secret", kSecret}};
+  app.merge_patch(patch);
+  return app;
+}
+
+nlohmann::json gateway_config(const std::string& nats_url, const std::vector<nlohmann::json>& apps,
+                              const std::string& gateway_id) {
+  return {{"gateway_id", gateway_id},
+          {"threads", 2},
+          {"nats", {{"url", nats_url}}},
+          {"admin", {{"listen", "127.0.0.1:" + std::to_string(free_port())}}},
+          {"apps", apps}};
+}
+
 nlohmann::json tribe_config(const std::string& nats_url, int backend_port, const std::string& gateway_id) {
-  return {
-      {"gateway_id", gateway_id},
-      {"threads", 2},
-      {"nats", {{"url", nats_url}}},
-      {"admin", {{"listen", "127.0.0.1:" + std::to_string(free_port())}}},
-      {"apps",
-       {{{"name", "tribe"},
-         {"dialect", "tribe"},
-         {"listen", "127.0.0.1:" + std::to_string(free_port())},
-         {"routes", {"/api/v1/ws"}},
-         {"jwt", {{"keys", {{{"alg", "HS256"}, {"secret", kSecret}}}}, {"issuer", "gangway-demo"}, {"audience", "gangway"}}},
-         {"backend", {{"url", "http://127.0.0.1:" + std::to_string(backend_port)}, {"threads", 2}}},
-         {"callouts",
-          {{"conversation_participant",
-            {{"path", "/internal/tribe/conversations/{conversation_id}/participants/{user_id}"},
-             {"timeout_ms", 1000}}}}},
-         {"limits", {{"max_frame_bytes", 4096}, {"max_queued_bytes", 1 << 20}}}}}}};
+  nlohmann::json tuned = {
+      {"passthrough", nullptr},
+      {"callouts", {{"conversation_participant", {{"cache_ttl_ms", nullptr}}}}},
+      {"limits", {{"max_frame_bytes", 4096}, {"max_queued_bytes", 1 << 20}}},
+  };
+  return gateway_config(nats_url, {demo_app("tribe", backend_port, tuned)}, gateway_id);
 }
 
 std::string mint_token(const nlohmann::json& claims, const std::string& secret) {

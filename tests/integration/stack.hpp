@@ -87,7 +87,21 @@ class SuiteStack : public ::testing::Test {
   inline static std::string start_failures_;
 };
 
-// A tribe app config like deploy/gangway.demo.json, on free ports.
+// The one place an integration test's config comes from. A test runs the
+// app exactly as deploy/gangway.demo.json ships it (routes, callouts, stores,
+// options, session and token rules), on a free port in front of the demo
+// backend at `backend_port`, its JWT keys the test's kSecret; `patch` (an RFC
+// 7386 merge patch: null removes a key) holds only what the test needs
+// otherwise, each with its reason where it is written.
+nlohmann::json demo_app(const std::string& dialect, int backend_port,
+                        const nlohmann::json& patch = nlohmann::json::object());
+
+// A gateway config around `apps`: its id, 2 loop threads, the bus at
+// `nats_url` and an admin port on a free loopback port.
+nlohmann::json gateway_config(const std::string& nats_url, const std::vector<nlohmann::json>& apps,
+                              const std::string& gateway_id);
+
+// The demo's tribe app (demo_app) in a gateway of its own.
 nlohmann::json tribe_config(const std::string& nats_url, int backend_port, const std::string& gateway_id = "gw-test");
 
 // HS256 tokens signed with kSecret (or `secret`) for the bad-token cases.

@@ -12,37 +12,15 @@ using nlohmann::json;
 
 json winkr_config(const std::string& nats_url, int backend_port, const json& limits,
                   const std::string& gateway_id) {
-  auto callout = [](const char* method, const char* path) {
-    return json{{"method", method}, {"path", path}, {"timeout_ms", 2000}};
+  json tuned = {
+      {"passthrough", nullptr},
+      // The seed's own token source, the bearer header only (the demo adds ?token=
+      // for its browser page, which cannot set a header on a WebSocket).
+      {"token_sources", nullptr},
+      {"callouts", {{"conversation_access", {{"cache_ttl_ms", nullptr}}}}},
   };
-  auto persist = [](const char* callout) { return json{{"via", "http"}, {"callout", callout}}; };
-  json app = {
-      {"name", "winkr"},
-      {"dialect", "winkr"},
-      {"listen", "127.0.0.1:" + std::to_string(free_port())},
-      {"routes", {"/ws"}},
-      {"jwt",
-       {{"keys", {{{"alg", "HS256"}, {"secret", kSecret}}}},
-        {"issuer", "gangway-demo"},
-        {"audience", "gangway"}}},
-      {"backend", {{"url", "http://127.0.0.1:" + std::to_string(backend_port)}, {"threads", 2}}},
-      {"callouts",
-       {{"conversation_access",
-         callout("GET", "/internal/winkr/conversations/{conversation_id}/access/{user_id}")},
-        {"store_message", callout("POST", "/internal/winkr/store/message")},
-        {"store_read", callout("POST", "/internal/winkr/store/read")},
-        {"store_delete", callout("POST", "/internal/winkr/store/delete")}}},
-      {"persist",
-       {{"message", persist("store_message")},
-        {"read", persist("store_read")},
-        {"delete", persist("store_delete")}}},
-  };
-  if (!limits.empty()) app["limits"] = limits;
-  return {{"gateway_id", gateway_id},
-          {"threads", 2},
-          {"nats", {{"url", nats_url}}},
-          {"admin", {{"listen", "127.0.0.1:" + std::to_string(free_port())}}},
-          {"apps", {app}}};
+  if (!limits.empty()) tuned["limits"] = limits;
+  return gateway_config(nats_url, {demo_app("winkr", backend_port, tuned)}, gateway_id);
 }
 
 json winkr_relaxed_limits() {
