@@ -54,7 +54,7 @@ class BasicBatchingStream {
  public:
   using Socket = net::Socket;  // socket.hpp
   using next_layer_type = Next;
-  using executor_type = next_layer_type::executor_type;
+  using executor_type = typename next_layer_type::executor_type;  // clang 14 wants `typename`
   using Done = std::function<void(boost::beast::error_code)>;
   // At most this many frames, and once past kBatchBytes no more, go in one
   // batch: one sendmsg of a header and a payload per frame. (Not asio's

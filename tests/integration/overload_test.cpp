@@ -34,6 +34,25 @@ constexpr std::int64_t kMiB = 1024 * 1024;
 // one second before it.
 constexpr auto kDrainDeadline = 4s;
 
+// Whether the gateway's peak RSS says anything about its bounds. Not in the
+// sanitizer builds (tests/sanitize.sh), which build the gateway as this test:
+// ASan keeps up to 256 MiB of freed blocks in quarantine and pads every block,
+// TSan shadows every byte; the bounds themselves are still checked there (the
+// 1008, the readers' events, the exit in time).
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define GANGWAY_SANITIZED 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define GANGWAY_SANITIZED 1
+#endif
+#ifdef GANGWAY_SANITIZED
+constexpr bool kRssMeasurable = false;
+#else
+constexpr bool kRssMeasurable = true;
+#endif
+
 // A chat-like event of about 200 bytes with its sequence number.
 std::string event(int n) {
   return json{{"event", "message.new"},
@@ -153,7 +172,9 @@ TEST(Overload, ASocketThatNeverReadsIsClosedAndTheOthersGetEverything) {
   // room; twice that for the allocator's slack.
   const std::int64_t peak_kib = status_kib(gw.process().pid(), "VmHWM:");
   const std::int64_t budget_kib = 2 * (2 * backlog + 4 * kMiB + 8 * kMiB) / 1024;
-  EXPECT_LE(peak_kib, base_kib + budget_kib) << "base " << base_kib << " KiB";
+  if (kRssMeasurable) {
+    EXPECT_LE(peak_kib, base_kib + budget_kib) << "base " << base_kib << " KiB";
+  }
   std::printf("base %lld KiB, peak %lld KiB, budget %lld KiB, %d events\n", static_cast<long long>(base_kib),
               static_cast<long long>(peak_kib), static_cast<long long>(budget_kib), published);
 }
@@ -222,7 +243,9 @@ TEST(Overload, UnderAFloodItStillAnswersAndExitsOnSigtermInTime) {
   // sockets' queues, nats.c's pending bytes for the room, twice for slack.
   const std::int64_t peak_kib = status_kib(gw.process().pid(), "VmHWM:");
   const std::int64_t budget_kib = 2 * (2 * 8 * kMiB + 9 * kMiB + 8 * kMiB) / 1024;
-  EXPECT_LE(peak_kib, base_kib + budget_kib) << "base " << base_kib << " KiB";
+  if (kRssMeasurable) {
+    EXPECT_LE(peak_kib, base_kib + budget_kib) << "base " << base_kib << " KiB";
+  }
 
   // SIGTERM while the flood goes on: out within the drain deadline.
   ASSERT_EQ(::kill(gw.process().pid(), SIGTERM), 0);

@@ -4,6 +4,7 @@
 // nothing is fanned out. (via http is walked by winkr_test.cpp.)
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <mutex>
 #include <thread>
@@ -92,7 +93,7 @@ TEST_F(WinkrPersistenceTest, AMessageWhoseSenderLeftAtOnceIsStillAnnounced) {
     std::lock_guard lock(mu);
     seen.push_back(json::parse(m.data)["data"]["content"]);
   });
-  bool flushed = false;
+  std::atomic<bool> flushed{false};  // set on the bus's thread
   watcher->flush(2s, [&](bus::BusError) { flushed = true; });
   for (int i = 0; i < 50 && !flushed; ++i) std::this_thread::sleep_for(20ms);
   for (int i = 0; i < 3; ++i) {
