@@ -7,6 +7,7 @@
 #     demo   build + what deploy/run-demo.sh runs (nats-server, the paste-ready client)
 #     all    demo + every test's tools (the default; deploy/run-tests.sh)
 #     bench  all + what the benchmarks drive besides gangway-load (tests/bench/passthrough-bench.sh)
+#     reliability  all + clang, for tests/fuzz/fuzz.sh and tests/sanitize.sh (each calls it)
 set -euo pipefail
 profile=${1:-all}
 build=(
@@ -27,7 +28,6 @@ demo=(
 tests=(
   openssl                                  # the TLS tests make a CA per test with the openssl CLI
   libgtest-dev libgmock-dev
-  clang libclang-rt-14-dev                 # tests/fuzz: libFuzzer and the sanitizer runtimes clang links
   python3-jsonschema python3-yaml          # contract validation, deploy file checks in tests
   python3-prometheus-client                # /metrics read by the Prometheus and OpenMetrics parsers (tests/integration/check_metrics.py)
   golang-go                                # runs the Go snippets of docs/integrating.md, renders the Helm chart (stdlib only)
@@ -37,16 +37,20 @@ tests=(
 bench=(
   wrk                                      # HTTP load for the pass-through figure, the same client on both sides
 )
+reliability=(
+  clang libclang-rt-14-dev                 # libFuzzer and the sanitizer runtimes clang links (not the test command's)
+)
 case $profile in
   build) packages=("${build[@]}") ;;
   demo) packages=("${build[@]}" "${demo[@]}") ;;
   all) packages=("${build[@]}" "${demo[@]}" "${tests[@]}") ;;
   bench) packages=("${build[@]}" "${demo[@]}" "${tests[@]}" "${bench[@]}") ;;
-  *) echo "usage: $0 [build|demo|all|bench]" >&2; exit 2 ;;
+  reliability) packages=("${build[@]}" "${demo[@]}" "${tests[@]}" "${reliability[@]}") ;;
+  *) echo "usage: $0 [build|demo|all|bench|reliability]" >&2; exit 2 ;;
 esac
 # node + npm run the AsyncAPI parser (tests/contracts) and playwright-core (tests/browser);
 # a machine may already have them from elsewhere (NodeSource), whose nodejs conflicts with Debian's npm.
-if [ "$profile" = all ] || [ "$profile" = bench ]; then
+if [ "$profile" = all ] || [ "$profile" = bench ] || [ "$profile" = reliability ]; then
   command -v node >/dev/null || packages+=(nodejs)
   command -v npm >/dev/null || packages+=(npm)
 fi
@@ -60,7 +64,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo_cmd apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
-[ "$profile" = all ] || [ "$profile" = bench ] || exit 0
+[ "$profile" = all ] || [ "$profile" = bench ] || [ "$profile" = reliability ] || exit 0
 
 # npm packages of the tests, each folder pinned by its package-lock.json:
 # @asyncapi/parser (tests/contracts/node), playwright-core (tests/browser/node;

@@ -18,6 +18,7 @@
 # report never reaches ctest otherwise).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+bash deploy/install-deps.sh reliability  # clang and its sanitizer runtimes
 kind=${1:?usage: tests/sanitize.sh asan|tsan [ctest args…]}
 shift
 

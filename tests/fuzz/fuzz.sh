@@ -8,6 +8,7 @@
 # Longer runs of one target: docs/reliability.md.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+bash deploy/install-deps.sh reliability  # clang and its runtimes
 launcher=()
 command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 cmake -S . -B build-fuzz -DGANGWAY_FUZZ=ON -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=Fuzz \
