@@ -220,12 +220,14 @@ TEST_F(TribeTest, ASocketsGwInTrafficUsesTheConnectionWithoutEcho) {
 // one without echo): with only the main one up the gateway is not ready. A
 // nats-server that admits one client refuses the second connection.
 TEST(TribeReadiness, NotReadyWhileOneNatsConnectionIsDown) {
-  TempDir dir;
-  int nats_port = free_port();
-  std::ofstream(dir.path() + "/nats.conf") << "listen: \"127.0.0.1:" << nats_port << "\"\nmax_connections: 1\n";
-  ChildProcess nats({NATS_SERVER_BIN, "-c", dir.path() + "/nats.conf"}, dir.path() + "/nats.log");
-  ASSERT_TRUE(wait_for_port(nats_port));
-  GatewayProcess gateway(tribe_config("nats://127.0.0.1:" + std::to_string(nats_port), free_port()));
+  NatsServer nats({.js = NatsServer::JetStream::off, .config = "max_connections: 1\n"});
+  // The start-up probe's own TCP connection may still hold the one place:
+  // wait until the server has let it go, or the gateway's first connect is refused.
+  ASSERT_TRUE(bus::test::eventually([&] {
+    auto [code, body] = http_get(nats.monitor_port(), "/connz");
+    return code == 200 && json::parse(body, nullptr, false).value("num_connections", -1) == 0;
+  }));
+  GatewayProcess gateway(tribe_config(nats.url(), free_port()));
   // The main connection is made first and takes the one place.
   auto status = [&] { return http_get(gateway.admin_port(), "/readyz").first; };
   EXPECT_TRUE(bus::test::eventually([&] { return status() == 503; }));
