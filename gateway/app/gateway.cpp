@@ -347,7 +347,10 @@ void Gateway::drain(DrainPace pace) {
     if (app->upstream) app->upstream->drain();  // answers from now on close their connection
   const std::int64_t at_refuse = d.open_sockets();
   auto progress = std::make_shared<std::vector<LoopDrain>>(d.loops.size());
-  for (double share = 0; share < 1; nap_until(plan.closed)) d.tell_loops(progress, share = plan.share(Clock::now()));
+  // Spread over the window while there is something to spread: a gateway
+  // whose sockets are all gone (or that had none) goes on at once.
+  for (double share = 0; share < 1 && d.open_sockets() > 0; nap_until(plan.closed))
+    d.tell_loops(progress, share = plan.share(Clock::now()));
   log_line("info", "", "draining: every socket told to close",
            {{"sockets_at_refuse", at_refuse}, {"open", d.open_sockets()}, {"ms", ms(Clock::now() - plan.start)}});
 
