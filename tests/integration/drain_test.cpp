@@ -98,6 +98,22 @@ TEST(Drain, ReadinessFailsAtOnceUpgradesStopLaterAndClosesAreSpread) {
               kSockets, seconds(unready - signalled), spread.c_str(), seconds(exited - signalled));
 }
 
+// Nothing to spread: a gateway without sockets goes from refusing upgrades
+// to exit at once, not at the end of the close window (here 27 s later).
+TEST(Drain, WithoutSocketsTheGatewayExitsOnceItRefusesUpgrades) {
+  NatsServer nats(NatsServer::JetStream::off);
+  DemoBackend backend(nats.url());
+  json config = tribe_config(nats.url(), backend.port(), "gw-drain-empty");
+  config["drain"] = {{"grace_s", 30}, {"refuse_after_s", 1}, {"flush_s", 2}};
+  GatewayProcess gw(config);
+  const auto signalled = Clock::now();
+  ASSERT_EQ(::kill(gw.process().pid(), SIGTERM), 0);
+  auto status = gw.process().wait(15s);
+  ASSERT_TRUE(status.has_value()) << "still running 15 s after SIGTERM with no socket open:\n" << gw.log();
+  EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << gw.log();
+  EXPECT_GE(Clock::now() - signalled, 1s) << "exited before drain.refuse_after_s";
+}
+
 // winkr with its stores held by the test (persist.message.via request on a
 // subject the test answers): a socket waiting for its store is acknowledged,
 // then closed; a store never answered gets the dialect's error at the deadline.
