@@ -87,6 +87,10 @@ void Metrics::render_apps(Exposition& out) const {
          "Sockets closed (1008) as slow consumers: their write queue was full, or a write was stuck while they "
          "shed events.",
          [](const AppMetrics& m) { return load(m.slow_consumers); });
+  family("gangway_reads_paused", Type::counter,
+         "Times a socket was not read for a while: limits.max_queued_frames of its frames waited behind an action "
+         "in flight (an authorization callout, a store).",
+         [](const AppMetrics& m) { return load(m.reads_paused); });
   family("gangway_deliveries_dropped", Type::counter,
          "Events not written to a socket that was more than delivery.max_delay_ms behind (one per socket).",
          [](const AppMetrics& m) { return load(m.deliveries_dropped); });

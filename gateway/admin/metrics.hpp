@@ -33,6 +33,7 @@ struct AppMetrics {
   std::atomic<std::uint64_t> frames_out{0};
   std::atomic<std::uint64_t> bytes_out{0};
   std::atomic<std::uint64_t> slow_consumers{0};  // closed (1008): write queue full, or writes stuck while shedding
+  std::atomic<std::uint64_t> reads_paused{0};  // a socket's queue of frames waiting behind an action was full
   std::atomic<std::uint64_t> deliveries_dropped{0};  // events not written to a socket that was too far behind
   std::atomic<std::uint64_t> bus_messages{0};    // gw.out messages parsed for local sockets (once each)
   std::atomic<std::uint64_t> bus_bad_messages{0};  // gw.out bodies that did not parse

@@ -176,6 +176,14 @@ Limits parse_limits(const Json& j, const std::string& where) {
   Limits l;
   l.max_frame_bytes = get_or<std::size_t>(j, "max_frame_bytes", 0, where);
   l.max_queued_bytes = get_or<std::size_t>(j, "max_queued_bytes", 0, where);
+  // Signed: a negative count must not wrap. Explicit 0 is refused too (unset: the default).
+  if (auto frames = lookup(j, "max_queued_frames"); frames != j.end()) {
+    auto n = get_or<std::int64_t>(j, "max_queued_frames", 0, where);
+    if (n < 1 || n > kMaxQueuedFrames)
+      throw ConfigError(where + ".max_queued_frames must be 1 to " + std::to_string(kMaxQueuedFrames) + " (it is " +
+                        std::to_string(n) + ")");
+    l.max_queued_frames = static_cast<std::size_t>(n);
+  }
   l.idle_timeout_s = get_or<int>(j, "idle_timeout_s", 0, where);
   l.handshake_timeout_s = get_or<int>(j, "handshake_timeout_s", 0, where);
   l.max_connections_per_user = get_or<int>(j, "max_connections_per_user", 0, where);

@@ -22,9 +22,13 @@
 namespace gangway {
 
 // 0 (or absent) means "the dialect's default, else the gateway's" (see effective_limits()).
+// The most limits.max_queued_frames may be: each queued action holds its decoded frame.
+inline constexpr std::int64_t kMaxQueuedFrames = 4096;
+
 struct Limits {
   std::size_t max_frame_bytes = 0;     // larger client frames close the socket with 1009 (default 64 KiB)
   std::size_t max_queued_bytes = 0;    // per-socket write queue; overflow drops the slow consumer (1 MiB)
+  std::size_t max_queued_frames = 0;   // per socket, waiting behind an action in flight; full: reading pauses (64)
   int idle_timeout_s = 0;              // no traffic for this long closes; a ping goes out at half (60)
   int handshake_timeout_s = 0;         // HTTP upgrade + authentication must finish within this (30)
   int max_connections_per_user = 0;    // per app, cluster-wide; 0: unlimited

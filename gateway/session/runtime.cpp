@@ -16,6 +16,7 @@ Limits effective_limits(const Limits& configured, const DialectLimits& dialect) 
   Limits l;
   l.max_frame_bytes = pick(configured.max_frame_bytes, dialect.max_frame_bytes, std::size_t{64 * 1024});
   l.max_queued_bytes = pick(configured.max_queued_bytes, std::size_t{0}, std::size_t{1024 * 1024});
+  l.max_queued_frames = pick(configured.max_queued_frames, std::size_t{0}, std::size_t{64});
   l.idle_timeout_s = pick(configured.idle_timeout_s, dialect.idle_timeout_s, 60);
   l.handshake_timeout_s = pick(configured.handshake_timeout_s, dialect.handshake_timeout_s, 30);
   l.max_connections_per_user = pick(configured.max_connections_per_user, dialect.max_connections_per_user, 0);

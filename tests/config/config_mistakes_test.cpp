@@ -66,6 +66,23 @@ TEST(ConfigMistakes, NamesTheConfigChoosesAndValuesTakenWholeAreNoKeys) {
   EXPECT_TRUE(r) << r.error();
 }
 
+// A socket's frames waiting behind its action in flight: a count, neither
+// zero (nothing could ever wait) nor so large that a socket could hold a
+// crowd's worth of frames.
+TEST(ConfigMistakes, MaxQueuedFramesMustBeACountOfOneTo4096) {
+  for (const Json& bad : {Json(0), Json(-1), Json(4097), Json("64")}) {
+    Json j = minimal();
+    j["apps"][0]["limits"]["max_queued_frames"] = bad;
+    EXPECT_NE(error_of(j).find("config.apps[0].limits.max_queued_frames"), std::string::npos)
+        << bad << ": " << error_of(j);
+  }
+  Json j = minimal();
+  j["apps"][0]["limits"]["max_queued_frames"] = -1;
+  EXPECT_EQ(error_of(j), "config.apps[0].limits.max_queued_frames must be 1 to 4096 (it is -1)");
+  j["apps"][0]["limits"]["max_queued_frames"] = 4096;
+  EXPECT_EQ(error_of(j), "(accepted)");
+}
+
 TEST(ConfigMistakes, AMalformedPortIsRefusedNotTruncated) {
   for (const char* listen : {"127.0.0.1:1900x", "127.0.0.1:", "127.0.0.1:65536", "127.0.0.1:-1", "127.0.0.1: 80",
                              "127.0.0.1:123456", ":8000"}) {
