@@ -280,7 +280,7 @@ void BasicWsSession<T>::greet(const std::function<void()>& greet) {
   welcomed_ = true;
   greet();
   for (auto& f : early) send(f);
-  do_read();
+  read_next();
 }
 
 template <class T>
@@ -292,6 +292,20 @@ void BasicWsSession<T>::do_read() {
   if (buffer_.size() == 0) buffer_.shrink_to_fit();
   buffer_.small_steps();
   ws_.async_read(buffer_, [self = self()](beast::error_code ec, std::size_t n) { self->on_read(ec, n); });
+}
+
+template <class T>
+void BasicWsSession<T>::read_next() {
+  if (!read_paused_) return do_read();
+  unread_ = self();
+}
+
+template <class T>
+void BasicWsSession<T>::resume_reading() {
+  read_paused_ = false;
+  if (!unread_) return;  // a read is pending: it was paused and resumed while handling one frame
+  auto keep = std::move(unread_);
+  if (!closing_) do_read();
 }
 
 template <class T>
@@ -308,12 +322,12 @@ void BasicWsSession<T>::on_read(beast::error_code ec, std::size_t) {
   if (!ws_.got_text()) {
     buffer_.release();
     session_.on_binary();
-    return do_read();
+    return read_next();
   }
   std::string_view frame(static_cast<const char*>(buffer_.data().data()), buffer_.size());
   session_.on_text(frame);
   buffer_.release();
-  do_read();
+  read_next();
 }
 
 template <class T>
@@ -430,6 +444,7 @@ void BasicWsSession<T>::do_close() {
 
 template <class T>
 void BasicWsSession<T>::shutdown(std::string_view reason) {
+  auto keep = std::move(unread_);  // released last: it may hold the only reference
   if (!open_) return;
   open_ = false;
   closing_ = true;

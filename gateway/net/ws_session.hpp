@@ -62,6 +62,8 @@ class BasicWsSession final : public std::enable_shared_from_this<BasicWsSession<
   const SessionInfo& info() const override { return session_.info(); }
   void greet(const std::function<void()>& greet) override;
   bool closing() const override { return closing_; }
+  void pause_reading() override { read_paused_ = true; }
+  void resume_reading() override;
   Session& engine() override { return session_; }
   void post(std::function<void()> fn) override;
   std::shared_ptr<Peer> shared() override { return this->shared_from_this(); }
@@ -94,6 +96,7 @@ class BasicWsSession final : public std::enable_shared_from_this<BasicWsSession<
 
   // Frames
   void do_read();
+  void read_next();  // do_read() unless the session paused reading
   void on_read(boost::beast::error_code ec, std::size_t bytes);
   void write_front();
   void on_write(boost::beast::error_code ec, std::size_t bytes);
@@ -127,6 +130,10 @@ class BasicWsSession final : public std::enable_shared_from_this<BasicWsSession<
   bool welcomed_ = false;  // the greeting is queued; until then fan-out frames wait
   bool open_ = false;      // the WebSocket is accepted
   bool closing_ = false;   // a close was started; no more writes are queued
+  bool read_paused_ = false;  // Peer::pause_reading(): the next read waits for resume_reading()
+  // While paused with no read pending, nothing else may hold the socket (a
+  // store's answer does not): it holds itself until it reads again or shuts down.
+  std::shared_ptr<BasicWsSession> unread_;
   std::unique_ptr<std::pair<int, std::string>> pending_close_;  // sent once the queue drains (a pointer: rare)
 };
 

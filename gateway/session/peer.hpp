@@ -47,6 +47,14 @@ class Peer : public Connection {
   virtual void finish(int code, std::string_view reason) = 0;
   // True once a close has started (or the socket failed): no more frames go out.
   virtual bool closing() const = 0;
+  // Backpressure: the client's frames are not read until resume_reading()
+  // (the session has as many waiting as it keeps, Limits::max_queued_frames).
+  // The frame being handled is the last one read; the client's next ones
+  // wait in the socket's buffers, and TCP slows the client down. Control
+  // frames wait too (no pong meanwhile): for a short wait only. The socket
+  // stays alive while paused. Each is idempotent.
+  virtual void pause_reading() = 0;
+  virtual void resume_reading() = 0;
   // The session engine on this socket (for what reaches a socket through the
   // fan-out's members, as a disconnect does).
   virtual Session& engine() = 0;

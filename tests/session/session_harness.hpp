@@ -72,6 +72,8 @@ class RecordingPeer final : public Peer, public Handshake, public std::enable_sh
   std::optional<unsigned> refused;          // the HTTP status of a refused upgrade
   bool accepted = false;                    // the WebSocket handshake completed
   std::optional<std::pair<int, std::string>> closed;  // the close the server started
+  bool reading_paused = false;              // between pause_reading() and resume_reading()
+  int pauses = 0;                           // times reading paused
 
   // Handshake
   void refuse(unsigned status) override { refused = status; }
@@ -84,6 +86,8 @@ class RecordingPeer final : public Peer, public Handshake, public std::enable_sh
   const SessionInfo& info() const override { return session.info(); }
   void greet(const std::function<void()>& greet) override;
   bool closing() const override { return closing_; }
+  void pause_reading() override { pauses += !reading_paused, reading_paused = true; }
+  void resume_reading() override { reading_paused = false; }
   void post(std::function<void()> fn) override { loop_.post(std::move(fn)); }
   std::shared_ptr<Peer> shared() override { return shared_from_this(); }
 
