@@ -89,6 +89,7 @@ void Session::on_binary() {
 
 void Session::closed(std::string_view reason) {
   if (callouts_) callouts_->cancel();
+  queued_.clear();
   if (!open_) return;
   open_ = false;
   auto rooms = rooms_.list(info_);

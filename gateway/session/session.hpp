@@ -6,7 +6,9 @@
 // its dialect, turns each frame into an Action through the app's adapter and
 // runs it — authorization callout, rate limit, publish on gw.in, fan-out on
 // gw.out, storage of persisted kinds, queries — and on close leaves its rooms
-// and announces the disconnect. It reaches its socket only through Peer
+// and announces the disconnect. A socket's actions take effect in the order
+// its frames came: while one waits (its authorization callout, its store,
+// its join), the later ones wait behind it (session_order.cpp). It reaches its socket only through Peer
 // (peer.hpp) and the rest of the gateway only through AppRuntime and Services
 // (runtime.hpp), so tests drive it with a recording peer over LocalBus
 // (tests/session/).
@@ -24,6 +26,7 @@
 
 #include "gateway/core/log.hpp"
 #include "gateway/core/model.hpp"
+#include "gateway/session/action_queue.hpp"
 #include "gateway/session/peer.hpp"
 #include "gateway/session/deadline_heap.hpp"
 #include "gateway/session/room_set.hpp"
@@ -62,15 +65,17 @@ class Session {
   // every subscription, greets the client (Peer::greet), announces the
   // connect and runs the dialect's open actions.
   void open();
-  // A text frame from the client: decoded by the dialect and executed; a bad
-  // one gets the dialect's error and the socket stays open.
+  // A text frame from the client: decoded by the dialect and executed (in
+  // turn: after the socket's earlier actions); a bad one gets the dialect's
+  // error and the socket stays open.
   void on_text(std::string_view frame);
   // A binary frame: the dialect's error; the socket stays open.
   void on_binary();
   // The socket is gone (`reason`: "client_closed", "server_closed", an I/O
   // error, "handshake_timeout"): withdraws its callouts not yet sent and, if
   // it was open, leaves every room, runs the dialect's close actions and
-  // announces the disconnect (once).
+  // announces the disconnect (once). Actions still queued are dropped: none
+  // was acknowledged, and nobody is left to tell.
   void closed(std::string_view reason);
 
   // The gateway ends this socket (an expired token, a disconnect): the
@@ -80,11 +85,13 @@ class Session {
   // Draining: closes with 1001 once the frames already queued are written —
   // at once, or, while stores are in flight, once each has answered and its
   // acknowledgement or error is queued. From now on a persisted frame gets
-  // the dialect's "unavailable" error instead of being stored.
+  // the dialect's "unavailable" error instead of being stored, and so do
+  // those queued behind an action in flight.
   void drain();
   // The drain's deadline: each store still in flight is answered with the
-  // dialect's store_failed error (it may or may not have been stored) and the
-  // socket closes with 1001; what the stores answer later is dropped.
+  // dialect's store_failed error (it may or may not have been stored), each
+  // queued one with "unavailable", and the socket closes with 1001; what the
+  // stores answer later is dropped.
   void abandon_stores();
   std::size_t stores_in_flight() const { return stores_in_flight_; }
   bool draining() const { return ended_ == Ended::shutdown; }  // drain() or abandon_stores() was called
@@ -107,8 +114,29 @@ class Session {
   void leave(const RoomKey& room);
   bool tracked(const RoomKey& room) const;  // presence is kept for this room
 
-  // Actions (session_actions.cpp)
+  // Order (session_order.cpp): `execute` runs an action now if none is in
+  // flight (the socket's usual case, at no cost), else queues it.
   void execute(Action&& action);
+  void run_queued();  // runs what is queued, in order, until one waits again
+  void resume_if_room();  // reads again once the queue is below max_queued_frames
+  void refuse_queued_stores();  // draining: each queued persisted action gets the "restarting" error
+  static DialectError restarting(std::string request_event);
+  static DialectError rate_limited(const Action& action);
+  // The wait of the action in flight is over: made first in the handler of
+  // what it waited for (a callout's answer, a store's, a join's), so that
+  // what the handler starts may wait in turn; once the handler is done, the
+  // queued actions run.
+  struct WaitOver {
+    explicit WaitOver(Session& s) : session(s) { session.waiting_ = false; }
+    ~WaitOver() { session.run_queued(); }
+    WaitOver(const WaitOver&) = delete;
+    WaitOver& operator=(const WaitOver&) = delete;
+    Session& session;
+  };
+
+  // Actions (session_actions.cpp). `rated`: the rate limit was counted when
+  // the frame came (it was queued).
+  void run(Action&& action, bool rated);
   void answer(Action&& query);
   void send_error(DialectError error);
   // `next` gets the authorization's answer (null when there is no callout).
@@ -166,11 +194,15 @@ class Session {
   RoomSet rooms_;
   std::optional<backend::CancelToken> callouts_;  // made at the first callout: most sockets make none after opening
   std::chrono::steady_clock::time_point opened_at_;
-  // These four take what was the padding after open_.
+  ActionQueue queued_;  // behind the action in flight (session_order.cpp)
+  // These take what was the padding after opened_at_.
   std::uint32_t deadline_slot_ = DeadlineHeap<Session>::kNotQueued;
   std::uint16_t stores_in_flight_ = 0;  // sent, answer not yet handled (more are refused)
   Ended ended_ = Ended::none;           // shutdown: drain() was called
-  bool open_ = false;                   // between open() and closed()
+  bool open_ : 1 = false;               // between open() and closed()
+  bool waiting_ : 1 = false;            // an action is in flight: the next ones queue
+  bool running_queue_ : 1 = false;      // run_queued() is on the stack
+  bool reads_paused_ : 1 = false;       // queued_ is full: Peer::pause_reading()
 };
 
 }  // namespace gangway

@@ -1,5 +1,7 @@
-// What a decoded Action does: the order is require-joined, rate, authorize,
-// then publish (or store), fan out and reply.
+// What a decoded Action does, in its turn (session_order.cpp): the order is
+// require-joined, rate, authorize, then publish (or store), fan out and
+// reply. Each wait (a callout, a join) marks the session waiting_, and the
+// handler of its end is a WaitOver.
 #include <memory>
 #include <utility>
 
@@ -24,7 +26,7 @@ bool quiet(const Action& a, const Json& answer) {
 
 }  // namespace
 
-void Session::execute(Action&& action) {
+void Session::run(Action&& action, bool rated) {
   using Type = Action::Type;
   switch (action.type) {
     case Type::ignore:
@@ -36,7 +38,11 @@ void Session::execute(Action&& action) {
       auto a = std::make_shared<Action>(std::move(action));
       return authorize_then(*a, [this, a](const Json& answer) {
         if (quiet(*a, answer)) a->fanout.reset();
+        // Joined once the server has the subscription: what the client sends
+        // next (a message to the room) waits for its confirmation.
+        waiting_ = true;
         join(a->room, [this, a] {
+          WaitOver over(*this);
           peer_.send_text(std::exchange(a->reply, {}));
           // A join may announce itself (winkr's user:online, pythia's user_joined), through the publish path.
           if (a->fanout) publish(std::move(*a));
@@ -52,9 +58,7 @@ void Session::execute(Action&& action) {
       if (action.require_joined && !rooms_.contains(action.room, info_))
         return send_error({ErrorCode::not_joined, "subscribe to " + action.room.kind + " " + action.room.id + " first",
                            "", action.request_event});
-      if (!within_rate(action))
-        return send_error({ErrorCode::rate_limited, "too many " + action.kind + " frames, slow down", "",
-                           action.request_event});
+      if (!rated && !within_rate(action)) return send_error(rate_limited(action));
       auto a = std::make_shared<Action>(std::move(action));
       return authorize_then(*a, [this, a](const Json&) { publish(std::move(*a)); });
     }
@@ -93,7 +97,9 @@ void Session::send_error(DialectError error) {
 
 void Session::authorize_then(const Action& action, std::function<void(const Json&)> next) {
   if (!action.authorize) return next(Json());
+  waiting_ = true;
   call(*action.authorize, [this, request = action.request_event, next = std::move(next)](backend::CalloutResult r) {
+    WaitOver over(*this);
     using Outcome = backend::CalloutResult::Outcome;
     if (r.outcome == Outcome::allowed) return next(r.body);
     if (r.outcome == Outcome::denied && r.status == 404) return send_error({ErrorCode::not_found, "not found", "", request});
@@ -107,7 +113,9 @@ void Session::announce_leave(Action&& action) {
   // The socket has left whatever the answer: it decides only whether the
   // leave is the gateway's to announce. A refusal or an outage announces nothing.
   auto a = std::make_shared<Action>(std::move(action));
+  waiting_ = true;
   call(*a->authorize, [this, a](backend::CalloutResult r) {
+    WaitOver over(*this);
     if (r.allowed() && !quiet(*a, r.body)) publish(std::move(*a));
   });
 }

@@ -20,6 +20,8 @@ void Session::end(Ending why, std::string_view detail) {
 void Session::drain() {
   if (!open_ || peer_.closing() || draining()) return;
   ended_ = Ended::shutdown;
+  // Queued stores would not be stored now: the client sends them again once reconnected.
+  refuse_queued_stores();
   // A store's acknowledgement is worth the wait: without it the client would
   // send the message again elsewhere, and it would be stored twice.
   if (stores_in_flight_ == 0) peer_.finish(1001, kGoingAway);
@@ -31,11 +33,16 @@ void Session::abandon_stores() {
   for (; stores_in_flight_ > 0; --stores_in_flight_)
     send_error({ErrorCode::store_failed,
                 "the gateway shut down before the store answered: the message may not have been stored", "", ""});
+  refuse_queued_stores();
   peer_.finish(1001, kGoingAway);
 }
 
 void Session::store_settled() {
-  if (stores_in_flight_ > 0) --stores_in_flight_;
+  {
+    // The actions queued behind the store run now, before a drain's close.
+    WaitOver over(*this);
+    if (stores_in_flight_ > 0) --stores_in_flight_;
+  }
   if (draining() && stores_in_flight_ == 0) peer_.finish(1001, kGoingAway);
 }
 

@@ -101,9 +101,7 @@ void Session::store_then_fan_out(Action&& action, Json sender) {
   if (spec_it == app_.config.persist.end())
     return send_error({ErrorCode::store_failed, "storing " + action.kind + " is not configured", "",
                        action.request_event});
-  if (draining())
-    return send_error({ErrorCode::unavailable, "the gateway is restarting: send it again once reconnected", "",
-                       action.request_event});
+  if (draining()) return send_error(restarting(action.request_event));
   if (stores_in_flight_ == UINT16_MAX)
     return send_error({ErrorCode::unavailable, "too many messages are waiting to be stored, slow down", "",
                        action.request_event});
@@ -147,6 +145,7 @@ void Session::store_then_fan_out(Action&& action, Json sender) {
     });
   };
   ++stores_in_flight_;
+  waiting_ = true;  // until store_settled(): the socket's next actions wait for this one's answer
 
   switch (spec.via) {
     case PersistSpec::Via::jetstream: {
