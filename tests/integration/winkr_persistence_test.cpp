@@ -182,8 +182,11 @@ TEST_F(WinkrPersistenceTest, MessagesReachTheRoomInTheOrderSentWhenTheFirstStore
   std::condition_variable asked;
   std::string held_reply;
   std::vector<std::string> stored;  // in the order the worker was asked
-  auto answer = [](const std::string& content) {
-    return json{{"message", {{"id", "m-" + content}, {"content", content}}}}.dump();
+  auto answer = [](const std::string& content) {  // a whole seed 004 message, as a real store answers
+    return json{{"message",
+                 {{"id", "m-" + content}, {"conversation_id", "conv-ab"}, {"sender_id", "u-alice"},
+                  {"content", content}, {"type", "text"}, {"created_at", "2026-12-07T18:00:00Z"}}}}
+        .dump();
   };
   auto worker = worker_bus->subscribe("gw.store.winkr.order", [&](bus::Message&& m) {
     std::string content = json::parse(m.data)["data"]["content"];
