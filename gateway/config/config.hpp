@@ -21,10 +21,10 @@
 
 namespace gangway {
 
-// 0 (or absent) means "the dialect's default, else the gateway's" (see effective_limits()).
 // The most limits.max_queued_frames may be: each queued action holds its decoded frame.
 inline constexpr std::int64_t kMaxQueuedFrames = 4096;
 
+// 0 (or absent) means "the dialect's default, else the gateway's" (see effective_limits()).
 struct Limits {
   std::size_t max_frame_bytes = 0;     // larger client frames close the socket with 1009 (default 64 KiB)
   std::size_t max_queued_bytes = 0;    // per-socket write queue; overflow drops the slow consumer (1 MiB)

@@ -8,10 +8,10 @@
 // gw.out, storage of persisted kinds, queries — and on close leaves its rooms
 // and announces the disconnect. A socket's actions take effect in the order
 // its frames came: while one waits (its authorization callout, its store,
-// its join), the later ones wait behind it (session_order.cpp). It reaches its socket only through Peer
-// (peer.hpp) and the rest of the gateway only through AppRuntime and Services
-// (runtime.hpp), so tests drive it with a recording peer over LocalBus
-// (tests/session/).
+// its join), the later ones wait behind it (session_order.cpp). It reaches
+// its socket only through Peer (peer.hpp) and the rest of the gateway only
+// through AppRuntime and Services (runtime.hpp), so tests drive it with a
+// recording peer over LocalBus (tests/session/).
 //
 // Threads: every method runs on the socket's loop; answers from the bus and
 // the callout pool come back through Peer::loopback. Owned by the socket
@@ -195,7 +195,7 @@ class Session {
   std::optional<backend::CancelToken> callouts_;  // made at the first callout: most sockets make none after opening
   std::chrono::steady_clock::time_point opened_at_;
   ActionQueue queued_;  // behind the action in flight (session_order.cpp)
-  // These take what was the padding after opened_at_.
+  // These share one 8-byte word (the flags are bits of what was open_'s byte).
   std::uint32_t deadline_slot_ = DeadlineHeap<Session>::kNotQueued;
   std::uint16_t stores_in_flight_ = 0;  // sent, answer not yet handled (more are refused)
   Ended ended_ = Ended::none;           // shutdown: drain() was called
