@@ -14,6 +14,7 @@
 // Threads: every method runs on the socket's loop; answers from the bus and
 // the callout pool come back through Peer::loopback. Owned by the socket
 // (net::WsSession), which outlives every callback that reaches it.
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -139,6 +140,10 @@ class Session {
   // forwarded credentials; the values point into this session and `store`,
   // so the request is handed to the callout client before either changes.
   // Null if the app has no such callout or no backend (--check-config refuses that).
+  // The token call() hands the callout client: over callouts_cancelled_,
+  // sharing the socket's ownership (no allocation; a pending callout already
+  // holds the socket until its answer has run).
+  backend::CancelToken cancel_token();
   const backend::CalloutSpec* callout_request(const CalloutCall& call, const StoreValues* store,
                                               backend::CalloutRequest& request) const;
 
@@ -160,11 +165,13 @@ class Session {
   AppRuntime& app_;
   Services& services_;
   Peer& peer_;
-  std::size_t loop_;
+  std::uint32_t loop_;  // 32 bits: the flag below takes the rest of the word
+  // Set when the socket closes; every pending callout of this session reads it
+  // through its token (cancel_token()), from the callout client's threads.
+  std::atomic<bool> callouts_cancelled_{false};
   SessionInfo info_;
   Credentials credentials_;
   RoomSet rooms_;
-  std::optional<backend::CancelToken> callouts_;  // made at the first callout: most sockets make none after opening
   std::chrono::steady_clock::time_point opened_at_;
   // These four take what was the padding after open_.
   std::uint32_t deadline_slot_ = DeadlineHeap<Session>::kNotQueued;
