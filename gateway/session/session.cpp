@@ -136,8 +136,10 @@ const backend::CalloutSpec* Session::callout_request(const CalloutCall& c, const
   req.params = info_.params;
   for (const auto& [k, v] : c.params) req.params[k] = v;
   if (!info_.user.id.empty()) req.params["user_id"] = info_.user.id;
-  req.bearer = credentials_.token;
-  req.cookie = credentials_.cookie;
+  if (credentials_) {
+    req.bearer = credentials_->token;
+    req.cookie = credentials_->cookie;
+  }
   req.values.route = &info_.params;
   req.values.user = &info_.user;
   req.values.claims = &info_.claims;

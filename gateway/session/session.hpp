@@ -19,6 +19,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -49,7 +50,13 @@ class Session {
   const SessionInfo& info() const { return info_; }
   // The gate fills in who is on the socket, and the credentials it keeps.
   SessionInfo& info() { return info_; }
-  Credentials& credentials() { return credentials_; }
+  // Made on first use; the gate drops them unless a callout forwards them.
+  Credentials& credentials() {
+    if (!credentials_) credentials_ = std::make_unique<Credentials>();
+    return *credentials_;
+  }
+  void drop_credentials() { credentials_.reset(); }
+  bool keeps_credentials() const { return credentials_ != nullptr; }
   AppRuntime& app() const { return app_; }
   Services& services() const { return services_; }
   std::size_t loop() const { return loop_; }
@@ -170,7 +177,9 @@ class Session {
   // through its token (cancel_token()), from the callout client's threads.
   std::atomic<bool> callouts_cancelled_{false};
   SessionInfo info_;
-  Credentials credentials_;
+  // Only while upgrading, and after where a callout forwards them: most
+  // sockets keep none, and two empty strings inline were 64 bytes each.
+  std::unique_ptr<Credentials> credentials_;
   RoomSet rooms_;
   std::chrono::steady_clock::time_point opened_at_;
   // These four take what was the padding after open_.
