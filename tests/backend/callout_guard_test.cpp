@@ -9,6 +9,7 @@
 #include "tests/support/test_backend.hpp"
 
 namespace gangway::backend {
+namespace callout_guard_test {  // its own: the unity build compiles it with other test files
 namespace {
 
 using namespace std::chrono_literals;
@@ -157,4 +158,5 @@ TEST(CalloutGuard, RefusedConnectionsOpenTheBreaker) {
 }
 
 }  // namespace
+}  // namespace callout_guard_test
 }  // namespace gangway::backend

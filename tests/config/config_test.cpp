@@ -6,6 +6,7 @@
 #include "tests/support/deep_json.hpp"
 
 namespace gangway {
+namespace config_test {  // its own: the unity build compiles it with other test files
 namespace {
 
 Json minimal() {
@@ -229,4 +230,5 @@ TEST(Config, SecretsComeFromTheEnvironment) {
 }
 
 }  // namespace
+}  // namespace config_test
 }  // namespace gangway

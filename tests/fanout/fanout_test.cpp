@@ -18,6 +18,7 @@
 #include "tests/support/process.hpp"
 
 namespace gangway::test {
+namespace fanout_test {  // its own: the unity build compiles it with other test files
 namespace {
 
 // One tribe adapter for the whole file, as an app holds one.
@@ -326,4 +327,5 @@ TEST_F(FanoutSharedTest, AVisitReachesEachLocalMemberOnItsOwnLoop) {
 }
 
 }  // namespace
+}  // namespace fanout_test
 }  // namespace gangway::test

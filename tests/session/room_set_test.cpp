@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 namespace gangway {
+namespace room_set_test {  // its own: the unity build compiles it with other test files
 namespace {
 
 SessionInfo self() {
@@ -37,4 +38,5 @@ TEST(RoomSet, InsertEraseAndContainsForEveryKind) {
 }
 
 }  // namespace
+}  // namespace room_set_test
 }  // namespace gangway

@@ -158,14 +158,8 @@ TEST(MembershipLists, SocialGroupsFromAListOfObjects) {
   SessionHarness h(app);
   h.backend.answer("/session", 200, R"({"user_id":2,"username":"alice"})");
   h.backend.answer("/users/2/groups", 200, R"({"groups":[{"id":1,"name":"Developers"},{"id":2,"name":"Designers"}]})");
-  auto connected = h.watch("gw.in.social.connect");
-  auto peer = h.socket();
-  UpgradeRequest request;
-  request.target = "/ws";
-  request.websocket = true;
-  request.cookie = "session_id=s3cret";
-  UpgradeGate(peer->session, *peer).run(request);
-  ASSERT_TRUE(h.wait_for(connected, 1));
+  auto peer = h.upgrade("/ws", "", "session_id=s3cret");
+  ASSERT_TRUE(peer->greeted());
   h.bus.publish("gw.out.social.group.2", R"({"event":"group","data":{"group_id":"2","content":"hi","timestamp":1}})", {});
   ASSERT_TRUE(h.loop.run_until([&] { return !peer->frames.empty(); })) << "joined group 2 from {\"groups\":[{\"id\":2}]}";
   EXPECT_EQ(json::parse(peer->frames[0])["group_id"], "2");

@@ -166,7 +166,7 @@ std::shared_ptr<RecordingPeer> SessionHarness::upgrade(const std::string& target
   request.cookie = cookie;
   request.origin = origin;
   UpgradeGate(peer->session, *peer).run(request);
-  loop.run_until([&] { return peer->refused || peer->closed || !peer->frames.empty(); });
+  loop.run_until([&] { return peer->refused || peer->closed || peer->greeted(); });
   return peer;
 }
 

@@ -89,6 +89,9 @@ class RecordingPeer final : public Peer, public Handshake, public std::enable_sh
 
   // The client goes away: the engine hears the socket closed.
   void drop(std::string_view reason = "client_closed");
+  // Open and settled: every room joined, the greeting (if the dialect has one)
+  // sent and the connect event published.
+  bool greeted() const { return greeted_; }
 
  private:
   TestLoop& loop_;
@@ -117,7 +120,8 @@ class SessionHarness {
   // A new socket (not upgraded yet).
   std::shared_ptr<RecordingPeer> socket();
   // Runs the gate on `target` with these headers, then the loop until the
-  // upgrade is decided (refused, closed or greeted).
+  // upgrade is decided: refused, closed, or greeted (also in a dialect that
+  // sends no greeting frame, e.g. social).
   std::shared_ptr<RecordingPeer> upgrade(const std::string& target, const std::string& authorization = "",
                                          const std::string& cookie = "", const std::string& origin = "");
   // A socket of `user` upgraded on `target` + "?token=…", greeted.

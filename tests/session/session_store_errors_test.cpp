@@ -109,14 +109,8 @@ Case social() {
   c.open = [](SessionHarness& h) {
     h.backend.answer("/session", 200, R"({"user_id":2,"username":"alice"})");
     h.backend.answer("/users/2/groups", 200, R"({"group_ids":[]})");
-    auto connected = h.watch("gw.in.social.connect");
-    auto peer = h.socket();
-    UpgradeRequest request;
-    request.target = "/ws";
-    request.websocket = true;
-    request.cookie = "session_id=s3cret";
-    UpgradeGate(peer->session, *peer).run(request);
-    EXPECT_TRUE(h.wait_for(connected, 1)) << "greeted: every room joined";
+    auto peer = h.upgrade("/ws", "", "session_id=s3cret");
+    EXPECT_TRUE(peer->greeted()) << "every room joined";
     return peer;
   };
   c.code = type_error_code;

@@ -7,6 +7,7 @@
 #include "tests/session/session_harness.hpp"
 
 namespace gangway::test {
+namespace session_store_test {  // its own: the unity build compiles it with other test files
 namespace {
 
 using nlohmann::json;
@@ -173,4 +174,5 @@ TEST(SessionStore, AStoredMessageWaitsForTheBusRatherThanBeingLost) {
 }
 
 }  // namespace
+}  // namespace session_store_test
 }  // namespace gangway::test

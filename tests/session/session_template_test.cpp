@@ -8,6 +8,7 @@
 #include "tests/session/session_harness.hpp"
 
 namespace gangway::test {
+namespace session_template_test {  // its own: the unity build compiles it with other test files
 namespace {
 
 using nlohmann::json;
@@ -192,4 +193,5 @@ TEST(SessionTemplates, AStoreThatPublishesItselfIsNotFannedOutTwice) {
 }
 
 }  // namespace
+}  // namespace session_template_test
 }  // namespace gangway::test

@@ -6,6 +6,7 @@
 #include "tests/adapters/frame_assertions.hpp"
 
 namespace gangway::adapters {
+namespace social_encode_test {  // its own: the unity build compiles it with other test files
 namespace {
 
 using testing::expect_seed_frame;
@@ -193,4 +194,5 @@ TEST(SocialEncode, InvalidUtf8FromTheBackendIsReplacedNotThrown) {
 }
 
 }  // namespace
+}  // namespace social_encode_test
 }  // namespace gangway::adapters

@@ -8,6 +8,7 @@
 #include "tests/adapters/frame_assertions.hpp"
 
 namespace gangway::adapters {
+namespace social_errors_test {  // its own: the unity build compiles it with other test files
 namespace {
 
 SessionInfo session() {
@@ -179,4 +180,5 @@ TEST(SocialErrors, RandomBytesNeverThrow) {
 }
 
 }  // namespace
+}  // namespace social_errors_test
 }  // namespace gangway::adapters

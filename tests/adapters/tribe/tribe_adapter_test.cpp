@@ -7,6 +7,7 @@
 #include "tests/adapters/golden.hpp"
 
 namespace gangway::adapters {
+namespace tribe_adapter_test {  // its own: the unity build compiles it with other test files
 namespace {
 
 using testing::ClientCase;
@@ -216,4 +217,5 @@ TEST(TribeAdapter, MessageNewKeepsFieldsTheSeedDoesNotList) {
 }
 
 }  // namespace
+}  // namespace tribe_adapter_test
 }  // namespace gangway::adapters

@@ -5,6 +5,7 @@
 #include "tests/adapters/frame_assertions.hpp"
 
 namespace gangway::adapters {
+namespace tribe_errors_test {  // its own: the unity build compiles it with other test files
 namespace {
 
 SessionInfo session() {
@@ -215,4 +216,5 @@ TEST(TribeErrors, DeeplyNestedFrameIsRefusedWithoutCrashing) {
 }
 
 }  // namespace
+}  // namespace tribe_errors_test
 }  // namespace gangway::adapters
