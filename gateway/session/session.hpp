@@ -131,6 +131,10 @@ class Session {
   void keep_for_me(Event& event, const RoomKey& room);
   // `extra_members` is JSON text after the common members: `,"reason":"…"`.
   void publish_lifecycle(std::string_view what, std::string_view extra_members = {});
+  // The token call() hands the callout client: over callouts_cancelled_,
+  // sharing the socket's ownership (no allocation; a pending callout already
+  // holds the socket until its answer has run).
+  backend::CancelToken cancel_token();
 
   // Persisted kinds (session_store.cpp). `sender` is the profile the
   // event's sender fields are filled from (session_sender.cpp).
@@ -147,10 +151,6 @@ class Session {
   // forwarded credentials; the values point into this session and `store`,
   // so the request is handed to the callout client before either changes.
   // Null if the app has no such callout or no backend (--check-config refuses that).
-  // The token call() hands the callout client: over callouts_cancelled_,
-  // sharing the socket's ownership (no allocation; a pending callout already
-  // holds the socket until its answer has run).
-  backend::CancelToken cancel_token();
   const backend::CalloutSpec* callout_request(const CalloutCall& call, const StoreValues* store,
                                               backend::CalloutRequest& request) const;
 
