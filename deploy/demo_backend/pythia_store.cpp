@@ -1,14 +1,8 @@
 #include "deploy/demo_backend/pythia_store.hpp"
 
-#include <algorithm>
+#include "deploy/demo_backend/lookup.hpp"
 
 namespace demo {
-
-namespace {
-bool has(const std::vector<std::string>& v, std::string_view x) {
-  return std::find(v.begin(), v.end(), x) != v.end();
-}
-}  // namespace
 
 PythiaStore::PythiaStore() {
   for (auto c : {PythiaChannel{kGeneral, "general", false, {"u-alice", "u-bob", "u-carol"}},
@@ -38,7 +32,7 @@ std::vector<std::string> PythiaStore::channel_ids_of(std::string_view user_id) c
   std::lock_guard lock(mutex_);
   std::vector<std::string> out;
   for (const auto& id : order_) {
-    if (has(channels_.find(id)->second.channel.member_ids, user_id)) out.push_back(id);
+    if (contains(channels_.find(id)->second.channel.member_ids, user_id)) out.push_back(id);
   }
   return out;
 }
@@ -48,7 +42,7 @@ PythiaStore::Change PythiaStore::add_member(std::string_view channel_id, const s
   auto it = channels_.find(channel_id);
   if (it == channels_.end()) return Change::no_channel;
   auto& members = it->second.channel.member_ids;
-  if (has(members, user_id)) return Change::unchanged;
+  if (contains(members, user_id)) return Change::unchanged;
   members.push_back(user_id);
   return Change::done;
 }

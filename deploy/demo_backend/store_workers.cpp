@@ -3,6 +3,7 @@
 #include <optional>
 
 #include "deploy/demo_backend/circles_api.hpp"
+#include "deploy/demo_backend/lookup.hpp"
 #include "deploy/demo_backend/social_api.hpp"
 #include "deploy/demo_backend/social_ids.hpp"
 #include "deploy/demo_backend/winkr_api.hpp"
@@ -21,10 +22,6 @@ struct Stored {
   Json data;  // the frame's normalised data
 };
 
-std::string string_at(const Json& j, const char* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
 
 const Json& object_at(const Json& j, const char* key) {
   static const Json empty = Json::object();

@@ -1,23 +1,18 @@
 #include "deploy/demo_backend/tribe_store.hpp"
 
-#include <algorithm>
-
 #include "deploy/demo_backend/ids.hpp"
+#include "deploy/demo_backend/lookup.hpp"
 
 namespace demo {
 
 namespace {
 // Fixed, so the seeded data is the same on every start.
-constexpr const char* kSeedTime = "2024-01-01T00:00:00Z";
-
-bool has(const std::vector<std::string>& v, std::string_view x) {
-  return std::find(v.begin(), v.end(), x) != v.end();
-}
+constexpr const char* kTribeSeedTime = "2024-01-01T00:00:00Z";
 }  // namespace
 
 TribeStore::TribeStore() {
-  for (auto c : {TribeConversation{"c-general", {"u-alice", "u-bob", "u-carol"}, kSeedTime},
-                 TribeConversation{"c-ab", {"u-alice", "u-bob"}, kSeedTime}}) {
+  for (auto c : {TribeConversation{"c-general", {"u-alice", "u-bob", "u-carol"}, kTribeSeedTime},
+                 TribeConversation{"c-ab", {"u-alice", "u-bob"}, kTribeSeedTime}}) {
     std::string id = c.id;  // not c.id as the key: Entry{std::move(c)} may run first
     order_.push_back(id);
     conversations_.emplace(std::move(id), Entry{std::move(c), {}});
@@ -29,7 +24,7 @@ TribeStore::Membership TribeStore::membership(std::string_view conversation_id,
   std::lock_guard lock(mutex_);
   auto it = conversations_.find(conversation_id);
   if (it == conversations_.end()) return Membership::no_conversation;
-  return has(it->second.conversation.participant_ids, user_id) ? Membership::participant
+  return contains(it->second.conversation.participant_ids, user_id) ? Membership::participant
                                                                : Membership::not_participant;
 }
 
@@ -45,7 +40,7 @@ std::vector<TribeConversation> TribeStore::conversations_of(std::string_view use
   std::vector<TribeConversation> out;
   for (const auto& id : order_) {
     const auto& c = conversations_.find(id)->second.conversation;
-    if (has(c.participant_ids, user_id)) out.push_back(c);
+    if (contains(c.participant_ids, user_id)) out.push_back(c);
   }
   return out;
 }

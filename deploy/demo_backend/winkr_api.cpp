@@ -1,5 +1,6 @@
 #include "deploy/demo_backend/winkr_api.hpp"
 
+#include "deploy/demo_backend/lookup.hpp"
 #include "gateway/core/clock.hpp"
 
 namespace demo {
@@ -10,11 +11,6 @@ namespace {
 
 constexpr const char* kApp = "winkr";
 
-
-std::string string_at(const Json& j, const char* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
 
 }  // namespace
 

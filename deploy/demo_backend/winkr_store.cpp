@@ -1,23 +1,18 @@
 #include "deploy/demo_backend/winkr_store.hpp"
 
-#include <algorithm>
-
 #include "deploy/demo_backend/ids.hpp"
+#include "deploy/demo_backend/lookup.hpp"
 
 namespace demo {
 
 namespace {
 // Fixed, so the seeded data is the same on every start.
-constexpr const char* kSeedTime = "2025-01-01T00:00:00Z";
-
-bool has(const std::vector<std::string>& v, std::string_view x) {
-  return std::find(v.begin(), v.end(), x) != v.end();
-}
+constexpr const char* kWinkrSeedTime = "2025-01-01T00:00:00Z";
 }  // namespace
 
 WinkrStore::WinkrStore() {
-  for (auto c : {WinkrConversation{"conv-ab", {"u-alice", "u-bob"}, kSeedTime},
-                 WinkrConversation{"conv-bc", {"u-bob", "u-carol"}, kSeedTime}}) {
+  for (auto c : {WinkrConversation{"conv-ab", {"u-alice", "u-bob"}, kWinkrSeedTime},
+                 WinkrConversation{"conv-bc", {"u-bob", "u-carol"}, kWinkrSeedTime}}) {
     std::string id = c.id;
     order_.push_back(id);
     conversations_.emplace(std::move(id), Entry{std::move(c), {}});
@@ -28,7 +23,7 @@ WinkrStore::Access WinkrStore::access(std::string_view conversation_id, std::str
   std::lock_guard lock(mutex_);
   auto it = conversations_.find(conversation_id);
   if (it == conversations_.end()) return Access::no_conversation;
-  return has(it->second.conversation.user_ids, user_id) ? Access::participant : Access::not_participant;
+  return contains(it->second.conversation.user_ids, user_id) ? Access::participant : Access::not_participant;
 }
 
 std::optional<WinkrConversation> WinkrStore::conversation(std::string_view id) const {
@@ -43,7 +38,7 @@ std::vector<WinkrConversation> WinkrStore::conversations_of(std::string_view use
   std::vector<WinkrConversation> out;
   for (const auto& id : order_) {
     const auto& c = conversations_.find(id)->second.conversation;
-    if (has(c.user_ids, user_id)) out.push_back(c);
+    if (contains(c.user_ids, user_id)) out.push_back(c);
   }
   return out;
 }
@@ -53,7 +48,7 @@ WinkrConversation WinkrStore::open_conversation(const std::string& a, const std:
   std::lock_guard lock(mutex_);
   for (const auto& [id, entry] : conversations_) {
     const auto& users = entry.conversation.user_ids;
-    if (has(users, a) && has(users, b)) return entry.conversation;
+    if (contains(users, a) && contains(users, b)) return entry.conversation;
   }
   WinkrConversation c{"conv-" + new_uuid(), {a, b}, now};
   order_.push_back(c.id);

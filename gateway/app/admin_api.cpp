@@ -46,7 +46,8 @@ AdminResponse disconnect(const AdminApi& api, const AdminRequest& req) {
   if (app.empty()) return error(400, "app is missing (a string)");
   if (user.empty() == conn.empty()) return error(400, "give either user or conn (a string)");
   const std::string& id = user.empty() ? conn : user;
-  if (!is_valid_id(id)) return error(400, std::string(user.empty() ? "conn" : "user") + " must be 1 to 128 of [A-Za-z0-9_-]");
+  if (!is_valid_id(id))
+    return error(400, user.empty() ? "conn must be 1 to 128 of [A-Za-z0-9_-]" : "user must be 1 to 128 of [A-Za-z0-9_-]");
   if (body.contains("reason") && !body["reason"].is_string()) return error(400, "reason must be a string");
   if (!known_app(api, app)) return error(404, "no app named " + app);
   auto subject = api.subjects.disconnect(app, user.empty() ? "conn" : "user", id);

@@ -1,5 +1,5 @@
 #pragma once
-// Precompiled once per library (CMakeLists.txt, GANGWAY_PCH): the headers
+// Precompiled once for the libraries (CMakeLists.txt, GANGWAY_PCH): the headers
 // nearly every file of the gateway includes, so -j2 builds stay short.
 #include <algorithm>
 #include <atomic>

@@ -1,5 +1,5 @@
 #pragma once
-// Precompiled once per test executable (tests/CMakeLists.txt): GoogleTest,
+// Precompiled once for every test executable (tests/CMakeLists.txt): GoogleTest,
 // nlohmann/json and the standard headers every test includes.
 #include <gtest/gtest.h>
 
