@@ -5,6 +5,7 @@
 // gone. Thread-safe: cancel() on any thread, seen by every copy.
 #include <atomic>
 #include <memory>
+#include <utility>
 
 namespace gangway::backend {
 
@@ -12,6 +13,11 @@ class CancelToken {
  public:
   // A live token: not cancelled until cancel() is called on it or on a copy.
   CancelToken() : flag_(std::make_shared<std::atomic<bool>>(false)) {}
+  // A token over a flag that lives in an object already shared (a session's,
+  // inside its socket: Session::cancel_token()): `flag` shares that object's
+  // ownership (shared_ptr's aliasing constructor), so the token allocates
+  // nothing and each copy keeps the object alive. Not null.
+  explicit CancelToken(std::shared_ptr<std::atomic<bool>> flag) noexcept : flag_(std::move(flag)) {}
 
   // Idempotent. Calls passed this token that are still waiting for a worker
   // complete as cancelled and are never sent; a call already sent runs to its

@@ -40,7 +40,7 @@ void log_unavailable(const LogContext& who, const std::string& callout, const ba
 }  // namespace
 
 Session::Session(AppRuntime& app, Services& services, Peer& peer, std::size_t loop)
-    : app_(app), services_(services), peer_(peer), loop_(loop) {
+    : app_(app), services_(services), peer_(peer), loop_(static_cast<std::uint32_t>(loop)) {
   info_.app = app.config.name;
   info_.conn_id = new_short_id('c');
 }
@@ -88,7 +88,7 @@ void Session::on_binary() {
 }
 
 void Session::closed(std::string_view reason) {
-  if (callouts_) callouts_->cancel();
+  callouts_cancelled_.store(true, std::memory_order_relaxed);
   queued_.clear();
   if (!open_) return;
   open_ = false;
@@ -137,8 +137,10 @@ const backend::CalloutSpec* Session::callout_request(const CalloutCall& c, const
   req.params = info_.params;
   for (const auto& [k, v] : c.params) req.params[k] = v;
   if (!info_.user.id.empty()) req.params["user_id"] = info_.user.id;
-  req.bearer = credentials_.token;
-  req.cookie = credentials_.cookie;
+  if (credentials_) {
+    req.bearer = credentials_->token;
+    req.cookie = credentials_->cookie;
+  }
   req.values.route = &info_.params;
   req.values.user = &info_.user;
   req.values.claims = &info_.claims;
@@ -166,8 +168,11 @@ void Session::call(const CalloutCall& c, std::function<void(backend::CalloutResu
     if (r.outcome == backend::CalloutResult::Outcome::unavailable) log_unavailable({app, conn, user}, name, r);
     loop.post([done = std::move(done), r = std::move(r)]() mutable { done(std::move(r)); });
   };
-  if (!callouts_) callouts_.emplace();
-  app_.callouts->call(*spec, std::move(req), std::move(answered), *callouts_);
+  app_.callouts->call(*spec, std::move(req), std::move(answered), cancel_token());
+}
+
+backend::CancelToken Session::cancel_token() {
+  return backend::CancelToken(std::shared_ptr<std::atomic<bool>>(peer_.shared(), &callouts_cancelled_));
 }
 
 }  // namespace gangway

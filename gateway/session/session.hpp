@@ -16,10 +16,12 @@
 // Threads: every method runs on the socket's loop; answers from the bus and
 // the callout pool come back through Peer::loopback. Owned by the socket
 // (net::WsSession), which outlives every callback that reaches it.
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -51,7 +53,13 @@ class Session {
   const SessionInfo& info() const { return info_; }
   // The gate fills in who is on the socket, and the credentials it keeps.
   SessionInfo& info() { return info_; }
-  Credentials& credentials() { return credentials_; }
+  // Made on first use; the gate drops them unless a callout forwards them.
+  Credentials& credentials() {
+    if (!credentials_) credentials_ = std::make_unique<Credentials>();
+    return *credentials_;
+  }
+  void drop_credentials() { credentials_.reset(); }
+  bool keeps_credentials() const { return credentials_ != nullptr; }
   AppRuntime& app() const { return app_; }
   Services& services() const { return services_; }
   std::size_t loop() const { return loop_; }
@@ -151,6 +159,10 @@ class Session {
   void keep_for_me(Event& event, const RoomKey& room);
   // `extra_members` is JSON text after the common members: `,"reason":"…"`.
   void publish_lifecycle(std::string_view what, std::string_view extra_members = {});
+  // The token call() hands the callout client: over callouts_cancelled_,
+  // sharing the socket's ownership (no allocation; a pending callout already
+  // holds the socket until its answer has run).
+  backend::CancelToken cancel_token();
 
   // Persisted kinds (session_store.cpp). `sender` is the profile the
   // event's sender fields are filled from (session_sender.cpp).
@@ -188,11 +200,15 @@ class Session {
   AppRuntime& app_;
   Services& services_;
   Peer& peer_;
-  std::size_t loop_;
+  std::uint32_t loop_;  // 32 bits: the flag below takes the rest of the word
+  // Set when the socket closes; every pending callout of this session reads it
+  // through its token (cancel_token()), from the callout client's threads.
+  std::atomic<bool> callouts_cancelled_{false};
   SessionInfo info_;
-  Credentials credentials_;
+  // Only while upgrading, and after where a callout forwards them: most
+  // sockets keep none, and two empty strings inline were 64 bytes each.
+  std::unique_ptr<Credentials> credentials_;
   RoomSet rooms_;
-  std::optional<backend::CancelToken> callouts_;  // made at the first callout: most sockets make none after opening
   std::chrono::steady_clock::time_point opened_at_;
   ActionQueue queued_;  // behind the action in flight (session_order.cpp)
   // These share one 8-byte word (the flags are bits of what was open_'s byte).

@@ -125,6 +125,7 @@ void UpgradeGate::settle(const Json& claims) const {
   Credentials& credentials = session_->credentials();
   if (!app.forwards_bearer) std::string().swap(credentials.token);
   if (!app.forwards_cookie) std::string().swap(credentials.cookie);
+  if (credentials.token.empty() && credentials.cookie.empty()) session_->drop_credentials();
 }
 
 void UpgradeGate::authenticated(bool ok) const {
