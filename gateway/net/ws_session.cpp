@@ -297,14 +297,14 @@ void BasicWsSession<T>::do_read() {
 template <class T>
 void BasicWsSession<T>::read_next() {
   if (!read_paused_) return do_read();
-  unread_ = self();
+  read_stopped_ = true;
 }
 
 template <class T>
 void BasicWsSession<T>::resume_reading() {
   read_paused_ = false;
-  if (!unread_) return;  // a read is pending: it was paused and resumed while handling one frame
-  auto keep = std::move(unread_);
+  if (!read_stopped_) return;  // a read is pending: it was paused and resumed while handling one frame
+  read_stopped_ = false;
   if (!closing_) do_read();
 }
 
@@ -444,7 +444,6 @@ void BasicWsSession<T>::do_close() {
 
 template <class T>
 void BasicWsSession<T>::shutdown(std::string_view reason) {
-  auto keep = std::move(unread_);  // released last: it may hold the only reference
   if (!open_) return;
   open_ = false;
   closing_ = true;

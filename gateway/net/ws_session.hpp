@@ -130,10 +130,8 @@ class BasicWsSession final : public std::enable_shared_from_this<BasicWsSession<
   bool welcomed_ = false;  // the greeting is queued; until then fan-out frames wait
   bool open_ = false;      // the WebSocket is accepted
   bool closing_ = false;   // a close was started; no more writes are queued
-  bool read_paused_ = false;  // Peer::pause_reading(): the next read waits for resume_reading()
-  // While paused with no read pending, nothing else may hold the socket (a
-  // store's answer does not): it holds itself until it reads again or shuts down.
-  std::shared_ptr<BasicWsSession> unread_;
+  bool read_paused_ = false;   // Peer::pause_reading(): the next read waits for resume_reading()
+  bool read_stopped_ = false;  // paused with no read pending (the session holds the socket meanwhile)
   std::unique_ptr<std::pair<int, std::string>> pending_close_;  // sent once the queue drains (a pointer: rare)
 };
 

@@ -51,8 +51,9 @@ class Peer : public Connection {
   // (the session has as many waiting as it keeps, Limits::max_queued_frames).
   // The frame being handled is the last one read; the client's next ones
   // wait in the socket's buffers, and TCP slows the client down. Control
-  // frames wait too (no pong meanwhile): for a short wait only. The socket
-  // stays alive while paused. Each is idempotent.
+  // frames wait too (no pong meanwhile): for a short wait only. No pending
+  // read holds the socket meanwhile: the session holds it (shared()) until
+  // it resumes or the socket closes. Each is idempotent.
   virtual void pause_reading() = 0;
   virtual void resume_reading() = 0;
   // The session engine on this socket (for what reaches a socket through the

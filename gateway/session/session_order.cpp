@@ -23,6 +23,7 @@ void Session::execute(Action&& action) {
   if (!reads_paused_ && queued_.size() >= app_.limits.max_queued_frames) {
     reads_paused_ = true;
     app_.metrics->reads_paused.fetch_add(1, std::memory_order_relaxed);
+    queued_.hold(peer_.shared());
     peer_.pause_reading();
   }
 }
@@ -44,6 +45,7 @@ void Session::resume_if_room() {
   if (!reads_paused_ || queued_.size() >= app_.limits.max_queued_frames) return;
   reads_paused_ = false;
   peer_.resume_reading();
+  queued_.unhold();
 }
 
 void Session::refuse_queued_stores() {
