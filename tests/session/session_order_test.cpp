@@ -200,8 +200,10 @@ TEST(SessionOrder, AFullQueuePausesReadingUntilThereIsRoomAgain) {
   ASSERT_TRUE(h.loop.run_until([&] { return worker.requests() == 1; }));
   alice->session.on_text(typing());
   EXPECT_FALSE(alice->reading_paused) << "one frame waits: there is room for another";
+  const long holders = alice.use_count();
   alice->session.on_text(send("after"));
   EXPECT_TRUE(alice->reading_paused) << "two frames wait: the socket is not read";
+  EXPECT_EQ(alice.use_count(), holders + 1) << "no pending read holds a paused socket: the session does";
   EXPECT_NE(h.metrics.render().find("gangway_reads_paused_total{app=\"winkr\"} 1\n"), std::string::npos)
       << h.metrics.render();
   h.loop.run_for(100ms);
@@ -210,6 +212,7 @@ TEST(SessionOrder, AFullQueuePausesReadingUntilThereIsRoomAgain) {
   worker.release();
   ASSERT_TRUE(h.loop.run_until([&] { return count(*bob, "message:new") == 2; }));
   EXPECT_FALSE(alice->reading_paused) << "read again once there is room";
+  EXPECT_EQ(alice.use_count(), holders) << "its read holds it again";
   EXPECT_EQ(alice->pauses, 1);
   EXPECT_EQ(worker.contents(), (std::vector<std::string>{"held", "after"}));
   const std::size_t typing_at = position(*bob, [](const json& j) { return j["event"] == "typing:indicator"; });
