@@ -1,5 +1,6 @@
 #include "tests/session/session_harness.hpp"
 
+#include <algorithm>
 #include <ctime>
 
 #include "adapters/registry.hpp"
@@ -24,7 +25,13 @@ bool TestLoop::run_until(const std::function<bool()>& done, std::chrono::millise
     std::function<void()> next;
     {
       std::unique_lock lock(mu_);
-      if (!cv_.wait_until(lock, deadline, [this] { return !queue_.empty(); })) return done();
+      // `done` may turn on another thread's doing (the backend saw a
+      // request) with nothing posted here: look again every 5 ms.
+      auto wake = std::min(deadline, std::chrono::steady_clock::now() + 5ms);
+      if (!cv_.wait_until(lock, wake, [this] { return !queue_.empty(); })) {
+        if (std::chrono::steady_clock::now() >= deadline) return done();
+        continue;
+      }
       next = std::move(queue_.front());
       queue_.pop_front();
     }
