@@ -112,6 +112,15 @@ nlohmann::json tribe_app() {
           {"callouts", {{"conversation_participant", {{"path", "/participants/{conversation_id}/{user_id}"}}}}}};
 }
 
+nlohmann::json winkr_app() {
+  return {{"name", "winkr"},
+          {"dialect", "winkr"},
+          {"routes", {"/ws"}},
+          {"token_sources", {"query:token"}},
+          {"jwt", {{"keys", {{{"alg", "HS256"}, {"secret", SessionHarness::kSecret}}}}}},
+          {"callouts", {{"conversation_access", {{"path", "/conversations/{conversation_id}/access/{user_id}"}}}}}};
+}
+
 SessionHarness::SessionHarness(nlohmann::json app_json) {
   app_json["backend"]["url"] = backend.url();
   if (!app_json.contains("listen")) app_json["listen"] = "127.0.0.1:0";

@@ -108,6 +108,10 @@ class RecordingPeer final : public Peer, public Handshake, public std::enable_sh
 // SessionHarness::kSecret, the conversation_participant callout on the test
 // backend at /participants/{conversation_id}/{user_id}.
 nlohmann::json tribe_app();
+// A winkr app on /ws (tokens in ?token=), the conversation_access callout on
+// the test backend at /conversations/{conversation_id}/access/{user_id}; the
+// tests add their stores.
+nlohmann::json winkr_app();
 
 // One app (its config as in the config file's "apps") and the services around it.
 class SessionHarness {

@@ -116,16 +116,11 @@ TEST(SessionLifetime, ADisconnectsReasonIsCheckedAndCut) {
 // ---- Drain ---------------------------------------------------------------------
 
 json winkr_slow_store_app() {
-  return {{"name", "winkr"},
-          {"dialect", "winkr"},
-          {"routes", {"/ws"}},
-          {"token_sources", {"query:token"}},
-          {"jwt", {{"keys", {{{"alg", "HS256"}, {"secret", SessionHarness::kSecret}}}}}},
-          {"callouts",
-           {{"conversation_access", {{"path", "/conversations/{conversation_id}/access/{user_id}"}}},
-            // /slow answers 200 {"ok":true} once the test releases it.
-            {"store_message", {{"method", "POST"}, {"path", "/slow/store"}, {"timeout_ms", 10000}}}}},
-          {"persist", {{"message", {{"via", "http"}, {"callout", "store_message"}}}}}};
+  json app = winkr_app();
+  // /slow answers 200 {"ok":true} once the test releases it.
+  app["callouts"]["store_message"] = {{"method", "POST"}, {"path", "/slow/store"}, {"timeout_ms", 10000}};
+  app["persist"] = {{"message", {{"via", "http"}, {"callout", "store_message"}}}};
+  return app;
 }
 
 const std::string kSend =

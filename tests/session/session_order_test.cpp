@@ -21,13 +21,9 @@ namespace {
 using nlohmann::json;
 
 json winkr_order_app() {
-  return {{"name", "winkr"},
-          {"dialect", "winkr"},
-          {"routes", {"/ws"}},
-          {"token_sources", {"query:token"}},
-          {"jwt", {{"keys", {{{"alg", "HS256"}, {"secret", SessionHarness::kSecret}}}}}},
-          {"callouts", {{"conversation_access", {{"path", "/conversations/{conversation_id}/access/{user_id}"}}}}},
-          {"persist", {{"message", {{"via", "request"}, {"subject", "store.winkr"}, {"timeout_ms", 10000}}}}}};
+  json app = winkr_app();
+  app["persist"] = {{"message", {{"via", "request"}, {"subject", "store.winkr"}, {"timeout_ms", 10000}}}};
+  return app;
 }
 
 std::string send(const std::string& content, const std::string& conversation = "conv-1") {
@@ -69,6 +65,12 @@ class Worker {
     return contents_;
   }
   std::size_t requests() { return contents().size(); }
+  // `peer` sends the message "held"; true once it waits here.
+  bool hold(RecordingPeer& peer) {
+    const std::size_t before = requests();
+    peer.session.on_text(send("held"));
+    return h_.loop.run_until([&] { return requests() == before + 1; });
+  }
 
  private:
   static std::string stored(const std::string& content) {
@@ -119,8 +121,7 @@ TEST(SessionOrder, TwoStoresAreFannedOutAndAcknowledgedInTheOrderTheyWereSent) {
   auto alice = joined(h, "u-1");
   auto bob = joined(h, "u-2");
   auto out = h.watch("gw.out.winkr.conversation.conv-1");
-  alice->session.on_text(send("held"));
-  ASSERT_TRUE(h.loop.run_until([&] { return worker.requests() == 1; }));
+  ASSERT_TRUE(worker.hold(*alice));
   alice->session.on_text(send("quick"));
   h.loop.run_until([&] { return worker.requests() == 2; }, kOvertake);
   EXPECT_EQ(worker.requests(), 1u) << "the second store waits for the first's answer";
@@ -172,8 +173,7 @@ TEST(SessionOrder, ATypingFrameAfterAHeldStoreWaitsAndItsRateIsCountedOnArrival)
   Worker worker(h);
   auto alice = joined(h, "u-1");
   auto bob = joined(h, "u-2");
-  alice->session.on_text(send("held"));
-  ASSERT_TRUE(h.loop.run_until([&] { return worker.requests() == 1; }));
+  ASSERT_TRUE(worker.hold(*alice));
   alice->session.on_text(typing());
   alice->session.on_text(typing());
   ASSERT_TRUE(h.loop.run_until([&] { return count(*alice, "error") == 1; })) << "the second typing is over the rate";
@@ -196,8 +196,7 @@ TEST(SessionOrder, AFullQueuePausesReadingUntilThereIsRoomAgain) {
   Worker worker(h);
   auto alice = joined(h, "u-1");
   auto bob = joined(h, "u-2");
-  alice->session.on_text(send("held"));
-  ASSERT_TRUE(h.loop.run_until([&] { return worker.requests() == 1; }));
+  ASSERT_TRUE(worker.hold(*alice));
   alice->session.on_text(typing());
   EXPECT_FALSE(alice->reading_paused) << "one frame waits: there is room for another";
   const long holders = alice.use_count();
@@ -229,8 +228,7 @@ TEST(SessionOrder, AClosedSocketsQueuedFramesAreDroppedAndItsStoreInFlightIsStil
   Worker worker(h);
   auto alice = joined(h, "u-1");
   auto bob = joined(h, "u-2");
-  alice->session.on_text(send("held"));
-  ASSERT_TRUE(h.loop.run_until([&] { return worker.requests() == 1; }));
+  ASSERT_TRUE(worker.hold(*alice));
   alice->session.on_text(send("queued"));
   alice->session.on_text(typing());
   h.loop.run_until([&] { return worker.requests() == 2; }, kOvertake);
@@ -250,8 +248,7 @@ TEST(SessionOrder, ADrainAcknowledgesTheStoreInFlightAndRefusesTheQueuedOnes) {
   SessionHarness h(winkr_order_app());
   Worker worker(h);
   auto alice = joined(h, "u-1");
-  alice->session.on_text(send("held"));
-  ASSERT_TRUE(h.loop.run_until([&] { return worker.requests() == 1; }));
+  ASSERT_TRUE(worker.hold(*alice));
   alice->session.on_text(send("second"));
   alice->session.on_text(send("third"));
   h.loop.run_until([&] { return worker.requests() == 3; }, kOvertake);
@@ -278,8 +275,7 @@ TEST(SessionOrder, AbandonedStoresAndQueuedOnesAllGetAnErrorNeverAnAck) {
   SessionHarness h(winkr_order_app());
   Worker worker(h);
   auto alice = joined(h, "u-1");
-  alice->session.on_text(send("held"));
-  ASSERT_TRUE(h.loop.run_until([&] { return worker.requests() == 1; }));
+  ASSERT_TRUE(worker.hold(*alice));
   alice->session.on_text(send("second"));
   h.loop.run_until([&] { return worker.requests() == 2; }, kOvertake);
   alice->session.drain();

@@ -13,16 +13,11 @@ namespace {
 using nlohmann::json;
 
 json winkr_app(const json& persist) {
-  return {{"name", "winkr"},
-          {"dialect", "winkr"},
-          {"routes", {"/ws"}},
-          {"token_sources", {"query:token"}},
-          {"jwt", {{"keys", {{{"alg", "HS256"}, {"secret", SessionHarness::kSecret}}}}}},
-          {"callouts",
-           {{"conversation_access", {{"path", "/conversations/{conversation_id}/access/{user_id}"}}},
-            // The legacy form: a store without a body template POSTs the gw.in envelope.
-            {"store_message", {{"method", "POST"}, {"path", "/store/message"}}}}},
-          {"persist", {{"message", persist}}}};
+  json app = test::winkr_app();
+  // The legacy form: a store without a body template POSTs the gw.in envelope.
+  app["callouts"]["store_message"] = {{"method", "POST"}, {"path", "/store/message"}};
+  app["persist"] = {{"message", persist}};
+  return app;
 }
 
 const std::string kSend =
