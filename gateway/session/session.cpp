@@ -156,17 +156,25 @@ const backend::CalloutSpec* Session::callout_request(const CalloutCall& c, const
 }
 
 void Session::call(const CalloutCall& c, std::function<void(backend::CalloutResult)> done) {
+  // The socket's next actions wait for the answer (session_order.cpp).
+  waiting_ = true;
   backend::CalloutRequest req;
   const auto* spec = callout_request(c, nullptr, req);
   // --check-config refuses a missing callout; fail closed if it happens anyway.
-  if (!spec) return done(backend::CalloutResult{backend::CalloutResult::Outcome::unavailable, 0, nullptr});
-  auto answered = [loop = Loopback(peer_, true), metrics = services_.metrics, app = info_.app, name = c.name,
+  if (!spec) {
+    WaitOver over(*this);
+    return done(backend::CalloutResult{backend::CalloutResult::Outcome::unavailable, 0, nullptr});
+  }
+  auto answered = [session = this, loop = Loopback(peer_, true), metrics = services_.metrics, app = info_.app, name = c.name,
                    conn = info_.conn_id, user = info_.user.id, asked = std::chrono::steady_clock::now(),
                    done = std::move(done)](backend::CalloutResult r) mutable {
     if (r.why == backend::CalloutResult::Why::cancelled) return;  // its socket is gone: nobody to answer
     metrics->callout(app, name, to_string(r.outcome), std::chrono::steady_clock::now() - asked);
     if (r.outcome == backend::CalloutResult::Outcome::unavailable) log_unavailable({app, conn, user}, name, r);
-    loop.post([done = std::move(done), r = std::move(r)]() mutable { done(std::move(r)); });
+    loop.post([session, done = std::move(done), r = std::move(r)]() mutable {
+      WaitOver over(*session);
+      done(std::move(r));
+    });
   };
   app_.callouts->call(*spec, std::move(req), std::move(answered), cancel_token());
 }

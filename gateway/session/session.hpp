@@ -112,7 +112,8 @@ class Session {
   // backend: unavailable (fail closed). Counted and timed by outcome in
   // /metrics; an unavailable answer is logged (rate-limited). A store does
   // not use this: its answer must be published whoever is still connected
-  // (session_store.cpp).
+  // (session_store.cpp). The socket's next actions wait until `done` has
+  // run (session_order.cpp).
   void call(const CalloutCall& call, std::function<void(backend::CalloutResult)> done);
 
  private:

@@ -1,7 +1,7 @@
 // What a decoded Action does, in its turn (session_order.cpp): the order is
 // require-joined, rate, authorize, then publish (or store), fan out and
-// reply. Each wait (a callout, a join) marks the session waiting_, and the
-// handler of its end is a WaitOver.
+// reply. Each wait marks the session waiting_ and the handler of its end is
+// a WaitOver: call() does both for every callout; a join does them here.
 #include <memory>
 #include <utility>
 
@@ -97,9 +97,7 @@ void Session::send_error(DialectError error) {
 
 void Session::authorize_then(const Action& action, std::function<void(const Json&)> next) {
   if (!action.authorize) return next(Json());
-  waiting_ = true;
   call(*action.authorize, [this, request = action.request_event, next = std::move(next)](backend::CalloutResult r) {
-    WaitOver over(*this);
     using Outcome = backend::CalloutResult::Outcome;
     if (r.outcome == Outcome::allowed) return next(r.body);
     if (r.outcome == Outcome::denied && r.status == 404) return send_error({ErrorCode::not_found, "not found", "", request});
@@ -113,9 +111,7 @@ void Session::announce_leave(Action&& action) {
   // The socket has left whatever the answer: it decides only whether the
   // leave is the gateway's to announce. A refusal or an outage announces nothing.
   auto a = std::make_shared<Action>(std::move(action));
-  waiting_ = true;
   call(*a->authorize, [this, a](backend::CalloutResult r) {
-    WaitOver over(*this);
     if (r.allowed() && !quiet(*a, r.body)) publish(std::move(*a));
   });
 }

@@ -16,9 +16,7 @@ void Session::store_with_sender(Action&& action) {
   if (config.callout.empty() || !shows_sender) return store_then_fan_out(std::move(action), sender_profile(nullptr));
   auto a = std::make_shared<Action>(std::move(action));
   // A profile that cannot be had does not hold the message back: the claims' fields stand.
-  waiting_ = true;
   call({config.callout, {}}, [this, a](backend::CalloutResult r) {
-    WaitOver over(*this);
     store_then_fan_out(std::move(*a), sender_profile(r.allowed() ? &r.body : nullptr));
   });
 }
